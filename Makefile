@@ -1,0 +1,34 @@
+# inbox-report — the two commands a newcomer needs: `make preview` and `make test`.
+SWIFT ?= swift
+PORT ?=
+EXAMPLE ?= site
+BIN = .build/debug/inbox-report
+
+.PHONY: preview test build deps example-data bench clean
+
+# libcmark-dev (Debian) is the one system library; installed with apt-get only when pkg-config cannot find it.
+deps:
+	@if ! pkg-config --exists libcmark 2>/dev/null; then \
+		echo "Installing libcmark-dev (CommonMark) with apt-get…"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libcmark-dev pkg-config >/dev/null; \
+	fi
+	@pkg-config --exists libcmark || { echo "libcmark-dev is still missing: install it (apt-get install libcmark-dev)"; exit 1; }
+
+build: deps
+	$(SWIFT) build
+
+# Build the example project in site/ and serve it with live reload on http://127.0.0.1:8000/.
+preview: build
+	$(BIN) serve $(EXAMPLE) $(if $(PORT),--port $(PORT),)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# Regenerate the example data (deterministic; the output is committed).
+example-data:
+	python3 scripts/make-example-data.py $(EXAMPLE)
+
+clean:
+	rm -rf .build $(EXAMPLE)/public

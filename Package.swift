@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// inbox-report: campaign results and recipient events in, a static site of weekly deliverability reports out.
+// The pipeline is Reading → Metrics → Site; `docs/architecture.md` explains the targets.
+let package = Package(
+    name: "inbox-report",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "inbox-report", targets: ["inbox-report"]),
+        .library(name: "InboxReport", targets: ["InboxReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    ],
+    targets: [
+        // Debian's libcmark-dev (the Makefile installs it when pkg-config cannot find it).
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
+        // Canonical records, configuration and located errors shared by every stage.
+        .target(name: "ReportCore"),
+        // Files → canonical records: formats, detection, validation.
+        .target(name: "Reading", dependencies: ["ReportCore", .product(name: "Yams", package: "Yams")]),
+        // Canonical records → numbers. Pure computation.
+        .target(name: "Metrics", dependencies: ["ReportCore"]),
+        // Numbers → pages: page models, Markdown, templates, charts, atomic output.
+        .target(
+            name: "Site",
+            dependencies: [
+                "ReportCore", "Metrics", "CCmark",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            plugins: ["EmbedTemplatesPlugin"]
+        ),
+        // HTTP/1.1 on POSIX sockets for `serve`. Foundation only.
+        .target(name: "PreviewServer"),
+        // The pipeline as one library call: build, check, init, serve.
+        .target(name: "InboxReport", dependencies: ["ReportCore", "Reading", "Metrics", "Site", "PreviewServer"]),
+        .executableTarget(
+            name: "inbox-report",
+            dependencies: ["InboxReport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // Turns the top-level templates/ folder into Swift source so the binary carries its default templates.
+        .executableTarget(name: "EmbedTemplates"),
+        .plugin(name: "EmbedTemplatesPlugin", capability: .buildTool(), dependencies: ["EmbedTemplates"]),
+
+        .target(name: "TestSupport", dependencies: ["ReportCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "ReadingTests", dependencies: ["Reading", "TestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
+        .testTarget(name: "SiteTests", dependencies: ["Site", "InboxReport", "Reading", "Metrics", "TestSupport"]),
+        .testTarget(name: "PreviewServerTests", dependencies: ["PreviewServer", "InboxReport", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

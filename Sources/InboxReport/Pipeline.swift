@@ -1,0 +1,119 @@
+import Foundation
+import Metrics
+import Reading
+import ReportCore
+import Site
+
+/// What a build or check was asked to do.
+public struct BuildOptions: Sendable {
+    public var output: URL?
+    public var lenient: Bool
+    public init(output: URL? = nil, lenient: Bool = false) {
+        self.output = output
+        self.lenient = lenient
+    }
+}
+
+/// The one-line story of a build.
+public struct BuildSummary: Sendable {
+    public var inputFiles: Int
+    public var eventRows: Int
+    public var sends: Int
+    public var pages: Int
+    public var files: Int
+    public var changedFiles: Int
+    public var seconds: Double
+    public var warnings: [Diagnostic]
+    public var output: URL?
+    public var skippedRows: Int
+    public var unknownColumns: [String: [String]]
+}
+
+/// A build step, named as the progress line shows it: `[2/4] Computing metrics`.
+public enum BuildStep: Int, Sendable, CaseIterable {
+    case reading = 1, computing, drawing, writing
+
+    public var title: String {
+        switch self {
+        case .reading: return "Reading inputs"
+        case .computing: return "Computing metrics"
+        case .drawing: return "Drawing pages"
+        case .writing: return "Writing the site"
+        }
+    }
+}
+
+/// Reads, computes, draws and writes a report project: the whole pipeline as one call.
+public struct ReportProject: Sendable {
+    public let root: URL
+
+    public init(root: URL) {
+        self.root = root.standardizedFileURL
+    }
+
+    public var defaultOutput: URL { root.appending(path: "public") }
+
+    /// Reads every input and computes the report. Writes nothing.
+    public func compute(options: BuildOptions, step: (BuildStep) -> Void = { _ in }) throws -> (Report, ProjectInput) {
+        step(.reading)
+        let accumulator = EventAccumulator()
+        let input = try ProjectReader(root: root, options: ReadOptions(lenient: options.lenient)).read { event, location in
+            accumulator.add(event, at: location)
+        }
+        step(.computing)
+        let report = try ReportBuilder.build(
+            config: input.config, rows: input.campaignRows, events: accumulator.summaries(),
+            newestEventTime: accumulator.eventCount > 0 ? accumulator.newestTime : nil,
+            eventCount: accumulator.eventCount, recipientCount: accumulator.recipientCount)
+        return (report, input)
+    }
+
+    /// Draws every file of the site in memory.
+    public func draw(_ report: Report, notes: Notes) throws -> [String: Data] {
+        let templates = try TemplateSet(projectTemplates: root.appending(path: "templates"))
+        return try SiteBuilder.files(report: report, notes: notes, templates: templates)
+    }
+
+    /// `inbox-report build`: the site written whole to the output folder, or nothing written at all.
+    public func build(options: BuildOptions, step: (BuildStep) -> Void = { _ in }) throws -> BuildSummary {
+        let start = Date()
+        let output = (options.output ?? defaultOutput).standardizedFileURL
+        try guardOutput(output)
+        let writer = OutputWriter(output: output)
+        try writer.checkReplaceable()  // before any work, so a wrong --output fails at once
+        let (report, input) = try compute(options: options, step: step)
+        step(.drawing)
+        let files = try draw(report, notes: input.notes)
+        step(.writing)
+        let changed = try writer.write(files)
+        return summary(report, input, files: files, changed: changed.count, output: output, start: start)
+    }
+
+    /// `inbox-report check`: read, validate and compute; returns what a build would say, writes nothing.
+    public func check(options: BuildOptions, step: (BuildStep) -> Void = { _ in }) throws -> BuildSummary {
+        let start = Date()
+        let (report, input) = try compute(options: options, step: step)
+        step(.drawing)
+        let files = try draw(report, notes: input.notes)  // templates and labels are checked too
+        return summary(report, input, files: files, changed: 0, output: nil, start: start)
+    }
+
+    private func summary(_ report: Report, _ input: ProjectInput, files: [String: Data], changed: Int, output: URL?, start: Date) -> BuildSummary {
+        BuildSummary(
+            inputFiles: input.dataFiles.count, eventRows: input.eventRows, sends: report.sends.count,
+            pages: files.keys.filter { $0.hasSuffix(".html") }.count, files: files.count, changedFiles: changed,
+            seconds: Date().timeIntervalSince(start), warnings: input.warnings + report.warnings, output: output,
+            skippedRows: input.skippedRows, unknownColumns: input.unknownColumns)
+    }
+
+    /// The output may not be the project itself or hold it, nor sit inside `data/`, `notes/` or `templates/`.
+    private func guardOutput(_ output: URL) throws {
+        let o = output.path, r = root.path
+        if o == r || r.hasPrefix(o + "/") {
+            throw ReportError("the output folder \(o) would replace the project itself; choose another --output")
+        }
+        for inputFolder in ["data", "notes", "templates"] where o == r + "/" + inputFolder || o.hasPrefix(r + "/" + inputFolder + "/") {
+            throw ReportError("the output folder \(o) is inside the project's \(inputFolder)/ folder, which is read as input; choose another --output")
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import ReportCore
+
+/// An alert or recommendation with the figures that raised it (`metrics.md`, *Alerts and recommendations*).
+/// Wording is the site's job; this carries the decision and its numbers.
+public struct Alert: Sendable, Hashable {
+    public enum Severity: Int, Sendable, Comparable {
+        case recommendation, warning, critical
+        public static func < (a: Severity, b: Severity) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    public enum Kind: String, Sendable {
+        case complaintRate = "complaint_rate"
+        case hardBounceRate = "hard_bounce_rate"
+        case unsubscribeSpike = "unsubscribe_spike"
+        case humanOpenDrop = "human_open_drop"
+        case goalMissed = "goal_missed"
+        case noReplySender = "no_reply_sender"
+    }
+
+    public var severity: Severity
+    public var kind: Kind
+    public var program: String
+    /// The week it belongs to (nil for standing recommendations).
+    public var week: ISOWeek?
+    /// The send that raised it, for per-send alerts.
+    public var campaign: String?
+    public var kpi: KPI?
+    /// The measured value, the threshold it crossed, and for trend alerts the 4-week baseline.
+    public var value: Double?
+    public var threshold: Double?
+    public var baseline: Double?
+    /// The sender address, for the no-reply recommendation.
+    public var address: String?
+}
+
+enum AlertRules {
+    /// `a ≥ b` that holds when the two are equal up to floating-point rounding (e.g. `0.7 × 0.25`), so an
+    /// inclusive band never depends on the last bit of a product.
+    static func atLeast(_ a: Double, _ b: Double) -> Bool { a >= b - abs(b) * 1e-12 }
+
+    /// Banded alerts are inclusive: exactly 0.3 % complaints is critical.
+    static func band(_ value: Double, _ band: Band) -> (Alert.Severity, Double)? {
+        if let c = band.critical, atLeast(value, c) { return (.critical, c) }
+        if let w = band.warning, atLeast(value, w) { return (.warning, w) }
+        return nil
+    }
+
+    static func sendAlerts(_ s: Send, thresholds t: Thresholds) -> [Alert] {
+        var out: [Alert] = []
+        let totals = Totals([s])
+        for (kpi, kind, b) in [(KPI.complaintRate, Alert.Kind.complaintRate, t.complaintRate), (.hardBounceRate, .hardBounceRate, t.hardBounceRate)] {
+            if let v = totals.value(kpi), let (sev, th) = band(v, b) {
+                out.append(Alert(severity: sev, kind: kind, program: s.program, week: s.week, campaign: s.id, kpi: kpi, value: v, threshold: th))
+            }
+        }
+        return out
+    }
+
+    static func programWeekAlerts(_ pw: ProgramWeek, goals: [KPI: Double], thresholds t: Thresholds) -> [Alert] {
+        guard pw.hasSends else { return [] }
+        var out: [Alert] = []
+        func add(_ sev: Alert.Severity, _ kind: Alert.Kind, _ kpi: KPI, _ v: Double, _ th: Double, baseline: Double? = nil) {
+            out.append(Alert(severity: sev, kind: kind, program: pw.program, week: pw.week, kpi: kpi, value: v, threshold: th, baseline: baseline))
+        }
+        for (kpi, kind, b) in [(KPI.complaintRate, Alert.Kind.complaintRate, t.complaintRate), (.hardBounceRate, .hardBounceRate, t.hardBounceRate)] {
+            if let v = pw.totals.value(kpi), let (sev, th) = band(v, b) { add(sev, kind, kpi, v, th) }
+        }
+        // Fatigue spike: unsubscribes at or above twice the 4 previous weeks (which must have had sends).
+        if let v = pw.totals.value(.unsubscribeRate), let base = pw.baseline.value(.unsubscribeRate), base > 0,
+           atLeast(v, t.unsubscribeSpike * base) {
+            add(.warning, .unsubscribeSpike, .unsubscribeRate, v, t.unsubscribeSpike * base, baseline: base)
+        }
+        // Engagement drop: human opens at or below 0.7 × the 4 previous weeks.
+        if let v = pw.totals.value(.humanOpenRate), let base = pw.baseline.value(.humanOpenRate), base > 0,
+           atLeast(t.humanOpenDrop * base, v) {
+            add(.warning, .humanOpenDrop, .humanOpenRate, v, t.humanOpenDrop * base, baseline: base)
+        }
+        for kpi in KPI.allCases {
+            guard let goal = goals[kpi], let v = pw.totals.value(kpi) else { continue }
+            let missed = kpi.higherIsBetter ? v < goal : v > goal
+            if missed { add(.warning, .goalMissed, kpi, v, goal) }
+        }
+        return out
+    }
+
+    /// `noreply@`, `no-reply@`, `do_not_reply@` …: replies are engagement, and these addresses refuse them.
+    static func isNoReply(_ address: String) -> Bool {
+        let local = address.split(separator: "@").first.map(String.init)?.lowercased() ?? ""
+        let squeezed = local.filter { $0 != "-" && $0 != "_" && $0 != "." }
+        return squeezed.contains("noreply") || squeezed.contains("donotreply")
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import ReportCore
+
+/// One program-week: the sends of one program in one ISO week, with its trend values.
+public struct ProgramWeek: Sendable {
+    public var program: String
+    public var week: ISOWeek
+    public var sendIDs: [String]
+    public var totals: Totals
+    /// Summed counts over this week and the 3 before it (calendar weeks).
+    public var rolling: Totals
+    /// Summed counts over the 4 calendar weeks before this one (the alert baseline).
+    public var baseline: Totals
+    /// Change against the previous week, as a difference of fractions (×100 = percentage points).
+    public var change: [KPI: Double]
+    public var provisional: Bool
+    public var hasSends: Bool { !sendIDs.isEmpty }
+}
+
+/// One program over the whole range: its weekly series and sends.
+public struct ProgramReport: Sendable {
+    public var slug: String
+    public var name: String
+    public var goals: [KPI: Double]
+    /// Every calendar week from the program's first send to the report's last week; weeks without sends
+    /// have no sends and no rates, so charts show the gap.
+    public var series: [ProgramWeek]
+    public var sendIDs: [String]
+    public var totals: Totals
+    public var fromAddresses: [String]
+
+    public func week(_ w: ISOWeek) -> ProgramWeek? { series.first { $0.week == w } }
+}
+
+/// One ISO week across all programs.
+public struct WeekReport: Sendable {
+    public var week: ISOWeek
+    public var provisional: Bool
+    public var sendIDs: [String]
+    public var totals: Totals
+    /// Program slugs with sends that week, in program order.
+    public var programs: [String]
+}
+
+/// Everything computed from a project's records; the site is drawn from this alone.
+public struct Report: Sendable {
+    public var config: ReportConfig
+    /// Sorted by time sent, then id.
+    public var sends: [Send]
+    public var programs: [ProgramReport]
+    /// Weeks with at least one send, oldest first.
+    public var weeks: [WeekReport]
+    public var alerts: [Alert]
+    /// The newest event or send in the inputs: how fresh the data is.
+    public var newestData: Date
+    public var warnings: [Diagnostic]
+    public var eventCount: Int
+    public var recipientCount: Int
+
+    private var sendIndex: [String: Int]
+
+    init(config: ReportConfig, sends: [Send], programs: [ProgramReport], weeks: [WeekReport], alerts: [Alert],
+         newestData: Date, warnings: [Diagnostic], eventCount: Int, recipientCount: Int) {
+        self.config = config
+        self.sends = sends
+        self.programs = programs
+        self.weeks = weeks
+        self.alerts = alerts
+        self.newestData = newestData
+        self.warnings = warnings
+        self.eventCount = eventCount
+        self.recipientCount = recipientCount
+        self.sendIndex = Dictionary(uniqueKeysWithValues: sends.enumerated().map { ($1.id, $0) })
+    }
+
+    public func send(_ id: String) -> Send? { sendIndex[id].map { sends[$0] } }
+    public func program(_ slug: String) -> ProgramReport? { programs.first { $0.slug == slug } }
+    public var latestWeek: WeekReport? { weeks.last }
+
+    public func alerts(in week: ISOWeek) -> [Alert] {
+        alerts.filter { $0.week == week }
+    }
+}

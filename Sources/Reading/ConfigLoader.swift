@@ -1,0 +1,264 @@
+import Foundation
+import ReportCore
+import Yams
+
+/// Reads and validates `report.yml` (`inputs.md` §4). Every key is checked: an unknown key is an error with
+/// its line, so a typo (`treshold:`) never silently falls back to a default.
+public enum ConfigLoader {
+    public static let fileName = "report.yml"
+
+    public static func load(projectAt root: URL) throws -> ReportConfig {
+        let url = root.appending(path: fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ReportError("not found: a report project needs a report.yml (run `inbox-report init` to start one)", at: SourceLocation(file: fileName))
+        }
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            throw ReportError("cannot be read as UTF-8 text", at: SourceLocation(file: fileName))
+        }
+        return try parse(text)
+    }
+
+    public static func parse(_ text: String, file: String = fileName) throws -> ReportConfig {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ReportError("is not valid YAML: \(yamlMessage(error))", at: SourceLocation(file: file, line: yamlLine(error)))
+        }
+        var config = ReportConfig()
+        guard let node else { return config }
+        let reader = NodeReader(file: file)
+        let top = try reader.mapping(node, "the top level")
+        for (key, value) in top {
+            switch key.keyText {
+            case "title": config.title = try reader.string(value, "title")
+            case "language":
+                let lang = try reader.string(value, "language")
+                guard ["en", "sv"].contains(lang) else { throw reader.error(value, "language", "\"\(lang)\" is not one of en, sv") }
+                config.language = lang
+            case "timezone":
+                let id = try reader.string(value, "timezone")
+                guard let zone = TimeZone(identifier: id) else {
+                    throw reader.error(value, "timezone", "\"\(id)\" is not a time zone (use an IANA name such as Europe/Stockholm)")
+                }
+                config.timeZone = zone
+            case "base_url": config.baseURL = try reader.string(value, "base_url")
+            case "trusted_notes": config.trustedNotes = try reader.bool(value, "trusted_notes")
+            case "programs": config.programs = try programs(value, reader)
+            case "thresholds": config.thresholds = try thresholds(value, reader)
+            case "reactivation":
+                for (k, v) in try reader.mapping(value, "reactivation") {
+                    switch k.keyText {
+                    case "response_window_days":
+                        config.responseWindowDays = try reader.positiveInt(v, "reactivation.response_window_days")
+                    case "winback_response_window_days":
+                        config.responseWindowDaysByKind[.winback] = try reader.positiveInt(v, "reactivation.winback_response_window_days")
+                    case "reactivation_response_window_days":
+                        config.responseWindowDaysByKind[.reactivation] = try reader.positiveInt(v, "reactivation.reactivation_response_window_days")
+                    default:
+                        throw reader.unknown(k, in: "reactivation", known: ["response_window_days", "winback_response_window_days", "reactivation_response_window_days"])
+                    }
+                }
+            case "campaign_programs":
+                for (k, v) in try reader.mapping(value, "campaign_programs") {
+                    config.campaignPrograms.append((k.keyText, try reader.string(v, "campaign_programs.\(k.keyText)")))
+                }
+            case "inputs": config.inputs = try inputs(value, reader)
+            default:
+                throw reader.unknown(key, in: "report.yml", known: [
+                    "title", "language", "timezone", "base_url", "trusted_notes", "programs", "thresholds",
+                    "reactivation", "campaign_programs", "inputs",
+                ])
+            }
+        }
+        return config
+    }
+
+    static func programs(_ node: Node, _ reader: NodeReader) throws -> [ProgramConfig] {
+        var out: [ProgramConfig] = []
+        for (k, v) in try reader.mapping(node, "programs") {
+            var program = ProgramConfig(slug: k.keyText)
+            guard Slug.isValid(k.keyText) else {
+                throw reader.error(k, "programs", "\"\(k.keyText)\" is not a program slug (lower-case letters, digits and -)")
+            }
+            if case .scalar(let s) = v, s.string.isEmpty { out.append(program); continue }
+            for (pk, pv) in try reader.mapping(v, "programs.\(k.keyText)") {
+                switch pk.keyText {
+                case "name": program.name = try reader.string(pv, "name")
+                case "goals":
+                    for (gk, gv) in try reader.mapping(pv, "goals") {
+                        guard let kpi = KPI(rawValue: gk.keyText) else {
+                            throw reader.unknown(gk, in: "programs.\(k.keyText).goals", known: KPI.allCases.map(\.rawValue))
+                        }
+                        program.goals[kpi] = try reader.fraction(gv, "goals.\(gk.keyText)")
+                    }
+                default:
+                    throw reader.unknown(pk, in: "programs.\(k.keyText)", known: ["name", "goals"])
+                }
+            }
+            out.append(program)
+        }
+        return out
+    }
+
+    static func thresholds(_ node: Node, _ reader: NodeReader) throws -> Thresholds {
+        var t = Thresholds()
+        func band(_ v: Node, _ name: String, _ b: inout Band) throws {
+            for (k, x) in try reader.mapping(v, name) {
+                switch k.keyText {
+                case "warning": b.warning = try reader.fraction(x, "\(name).warning")
+                case "critical": b.critical = try reader.fraction(x, "\(name).critical")
+                default: throw reader.unknown(k, in: "thresholds.\(name)", known: ["warning", "critical"])
+                }
+            }
+        }
+        func factor(_ v: Node, _ name: String) throws -> Double {
+            var out: Double?
+            for (k, x) in try reader.mapping(v, name) {
+                guard k.keyText == "warning" else { throw reader.unknown(k, in: "thresholds.\(name)", known: ["warning"]) }
+                out = try reader.number(x, "\(name).warning")
+            }
+            guard let out else { throw reader.error(v, name, "needs a warning: value") }
+            return out
+        }
+        for (k, v) in try reader.mapping(node, "thresholds") {
+            switch k.keyText {
+            case "complaint_rate": try band(v, "complaint_rate", &t.complaintRate)
+            case "hard_bounce_rate": try band(v, "hard_bounce_rate", &t.hardBounceRate)
+            case "inactive_share": try band(v, "inactive_share", &t.inactiveShare)
+            case "unsubscribe_spike": t.unsubscribeSpike = try factor(v, "unsubscribe_spike")
+            case "human_open_drop": t.humanOpenDrop = try factor(v, "human_open_drop")
+            case "messages_per_week": t.messagesPerWeek = Int(try factor(v, "messages_per_week"))
+            case "low_volume_delivered": t.lowVolumeDelivered = try reader.positiveInt(v, "thresholds.low_volume_delivered")
+            default:
+                throw reader.unknown(k, in: "thresholds", known: [
+                    "complaint_rate", "hard_bounce_rate", "unsubscribe_spike", "human_open_drop", "inactive_share",
+                    "messages_per_week", "low_volume_delivered",
+                ])
+            }
+        }
+        return t
+    }
+
+    static func inputs(_ node: Node, _ reader: NodeReader) throws -> [InputRule] {
+        guard case .sequence(let items) = node else { throw reader.error(node, "inputs", "must be a list of {path, format, …} entries") }
+        var out: [InputRule] = []
+        for item in items {
+            var rule = InputRule(path: "", location: reader.location(item, "inputs"))
+            for (k, v) in try reader.mapping(item, "inputs") {
+                switch k.keyText {
+                case "path": rule.path = try reader.string(v, "inputs.path")
+                case "format":
+                    let name = try reader.string(v, "inputs.format")
+                    guard let format = InputFormat(rawValue: name) else {
+                        throw reader.error(v, "inputs.format", "\"\(name)\" is not one of \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    rule.format = format
+                case "campaign_field": rule.campaignField = try reader.string(v, "inputs.campaign_field")
+                case "columns":
+                    for (ck, cv) in try reader.mapping(v, "inputs.columns") {
+                        let target = try reader.string(cv, "inputs.columns")
+                        let known = Set(Columns.campaignFields.values).union(Columns.eventFields.values)
+                        guard known.contains(target) else {
+                            throw reader.error(cv, "inputs.columns", "\"\(target)\" is not a column of campaign results or recipient events")
+                        }
+                        rule.columns[ck.keyText] = target
+                    }
+                default:
+                    throw reader.unknown(k, in: "inputs", known: ["path", "format", "campaign_field", "columns"])
+                }
+            }
+            guard !rule.path.isEmpty else { throw reader.error(item, "inputs", "an entry needs a path: glob") }
+            out.append(rule)
+        }
+        return out
+    }
+
+    static func yamlLine(_ error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+
+    static func yamlMessage(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+            .composer(let context, let problem, _, _):
+            return [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        default:
+            return String(describing: error)
+        }
+    }
+}
+
+/// Typed access to YAML nodes with errors that carry the file and line.
+struct NodeReader {
+    let file: String
+
+    func location(_ node: Node, _ key: String) -> SourceLocation {
+        SourceLocation(file: file, line: node.mark?.line, field: key)
+    }
+
+    func error(_ node: Node, _ key: String, _ message: String) -> ReportError {
+        ReportError(message, at: location(node, key))
+    }
+
+    func unknown(_ key: Node, in section: String, known: [String]) -> ReportError {
+        ReportError("unknown key \"\(key.keyText)\" in \(section) (known: \(known.joined(separator: ", ")))",
+                    at: SourceLocation(file: file, line: key.mark?.line))
+    }
+
+    func mapping(_ node: Node, _ key: String) throws -> [(key: Node, value: Node)] {
+        guard case .mapping(let m) = node else { throw error(node, key, "must be a mapping of keys to values") }
+        return Array(m)
+    }
+
+    func string(_ node: Node, _ key: String) throws -> String {
+        guard case .scalar(let s) = node else { throw error(node, key, "must be a text value") }
+        return s.string
+    }
+
+    func number(_ node: Node, _ key: String) throws -> Double {
+        guard case .scalar(let s) = node, let d = Double(s.string.replacingOccurrences(of: "_", with: "")) else {
+            throw error(node, key, "must be a number")
+        }
+        return d
+    }
+
+    /// A rate written as a fraction (`0.25`) or a percentage (`25%`).
+    func fraction(_ node: Node, _ key: String) throws -> Double {
+        guard case .scalar(let s) = node else { throw error(node, key, "must be a number") }
+        let text = s.string.trimmingCharacters(in: .whitespaces)
+        if text.hasSuffix("%"), let p = Double(text.dropLast().trimmingCharacters(in: .whitespaces)) {
+            return p / 100
+        }
+        guard let d = Double(text), d >= 0, d <= 1 else {
+            throw error(node, key, "\"\(text)\" must be a fraction from 0 to 1 (0.25) or a percentage (25%)")
+        }
+        return d
+    }
+
+    func positiveInt(_ node: Node, _ key: String) throws -> Int {
+        guard case .scalar(let s) = node, let n = Int(s.string), n > 0 else {
+            throw error(node, key, "must be a whole number above 0")
+        }
+        return n
+    }
+
+    func bool(_ node: Node, _ key: String) throws -> Bool {
+        guard case .scalar(let s) = node else { throw error(node, key, "must be true or false") }
+        switch s.string.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error(node, key, "must be true or false")
+        }
+    }
+}
+
+extension Node {
+    /// The key's text (keys are scalars in every file this reads).
+    var keyText: String { string ?? "" }
+}

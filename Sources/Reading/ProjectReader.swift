@@ -1,0 +1,295 @@
+import Foundation
+import ReportCore
+
+/// Options that change how strictly input is read.
+public struct ReadOptions: Sendable {
+    /// Contradicting counts become warnings and unreadable rows are skipped (and counted).
+    public var lenient: Bool
+    public init(lenient: Bool = false) { self.lenient = lenient }
+}
+
+/// Everything read from a project except the events, which are streamed to the caller's sink.
+public struct ProjectInput: Sendable {
+    public var config: ReportConfig
+    public var campaignRows: [CampaignRow] = []
+    public var notes = Notes()
+    public var warnings: [Diagnostic] = []
+    /// Files read under `data/`, and their project-relative paths.
+    public var dataFiles: [String] = []
+    public var eventRows = 0
+    public var skippedRows = 0
+    /// Canonical column names no input used, per file, for `--verbose`.
+    public var unknownColumns: [String: [String]] = [:]
+}
+
+/// Receives each recipient event as it is read, with the file it came from.
+public typealias EventSink = (_ event: RecipientEvent, _ location: SourceLocation) -> Void
+
+/// Finds and reads every input of a report project (`inputs.md`).
+public struct ProjectReader {
+    public let root: URL
+    public let options: ReadOptions
+
+    public init(root: URL, options: ReadOptions = ReadOptions()) {
+        self.root = root.standardizedFileURL
+        self.options = options
+    }
+
+    /// Reads `report.yml`, every file under `data/` and the notes. Events go to `events` as they are read.
+    /// Throws `ReportErrors` listing every rejected row (strict mode) or the first fatal problem.
+    public func read(events: EventSink) throws -> ProjectInput {
+        let config = try ConfigLoader.load(projectAt: root)
+        var input = ProjectInput(config: config)
+        var errors: [ReportError] = []
+        let files = try dataFiles()
+        if files.isEmpty {
+            input.warnings.append(Diagnostic("no input files: put campaign results or recipient events under data/", at: SourceLocation(file: "data")))
+        }
+        for file in files {
+            input.dataFiles.append(file)
+            do {
+                try readFile(file, config: config, into: &input, errors: &errors, events: events)
+            } catch let error as ReportError {
+                errors.append(error)
+            }
+            if errors.count >= 50 { break }
+        }
+        if !errors.isEmpty { throw ReportErrors(errors) }
+        input.notes = try readNotes(&input.warnings)
+        return input
+    }
+
+    /// Project-relative paths of every file under `data/`, sorted, hidden files left out.
+    func dataFiles() throws -> [String] {
+        let data = root.appending(path: "data")
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: data.path, isDirectory: &isDir), isDir.boolValue else { return [] }
+        return walk(data, relativeTo: root).sorted()
+    }
+
+    private func walk(_ dir: URL, relativeTo base: URL) -> [String] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
+        var out: [String] = []
+        for name in entries.sorted() where !name.hasPrefix(".") {
+            let url = dir.appending(path: name)
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { continue }
+            if isDir.boolValue {
+                out += walk(url, relativeTo: base)
+            } else {
+                out.append(String(url.path.dropFirst(base.path.count + 1)))
+            }
+        }
+        return out
+    }
+
+    private enum Container { case csv, json }
+
+    private func readFile(_ file: String, config: ReportConfig, into input: inout ProjectInput,
+                          errors: inout [ReportError], events: EventSink) throws {
+        let path = root.appending(path: file).path
+        let rule = config.inputRule(for: file)
+        let lower = file.lowercased()
+        if lower.hasSuffix(".gz") {
+            throw ReportError("gzip-compressed input is not read yet: decompress it (gunzip) or see docs/inputs.md", at: SourceLocation(file: file))
+        }
+        let container: Container
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".txt") {
+            container = .csv
+        } else if lower.hasSuffix(".json") || lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") {
+            container = .json
+        } else {
+            let head = ByteSource.head(path: path, count: 64).drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
+            guard let first = head.first else {
+                throw ReportError("matches no input format: the file is empty", at: SourceLocation(file: file))
+            }
+            container = (first == UInt8(ascii: "{") || first == UInt8(ascii: "[")) ? .json : .csv
+        }
+        if let format = rule?.format, ![.campaigns, .events].contains(format) {
+            throw ReportError("the \(format.rawValue) format is not read yet; export canonical recipient events (docs/inputs.md)", at: rule?.location)
+        }
+        var table = TableState(file: file, rule: rule, zone: config.timeZone, lenient: options.lenient)
+        do {
+            switch container {
+            case .csv:
+                var header: [String?]?
+                var rawHeader: [String] = []
+                try CSVReader.read(path: path) { fields, line in
+                    guard let mapped = header else {
+                        rawHeader = fields
+                        header = try table.begin(headers: fields, line: line)
+                        return
+                    }
+                    var cells: [String: String] = [:]
+                    cells.reserveCapacity(mapped.count)
+                    if fields.count > mapped.count {
+                        try table.reject(ReportError("has \(fields.count) fields but the header has \(mapped.count)", at: SourceLocation(file: file, line: line)), errors: &errors, input: &input)
+                        return
+                    }
+                    for (i, value) in fields.enumerated() {
+                        if let name = mapped[i] { cells[name] = value }
+                    }
+                    try table.row(Row(cells: cells, location: SourceLocation(file: file, line: line)), input: &input, errors: &errors, events: events)
+                }
+                if header == nil {
+                    throw ReportError("matches no input format: the file is empty", at: SourceLocation(file: file))
+                }
+                input.unknownColumns[file] = zip(rawHeader, header!).filter { $0.1 == nil }.map(\.0)
+            case .json:
+                var headerCache: [String: String?] = [:]
+                try JSONStream.read(path: path) { object, line in
+                    guard let dict = object as? [String: Any] else {
+                        try table.reject(ReportError("expected a JSON object", at: SourceLocation(file: file, line: line)), errors: &errors, input: &input)
+                        return
+                    }
+                    if table.kind == nil {
+                        _ = try table.begin(headers: dict.keys.sorted(), line: line)
+                    }
+                    var cells: [String: String] = [:]
+                    for (key, value) in dict {
+                        let name: String?
+                        if let cached = headerCache[key] {
+                            name = cached
+                        } else {
+                            name = table.canonicalName(key)
+                            headerCache[key] = name
+                        }
+                        if let name, let text = JSONStream.cellText(value) { cells[name] = text }
+                    }
+                    try table.row(Row(cells: cells, location: SourceLocation(file: file, line: line)), input: &input, errors: &errors, events: events)
+                }
+                if table.kind == nil {
+                    throw ReportError("matches no input format: no JSON objects in the file", at: SourceLocation(file: file))
+                }
+            }
+        } catch let failure as CSVReader.Failure {
+            switch failure {
+            case .unterminatedQuote(let line):
+                throw ReportError("a quoted field is never closed (a missing \")", at: SourceLocation(file: file, line: line))
+            }
+        } catch let failure as JSONStream.Failure {
+            switch failure {
+            case .syntax(let line, let message):
+                throw ReportError(message, at: SourceLocation(file: file, line: line))
+            }
+        }
+        if table.skipped > 0 {
+            input.warnings.append(Diagnostic("skipped \(table.skipped) unreadable row\(table.skipped == 1 ? "" : "s") (--lenient)", at: SourceLocation(file: file)))
+            input.skippedRows += table.skipped
+        }
+    }
+
+    private func readNotes(_ warnings: inout [Diagnostic]) throws -> Notes {
+        var notes = Notes()
+        let base = root.appending(path: "notes")
+        func markdownFiles(_ sub: String) -> [(String, String)] {
+            let dir = base.appending(path: sub)
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
+            return names.sorted().filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.map { (String($0.dropLast(3)), "notes/\(sub)/\($0)") }
+        }
+        func text(_ rel: String) throws -> String {
+            guard let data = FileManager.default.contents(atPath: root.appending(path: rel).path),
+                  let s = String(data: data, encoding: .utf8) else {
+                throw ReportError("cannot be read as UTF-8 text", at: SourceLocation(file: rel))
+            }
+            return s
+        }
+        for (name, rel) in markdownFiles("weeks") {
+            guard let week = ISOWeek(name) else {
+                throw ReportError("a week note is named after its ISO week, like 2026-W47.md", at: SourceLocation(file: rel))
+            }
+            notes.weeks[week] = try text(rel)
+        }
+        for (name, rel) in markdownFiles("programs") { notes.programs[name] = try text(rel) }
+        for (name, rel) in markdownFiles("campaigns") { notes.campaigns[name] = try text(rel) }
+        return notes
+    }
+}
+
+/// Per-file state: which table the file holds, its header mapping, rows skipped.
+private struct TableState {
+    enum Kind { case campaigns, events }
+    let file: String
+    let rule: InputRule?
+    let zone: TimeZone
+    let lenient: Bool
+    var kind: Kind?
+    var skipped = 0
+    private var userMap: [String: String] = [:]
+
+    init(file: String, rule: InputRule?, zone: TimeZone, lenient: Bool) {
+        self.file = file
+        self.rule = rule
+        self.zone = zone
+        self.lenient = lenient
+        self.userMap = Dictionary((rule?.columns ?? [:]).map { (Columns.normalize($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    var canonical: [String: String] {
+        kind == .events ? Columns.eventFields : Columns.campaignFields
+    }
+
+    func canonicalName(_ header: String) -> String? {
+        let key = Columns.normalize(header)
+        if let target = userMap[key] { return canonical[Columns.normalize(target)] }
+        return canonical[key]
+    }
+
+    /// Decides the table kind from the header (or a pinned format) and maps the header.
+    mutating func begin(headers: [String], line: Int) throws -> [String?] {
+        switch rule?.format {
+        case .campaigns?: kind = .campaigns
+        case .events?: kind = .events
+        default:
+            let names = Set(headers.map { userMap[Columns.normalize($0)].map(Columns.normalize) ?? Columns.normalize($0) })
+            if names.isSuperset(of: ["time", "recipient", "event"]) {
+                kind = .events
+            } else if names.contains("campaign") {
+                kind = .campaigns
+            } else {
+                throw ReportError(
+                    "matches no input format: campaign results need a \"campaign\" column, recipient events need \"time\", \"campaign\", \"recipient\" and \"event\" (found: \(headers.prefix(12).joined(separator: ", ")))",
+                    at: SourceLocation(file: file, line: line))
+            }
+        }
+        let mapped = headers.map(canonicalName)
+        if kind == .events {
+            let present = Set(mapped.compactMap { $0 })
+            for field in CanonicalEvents.required where !present.contains(field) {
+                throw ReportError("the header has no \"\(field)\" column, which recipient events need", at: SourceLocation(file: file, line: line))
+            }
+        }
+        return mapped
+    }
+
+    mutating func row(_ row: Row, input: inout ProjectInput, errors: inout [ReportError], events: EventSink) throws {
+        do {
+            switch kind! {
+            case .campaigns:
+                var contradictions: [ReportError] = []
+                let parsed = try CampaignResults.parse(row, zone: zone, contradictions: &contradictions)
+                if lenient {
+                    input.warnings += contradictions.map { Diagnostic($0.message, at: $0.location) }
+                } else {
+                    errors += contradictions
+                }
+                input.campaignRows.append(parsed)
+            case .events:
+                let event = try CanonicalEvents.parse(row, zone: zone)
+                input.eventRows += 1
+                events(event, row.location)
+            }
+        } catch let error as ReportError {
+            try reject(error, errors: &errors, input: &input)
+        }
+    }
+
+    mutating func reject(_ error: ReportError, errors: inout [ReportError], input: inout ProjectInput) throws {
+        if lenient {
+            skipped += 1
+        } else {
+            errors.append(error)
+            if errors.count >= 50 { throw ReportErrors(errors) }
+        }
+    }
+}

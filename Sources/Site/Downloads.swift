@@ -1,0 +1,123 @@
+import Foundation
+import Metrics
+import ReportCore
+
+/// `data/campaigns.csv|json` and `data/weeks.csv|json` (`site.md`): every computed count and rate per send
+/// and per program-week. No recipient-level data.
+enum Downloads {
+    enum Value {
+        case text(String?)
+        case count(Int?)
+        case rate(Double?)
+    }
+
+    static let countColumns: [(String, @Sendable (SendCounts) -> Int?)] = [
+        ("sent", { $0.sent }), ("delivered", { $0.delivered }), ("hard_bounces", { $0.hardBounces }),
+        ("soft_bounces", { $0.softBounces }), ("unique_opens", { $0.uniqueOpens }), ("machine_opens", { $0.machineOpens }),
+        ("human_opens", { $0.humanOpens }), ("unique_clicks", { $0.uniqueClicks }), ("forwards", { $0.forwards }),
+        ("replies", { $0.replies }), ("unsubscribes", { $0.unsubscribes }), ("complaints", { $0.complaints }),
+    ]
+    static let rateColumns: [KPI] = [
+        .deliveryRate, .openRate, .humanOpenRate, .clickRate, .clickToOpenRate, .unsubscribeRate, .complaintRate, .hardBounceRate,
+    ]
+
+    static func measures(_ totals: Totals) -> [(String, Value)] {
+        countColumns.map { ($0.0, .count($0.1(totals.counts))) } + rateColumns.map { ($0.rawValue, .rate(totals.value($0))) }
+    }
+
+    static func campaignRecords(_ report: Report, calendar: WeekCalendar) -> [[(String, Value)]] {
+        report.sends.map { s in
+            [
+                ("campaign", .text(s.id)), ("program", .text(s.program)), ("name", .text(s.name)), ("kind", .text(s.kind.rawValue)),
+                ("sent_at", .text(calendar.iso8601(s.sentAt))), ("week", .text(s.week.description)),
+            ] + measures(Totals([s]))
+        }
+    }
+
+    static func weekRecords(_ report: Report) -> [[(String, Value)]] {
+        report.programs.flatMap { p in
+            p.series.filter(\.hasSends).map { pw in
+                [("program", .text(p.slug)), ("week", .text(pw.week.description)), ("sends", .count(pw.sendIDs.count))] + measures(pw.totals)
+            }
+        }
+    }
+
+    static func csv(_ records: [[(String, Value)]], header: [String]) -> Data {
+        var out = header.joined(separator: ",") + "\n"
+        for record in records {
+            out += record.map { cell($0.1) }.joined(separator: ",") + "\n"
+        }
+        return Data(out.utf8)
+    }
+
+    static func header(campaigns: Bool) -> [String] {
+        (campaigns ? ["campaign", "program", "name", "kind", "sent_at", "week"] : ["program", "week", "sends"])
+            + countColumns.map(\.0) + rateColumns.map(\.rawValue)
+    }
+
+    private static func cell(_ v: Value) -> String {
+        switch v {
+        case .text(let s?):
+            if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+                return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
+            return s
+        case .count(let n?): return String(n)
+        case .rate(let r?): return String(format: "%.6f", r)
+        default: return ""
+        }
+    }
+
+    static func json(_ records: [[(String, Value)]]) -> Data {
+        var out = "[\n"
+        for (i, record) in records.enumerated() {
+            out += "  {" + record.map { "\(jsonString($0.0)): \(jsonValue($0.1))" }.joined(separator: ", ") + "}"
+            out += i + 1 < records.count ? ",\n" : "\n"
+        }
+        out += "]\n"
+        return Data(out.utf8)
+    }
+
+    private static func jsonValue(_ v: Value) -> String {
+        switch v {
+        case .text(let s?): return jsonString(s)
+        case .count(let n?): return String(n)
+        case .rate(let r?): return String(format: "%.6f", r)
+        default: return "null"
+        }
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "<": out += "\\u003c"  // safe to inline into HTML
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    static func files(_ report: Report) -> [String: Data] {
+        let calendar = WeekCalendar(timeZone: report.config.timeZone)
+        let campaigns = campaignRecords(report, calendar: calendar)
+        let weeks = weekRecords(report)
+        return [
+            "data/campaigns.csv": csv(campaigns, header: header(campaigns: true)),
+            "data/campaigns.json": json(campaigns),
+            "data/weeks.csv": csv(weeks, header: header(campaigns: false)),
+            "data/weeks.json": json(weeks),
+        ]
+    }
+}

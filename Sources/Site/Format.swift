@@ -1,0 +1,108 @@
+import Foundation
+import ReportCore
+
+/// Numbers and dates as a reader of the report's language writes them. English: `12.3%`, `12,345`,
+/// `16 Nov 2026`. Separators, the percent sign's spacing and month names come from the label catalogue
+/// (`format.*`, `date.months`), so a language is a catalogue, not code.
+public struct Format: Sendable {
+    public let labels: Labels
+    public let calendar: WeekCalendar
+    private let decimal: String
+    private let thousands: String
+    private let percentSuffix: String
+    private let months: [String]
+    private let dash = "—"
+
+    public init(labels: Labels, timeZone: TimeZone) throws {
+        self.labels = labels
+        self.calendar = WeekCalendar(timeZone: timeZone)
+        decimal = try labels.text("format.decimal")
+        thousands = try labels.text("format.thousands")
+        percentSuffix = try labels.text("format.percent")
+        months = try labels.text("date.months").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard months.count == 12 else { throw SiteError.template("label date.months needs 12 comma-separated month names") }
+    }
+
+    /// A fraction as a percentage: one decimal, two below 1 % (complaint rates live there). Nil is "—".
+    public func percent(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return dash }
+        let p = value * 100
+        return number(p, decimals: abs(p) < 1 && p != 0 ? 2 : 1) + percentSuffix
+    }
+
+    /// Two percentages that must not look equal when they are not (an alert's value and its threshold):
+    /// one more decimal where the usual precision would print them the same.
+    public func percentPair(_ a: Double?, _ b: Double?) -> (String, String) {
+        let (x, y) = (percent(a), percent(b))
+        guard x == y, let a, let b, a != b else { return (x, y) }
+        let digits = abs(a * 100) < 1 ? 3 : 2
+        return (number(a * 100, decimals: digits) + percentSuffix, number(b * 100, decimals: digits) + percentSuffix)
+    }
+
+    /// A change in percentage points with its sign: `+1.2 pp`, `−0.40 pp`.
+    public func points(_ delta: Double?) -> String {
+        guard let delta, delta.isFinite else { return dash }
+        let p = delta * 100
+        let decimals = abs(p) < 1 ? 2 : 1
+        let rounded = (abs(p) * pow(10, Double(decimals))).rounded() / pow(10, Double(decimals))
+        let sign = rounded == 0 ? "±" : (p > 0 ? "+" : "−")
+        return sign + number(rounded, decimals: decimals) + "\u{00A0}" + ((try? labels.text("format.points")) ?? "pp")
+    }
+
+    public func count(_ n: Int?) -> String {
+        guard let n else { return dash }
+        return grouped(String(abs(n)), negative: n < 0)
+    }
+
+    public func number(_ value: Double, decimals: Int) -> String {
+        let factor = pow(10, Double(decimals))
+        let scaled = (abs(value) * factor).rounded()
+        let whole = Int(scaled / factor)
+        let frac = Int(scaled) - whole * Int(factor)
+        var out = grouped(String(whole), negative: value < 0 && scaled != 0)
+        if decimals > 0 {
+            let f = String(frac)
+            out += decimal + String(repeating: "0", count: decimals - f.count) + f
+        }
+        return out
+    }
+
+    private func grouped(_ digits: String, negative: Bool) -> String {
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += thousands }
+            out.append(ch)
+        }
+        return (negative ? "−" : "") + out
+    }
+
+    /// `16 Nov 2026` (the catalogue's `date.day_month_year` pattern).
+    public func date(_ date: Date) -> String {
+        let c = calendar.components(date)
+        return (try? labels.format("date.day_month_year", ["day": String(c.day!), "month": months[c.month! - 1], "year": String(c.year!)]))
+            ?? "\(c.day!) \(months[c.month! - 1]) \(c.year!)"
+    }
+
+    /// `16 Nov 2026, 09:00`.
+    public func dateTime(_ date: Date) -> String {
+        let c = calendar.components(date)
+        return self.date(date) + ", " + pad(c.hour!) + ":" + pad(c.minute!)
+    }
+
+    /// `Week 47, 2026`.
+    public func weekTitle(_ week: ISOWeek) -> String {
+        (try? labels.format("date.week_title", ["week": String(week.week), "year": String(week.year)])) ?? week.description
+    }
+
+    /// `W47` for chart axes.
+    public func weekShort(_ week: ISOWeek) -> String {
+        "W" + pad(week.week)
+    }
+
+    /// `16–22 Nov 2026`.
+    public func weekRange(_ week: ISOWeek) -> String {
+        let start = calendar.start(of: week)
+        let end = calendar.end(of: week).addingTimeInterval(-1)
+        return date(start) + " – " + date(end)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// Writes a built site as a whole: into a temporary folder beside the output, then swapped in, so a failed
+/// build never leaves a half-written site and a reader never sees a mix of two builds. Files whose bytes did
+/// not change keep their previous file (hard-linked), so their modification times and ETags stay put.
+public struct OutputWriter {
+    /// Marks a folder as inbox-report output. `build` replaces only folders that carry it (or are empty).
+    public static let markerName = ".inbox-report-output"
+    static let markerText = "This folder is written by inbox-report build and replaced whole on each build.\n"
+
+    public let output: URL
+
+    public init(output: URL) {
+        self.output = output.standardizedFileURL
+    }
+
+    /// Checks that the output folder may be replaced: missing, empty, or marked as ours.
+    public func checkReplaceable() throws {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: output.path, isDirectory: &isDir) else { return }
+        guard isDir.boolValue else {
+            throw SiteError.output("\(output.path) is a file, not a folder; choose another --output")
+        }
+        let entries = (try? fm.contentsOfDirectory(atPath: output.path)) ?? []
+        if entries.isEmpty || entries.contains(Self.markerName) { return }
+        throw SiteError.output("\(output.path) is not empty and was not written by inbox-report (no \(Self.markerName) file); refusing to replace it. Choose another --output or empty the folder.")
+    }
+
+    /// Writes `files` and swaps them in. Returns the paths whose bytes changed (new or different).
+    @discardableResult
+    public func write(_ files: [String: Data]) throws -> [String] {
+        try checkReplaceable()
+        let fm = FileManager.default
+        let parent = output.deletingLastPathComponent()
+        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        let stamp = "\(getpid())-\(UInt64(Date().timeIntervalSince1970 * 1000))"
+        let staging = parent.appending(path: ".\(output.lastPathComponent).building-\(stamp)")
+        try? fm.removeItem(at: staging)
+        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        var changed: [String] = []
+        do {
+            for (path, data) in files.sorted(by: { $0.key < $1.key }) {
+                let target = staging.appending(path: path)
+                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let previous = output.appending(path: path)
+                if let old = fm.contents(atPath: previous.path), old == data,
+                   link(previous.path, target.path) == 0 {
+                    continue
+                }
+                try data.write(to: target)
+                changed.append(path)
+            }
+            try Data(Self.markerText.utf8).write(to: staging.appending(path: Self.markerName))
+        } catch {
+            try? fm.removeItem(at: staging)
+            throw SiteError.output("cannot write the site: \(error.localizedDescription)")
+        }
+        try swap(staging)
+        return changed
+    }
+
+    private func swap(_ staging: URL) throws {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: output.path) {
+            // Exchange the two folders in one step where the kernel can (Linux renameat2), else two renames.
+            if Self.exchange(staging.path, output.path) {
+                try? fm.removeItem(at: staging)
+                return
+            }
+            let old = staging.deletingLastPathComponent().appending(path: staging.lastPathComponent + ".old")
+            try fm.moveItem(at: output, to: old)
+            do {
+                try fm.moveItem(at: staging, to: output)
+            } catch {
+                try? fm.moveItem(at: old, to: output)
+                throw SiteError.output("cannot move the new site into place: \(error.localizedDescription)")
+            }
+            try? fm.removeItem(at: old)
+        } else {
+            try fm.moveItem(at: staging, to: output)
+        }
+    }
+
+    /// Swaps two paths in one step with Linux's `renameat2(…, RENAME_EXCHANGE)`, looked up at run time
+    /// because the Glibc module does not export it. False where it is unavailable or fails.
+    static func exchange(_ a: String, _ b: String) -> Bool {
+        #if os(Linux)
+        typealias Renameat2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return false }
+        let renameat2 = unsafeBitCast(symbol, to: Renameat2.self)
+        let atFDCWD: Int32 = -100
+        let renameExchange: UInt32 = 1 << 1
+        return renameat2(atFDCWD, a, atFDCWD, b, renameExchange) == 0
+        #else
+        return false
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

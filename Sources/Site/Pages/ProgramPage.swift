@@ -1,0 +1,102 @@
+import Foundation
+import Metrics
+import ReportCore
+
+/// `programs/<slug>/index.html`: one program's trends over every week.
+enum ProgramPage {
+    static let tableColumns: [KPI] = [.humanOpenRate, .clickRate, .clickToOpenRate, .unsubscribeRate, .complaintRate, .hardBounceRate]
+
+    static func render(_ ctx: SiteContext, _ program: ProgramReport) throws -> Data {
+        let report = ctx.report
+        let root = "../../"
+        var page = try ctx.page(root: root, title: program.name, section: "program:\(program.slug)")
+        page["name"] = program.name
+        page["note"] = ctx.note(ctx.notes.programs[program.slug])
+        page["charts"] = try charts(ctx, program)
+        page["columns"] = try tableColumns.map { ["label": try ctx.kpiLabel($0), "anchor": $0.rawValue] }
+        page["weeks"] = try program.series.reversed().map { pw -> [String: Any] in
+            [
+                "id": "week-\(pw.week)",
+                "title": ctx.format.weekTitle(pw.week),
+                "href": root + "weeks/\(pw.week)/index.html",
+                "has_sends": pw.hasSends,
+                "sends": pw.sendIDs.count,
+                "delivered": ctx.format.count(pw.totals.counts.delivered),
+                "cells": tableColumns.map { ctx.rateCell(pw.totals, $0, change: pw.change[$0], withChange: true) },
+                "rolling_human_open_rate": ctx.format.percent(pw.rolling.value(.humanOpenRate)),
+                "marks": try ctx.marks(provisional: pw.provisional, totals: pw.hasSends ? pw.totals : nil),
+            ]
+        }
+        let goals = try KPI.allCases.compactMap { kpi -> [String: Any]? in
+            guard let goal = program.goals[kpi] else { return nil }
+            return ["label": try ctx.kpiLabel(kpi), "value": ctx.format.percent(goal), "anchor": kpi.rawValue]
+        }
+        page["goal_list"] = ctx.list(goals.enumerated().map { i, g in g.merging(["last": i == goals.count - 1]) { a, _ in a } })
+        page["sends"] = try program.sendIDs.reversed().compactMap(report.send).map { try ctx.sendRow($0, root: root) }
+        let alerts = report.alerts.filter { $0.program == program.slug }
+        page["recommendations"] = ctx.list(try alerts.filter { $0.week == nil }.map { try ctx.alertItem($0, root: root) })
+        page["alerts"] = ctx.list(try alerts.filter { $0.week != nil }.reversed().prefix(12).map { try ctx.alertItem($0, root: root) })
+        page["from"] = program.fromAddresses.joined(separator: ", ")
+        return try ctx.render("program", page)
+    }
+
+    static func charts(_ ctx: SiteContext, _ program: ProgramReport) throws -> [[String: Any]] {
+        let f = ctx.format
+        let weeks = program.series.map(\.week)
+        let categories = weeks.map(f.weekShort)
+        let thresholds = ctx.report.config.thresholds
+        func values(_ kpi: KPI) -> [Double?] { program.series.map { $0.totals.value(kpi) } }
+        func rolling(_ kpi: KPI) -> [Double?] { program.series.map { $0.hasSends ? $0.rolling.value(kpi) : nil } }
+        func goal(_ kpi: KPI) throws -> [LineChart.Rule] {
+            guard let g = program.goals[kpi] else { return [] }
+            return [LineChart.Rule(name: try ctx.t("chart.goal"), value: g, kind: .goal)]
+        }
+        func bands(_ b: Band) throws -> [LineChart.Rule] {
+            var out: [LineChart.Rule] = []
+            if let w = b.warning { out.append(.init(name: try ctx.t("severity.warning"), value: w, kind: .warning)) }
+            if let c = b.critical { out.append(.init(name: try ctx.t("severity.critical"), value: c, kind: .critical)) }
+            return out
+        }
+        let rollingLabel = try ctx.t("chart.rolling")
+        var out: [[String: Any]] = []
+
+        func line(_ key: String, _ series: [(KPI, String, Bool)], rules: [LineChart.Rule]) throws {
+            let title = try ctx.labels.format("chart.\(key)", ["program": program.name])
+            var chartSeries: [LineChart.Series] = []
+            for (kpi, color, withRolling) in series {
+                let name = try ctx.kpiLabel(kpi)
+                chartSeries.append(.init(name: name, values: values(kpi), color: color))
+                if withRolling {
+                    chartSeries.append(.init(name: "\(name) · \(rollingLabel)", values: rolling(kpi), style: .dashed, color: color))
+                }
+            }
+            let chart = LineChart(
+                title: title, description: try ctx.labels.format("chart.description_line", ["first": categories.first ?? "", "last": categories.last ?? ""]),
+                categories: categories, series: chartSeries, rules: rules, format: { f.percent($0) })
+            let columns = [try ctx.t("table.week")] + chartSeries.map(\.name)
+            let rows = weeks.enumerated().map { i, w in [f.weekTitle(w)] + chartSeries.map { f.percent($0.values[i]) } }
+            out.append([
+                "id": key, "title": title, "svg": chart.svg(id: "chart-\(key)"),
+                "figures": ctx.figuresTable(caption: title, columns: columns, rows: rows),
+            ])
+        }
+
+        let volumeTitle = try ctx.labels.format("chart.volume", ["program": program.name])
+        let delivered = program.series.map { $0.totals.counts.delivered.map(Double.init) }
+        let bar = BarChart(
+            title: volumeTitle, description: try ctx.t("chart.description_volume"), categories: categories,
+            values: delivered, format: { f.count(Int($0)) })
+        out.append([
+            "id": "volume", "title": volumeTitle, "svg": bar.svg(id: "chart-volume"),
+            "figures": ctx.figuresTable(
+                caption: volumeTitle, columns: [try ctx.t("table.week"), try ctx.t("count.sent"), try ctx.t("count.delivered")],
+                rows: program.series.map { [f.weekTitle($0.week), f.count($0.totals.counts.sent), f.count($0.totals.counts.delivered)] }),
+        ])
+        try line("opens", [(.humanOpenRate, "s1", true), (.openRate, "s2", false)], rules: goal(.humanOpenRate) + goal(.openRate))
+        try line("clicks", [(.clickRate, "s1", true), (.clickToOpenRate, "s3", false)], rules: goal(.clickRate) + goal(.clickToOpenRate))
+        try line("unsubscribes", [(.unsubscribeRate, "s4", true)], rules: goal(.unsubscribeRate))
+        try line("complaints", [(.complaintRate, "s5", true)], rules: goal(.complaintRate) + bands(thresholds.complaintRate))
+        try line("bounces", [(.hardBounceRate, "s5", true), (.softBounceRate, "s2", false)], rules: goal(.hardBounceRate) + bands(thresholds.hardBounceRate))
+        return out
+    }
+}

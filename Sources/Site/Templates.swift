@@ -1,0 +1,86 @@
+import Foundation
+import Mustache
+
+/// The templates, CSS and label catalogues a site is drawn with: the defaults built into the binary from
+/// the top-level `templates/` folder, with a project's own `templates/` layered over them by name.
+public struct TemplateSet: Sendable {
+    /// Every file by path relative to `templates/`, project files replacing defaults of the same name.
+    public let files: [String: String]
+    let overrides: [String: String]
+    private let library: MustacheLibrary
+
+    public static var defaults: [String: String] { DefaultTemplates.files }
+
+    /// - Parameter projectTemplates: the project's `templates/` folder, if it has one.
+    public init(projectTemplates: URL?) throws {
+        var overrides: [String: String] = [:]
+        if let dir = projectTemplates, FileManager.default.fileExists(atPath: dir.path) {
+            overrides = try Self.readFolder(dir)
+        }
+        try self.init(overrides: overrides)
+    }
+
+    public init(overrides: [String: String]) throws {
+        self.overrides = overrides
+        var files = DefaultTemplates.files
+        for (k, v) in overrides { files[k] = v }
+        self.files = files
+        var library = MustacheLibrary()
+        for (name, text) in files.sorted(by: { $0.key < $1.key }) where name.hasSuffix(".mustache") {
+            do {
+                library.register(try MustacheTemplate(string: text), named: String(name.dropLast(".mustache".count)))
+            } catch {
+                let source = overrides[name] != nil ? "the project's templates/\(name)" : "templates/\(name)"
+                throw SiteError.template("\(source) does not parse: \(error)")
+            }
+        }
+        self.library = library
+    }
+
+    static func readFolder(_ dir: URL) throws -> [String: String] {
+        var out: [String: String] = [:]
+        let base = dir.standardizedFileURL.path
+        guard let walker = FileManager.default.enumerator(atPath: base) else { return out }
+        for case let rel as String in walker {
+            if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            var isDir: ObjCBool = false
+            let full = base + "/" + rel
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue else { continue }
+            guard let data = FileManager.default.contents(atPath: full), let text = String(data: data, encoding: .utf8) else {
+                throw SiteError.template("templates/\(rel) is not UTF-8 text")
+            }
+            out[rel] = text
+        }
+        return out
+    }
+
+    /// Renders a template; a missing template is an error, never an empty page.
+    func render(_ name: String, _ context: [String: Any]) throws -> String {
+        guard let text = library.render(context, withTemplate: name) else {
+            throw SiteError.template("no template named \(name) (templates/\(name).mustache)")
+        }
+        return text
+    }
+
+    /// Every `t.KEY` label a template refers to, by template, so a missing label fails before any page is drawn.
+    func labelReferences() -> [(template: String, key: String)] {
+        var out: [(String, String)] = []
+        let pattern = try! NSRegularExpression(pattern: #"\{\{[#^/&{]?\s*t\.([A-Za-z0-9_.]+)"#)
+        for (name, text) in files.sorted(by: { $0.key < $1.key }) where name.hasSuffix(".mustache") {
+            let range = NSRange(text.startIndex..., in: text)
+            for m in pattern.matches(in: text, range: range) {
+                if let r = Range(m.range(at: 1), in: text) { out.append((name, String(text[r]))) }
+            }
+        }
+        return out
+    }
+
+    /// The label catalogue for a language, checked against every template that uses it.
+    func labels(language: String) throws -> Labels {
+        let labels = try Labels.load(language: language, defaults: DefaultTemplates.files, overrides: overrides)
+        for (template, key) in labelReferences() where !labels.has(key) {
+            throw Labels.MissingLabel(key: key, language: language, usedIn: "templates/\(template)")
+        }
+        return labels
+    }
+}

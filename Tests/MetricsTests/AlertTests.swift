@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+@testable import Metrics
+import ReportCore
+
+/// metrics.md, *Alerts and recommendations*. Bands are inclusive.
+@Suite struct AlertTests {
+    func alerts(_ rows: [CampaignRow], programs: [ProgramConfig] = []) throws -> [Alert] {
+        try build(rows, config: config(programs: programs)).alerts
+    }
+
+    func complaintSend(_ complaints: Int, delivered: Int = 10_000) -> CampaignRow {
+        row("c", counts(sent: delivered, delivered: delivered, opens: 2000, machine: 0, clicks: 200, unsubs: 0, complaints: complaints))
+    }
+
+    @Test(arguments: [
+        (9, nil),                     // 0.09 %: below the warning level
+        (10, Alert.Severity.warning), // exactly 0.1 %: warning
+        (29, .warning),               // 0.29 %
+        (30, .critical),              // exactly 0.3 %: critical
+    ] as [(Int, Alert.Severity?)])
+    func complaintRateBands(complaints: Int, expected: Alert.Severity?) throws {
+        let found = try alerts([complaintSend(complaints)]).filter { $0.kind == .complaintRate && $0.campaign == "c" }
+        #expect(found.first?.severity == expected)
+        if let a = found.first {
+            #expect(a.value == Double(complaints) / 10_000)
+            #expect(a.threshold == (expected == .critical ? 0.003 : 0.001))
+        }
+    }
+
+    @Test func complaintAlertAlsoForTheProgramWeek() throws {
+        let found = try alerts([complaintSend(30)]).filter { $0.kind == .complaintRate && $0.campaign == nil }
+        #expect(found.count == 1)
+        #expect(found.first?.week == ISOWeek(year: 2026, week: 47))
+        #expect(found.first?.severity == .critical)
+    }
+
+    @Test(arguments: [(199, nil), (200, Alert.Severity.warning), (499, .warning), (500, .critical)] as [(Int, Alert.Severity?)])
+    func hardBounceRateBands(hard: Int, expected: Alert.Severity?) throws {
+        // hard bounces / 10,000 sent: 2 % warning, 5 % critical.
+        let r = row("b", counts(sent: 10_000, delivered: 10_000 - hard, hard: hard, soft: 0, opens: 2000, machine: 0, clicks: 100, unsubs: 0, complaints: 0))
+        #expect(try alerts([r]).first { $0.kind == .hardBounceRate && $0.campaign == "b" }?.severity == expected)
+    }
+
+    /// Four weeks at 0.2 % unsubscribes, then a fifth week.
+    func unsubscribeWeeks(last unsubs: Int) -> [CampaignRow] {
+        (0..<5).map { i in
+            row("w\(i)", at: iso("2026-10-13T09:00:00Z", plusDays: 7 * i), counts(sent: 10_000, delivered: 10_000, opens: 2500, machine: 0, clicks: 300, unsubs: i < 4 ? 20 : unsubs, complaints: 0))
+        }
+    }
+
+    @Test func unsubscribeSpikeAtTwiceThePreviousFourWeeksInclusive() throws {
+        // Baseline 80 / 40,000 = 0.2 %. 40 / 10,000 = 0.4 % is exactly 2× → warning; 39 is not.
+        let spike = try alerts(unsubscribeWeeks(last: 40)).filter { $0.kind == .unsubscribeSpike }
+        #expect(spike.count == 1)
+        #expect(spike.first?.week == ISOWeek(year: 2026, week: 46))
+        #expect(spike.first?.baseline == 0.002)
+        #expect(spike.first?.value == 0.004)
+        #expect(try alerts(unsubscribeWeeks(last: 39)).filter { $0.kind == .unsubscribeSpike }.isEmpty)
+    }
+
+    @Test func humanOpenDropAtSevenTenthsOfThePreviousFourWeeksInclusive() throws {
+        // Baseline 25 %; 17.5 % is exactly 0.7× → warning; 17.51 % is not.
+        func weeks(_ lastOpens: Int) -> [CampaignRow] {
+            (0..<5).map { i in
+                row("w\(i)", at: iso("2026-10-13T09:00:00Z", plusDays: 7 * i), counts(sent: 10_000, delivered: 10_000, opens: i < 4 ? 2500 : lastOpens, machine: 0, clicks: 100, unsubs: 0, complaints: 0))
+            }
+        }
+        let drop = try alerts(weeks(1750)).filter { $0.kind == .humanOpenDrop }
+        #expect(drop.count == 1)
+        #expect(drop.first?.baseline == 0.25)
+        #expect(try alerts(weeks(1751)).filter { $0.kind == .humanOpenDrop }.isEmpty)
+    }
+
+    @Test func goalMissedInTheRightDirection() throws {
+        let goals = [ProgramConfig(slug: "newsletter", goals: [.humanOpenRate: 0.25, .unsubscribeRate: 0.002])]
+        // 24.99 % human opens misses a 25 % goal; 0.21 % unsubscribes misses a 0.2 % ceiling.
+        let miss = try alerts([row("a", counts(sent: 10_000, delivered: 10_000, opens: 2499, machine: 0, clicks: 100, unsubs: 21, complaints: 0))], programs: goals)
+        #expect(Set(miss.filter { $0.kind == .goalMissed }.compactMap(\.kpi)) == [.humanOpenRate, .unsubscribeRate])
+        // Exactly on the goal is not a miss.
+        let hit = try alerts([row("a", counts(sent: 10_000, delivered: 10_000, opens: 2500, machine: 0, clicks: 100, unsubs: 20, complaints: 0))], programs: goals)
+        #expect(hit.filter { $0.kind == .goalMissed }.isEmpty)
+    }
+
+    @Test func noReplySenderIsARecommendation() throws {
+        for address in ["noreply@x.example", "no-reply@x.example", "No_Reply@x.example", "donotreply@x.example", "do-not-reply@x.example"] {
+            let a = try alerts([row("a", from: address, counts(sent: 10, delivered: 10))]).filter { $0.kind == .noReplySender }
+            #expect(a.count == 1, "\(address)")
+            #expect(a.first?.severity == .recommendation)
+            #expect(a.first?.week == nil)
+        }
+        #expect(try alerts([row("a", from: "hello@x.example", counts(sent: 10, delivered: 10))]).filter { $0.kind == .noReplySender }.isEmpty)
+    }
+
+    @Test func thresholdsAreOverridable() throws {
+        var t = Thresholds()
+        t.complaintRate = Band(warning: 0.0005, critical: 0.002)
+        let report = try build([complaintSend(5)], config: config(thresholds: t))
+        #expect(report.alerts.first { $0.kind == .complaintRate }?.severity == .warning)
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import InboxReport
+import Testing
+import TestSupport
+
+/// site.md: a small project built end to end.
+@Suite struct BuildTests {
+    @Test func everyPageAndDownloadIsWritten() throws {
+        let project = try SiteFixtures.project()
+        let summary = try SiteFixtures.build(project)
+        let files = project.files(under: "public")
+        for path in [
+            "index.html", "weeks/2026-W45/index.html", "weeks/2026-W46/index.html", "weeks/2026-W47/index.html",
+            "programs/newsletter/index.html", "programs/onboarding/index.html", "campaigns/nl-1/index.html",
+            "campaigns/onb-1/index.html", "glossary/index.html", "404.html", "feed.xml", "assets/style.css",
+            "data/campaigns.csv", "data/weeks.csv", "data/campaigns.json", "data/weeks.json", ".inbox-report-output",
+        ] {
+            #expect(files.contains(path), "\(path) missing")
+        }
+        #expect(summary.sends == 4)
+        #expect(summary.eventRows == 9)
+        #expect(summary.warnings.isEmpty)
+        let index = try #require(project.read("public/index.html"))
+        #expect(index.contains("Weekly newsletter"))
+        #expect(index.contains("Welcome"))
+        // The no-reply onboarding sender is a recommendation on the overview.
+        #expect(index.contains("no-reply@x.example"))
+        // nl-2: 7 complaints of 1,985 delivered = 0.35 %: critical, on its week page.
+        let w46 = try #require(project.read("public/weeks/2026-W46/index.html"))
+        #expect(w46.contains("class=\"alert critical\""))
+        #expect(w46.contains("0.35%"))
+        // The week note went through cmark.
+        #expect(try #require(project.read("public/weeks/2026-W47/index.html")).contains("<p>All <strong>good</strong>.</p>"))
+    }
+
+    @Test func campaignsCSVHasTheExactColumnsAndFigures() throws {
+        let project = try SiteFixtures.project()
+        try SiteFixtures.build(project)
+        let lines = try #require(project.read("public/data/campaigns.csv")).split(separator: "\n").map(String.init)
+        #expect(lines[0] == "campaign,program,name,kind,sent_at,week,sent,delivered,hard_bounces,soft_bounces,unique_opens,machine_opens,human_opens,unique_clicks,forwards,replies,unsubscribes,complaints,delivery_rate,open_rate,human_open_rate,click_rate,click_to_open_rate,unsubscribe_rate,complaint_rate,hard_bounce_rate")
+        // nl-1 by hand: human opens 700 − 200 = 500; human open rate 500/1980 = 0.252525; CTOR 80/500 = 0.16;
+        // delivery 1980/2000 = 0.99; complaints 1/1980 = 0.000505. Bounces unknown (no columns): empty.
+        #expect(lines.contains("nl-1,newsletter,First issue,regular,2026-11-03T09:00:00+01:00,2026-W45,2000,1980,,,700,200,500,80,,,4,1,0.990000,0.353535,0.252525,0.040404,0.160000,0.002020,0.000505,"))
+        // onb-1 from events: 3 sent, 2 delivered, 1 hard bounce, 2 opens of which 1 machine only, 1 click.
+        #expect(lines.contains("onb-1,onboarding,Welcome,regular,2026-11-16T10:00:00+01:00,2026-W47,3,2,1,0,2,1,1,1,,,0,0,0.666667,1.000000,0.500000,0.500000,1.000000,0.000000,0.000000,0.333333"))
+        let weeks = try #require(project.read("public/data/weeks.csv")).split(separator: "\n").map(String.init)
+        #expect(weeks[0].hasPrefix("program,week,sends,sent,delivered,"))
+        #expect(weeks.contains { $0.hasPrefix("newsletter,2026-W46,1,2000,1985,") })
+    }
+
+    @Test func twoBuildsAreByteIdentical() throws {
+        let project = try SiteFixtures.project()
+        try SiteFixtures.build(project, output: "a")
+        try SiteFixtures.build(project, output: "b")
+        let a = project.files(under: "a")
+        #expect(a == project.files(under: "b"))
+        for path in a {
+            #expect(project.read("a/\(path)") == project.read("b/\(path)"), "\(path) differs")
+        }
+    }
+
+    @Test func aRebuildRewritesOnlyFilesWhoseBytesChange() throws {
+        let project = try SiteFixtures.project()
+        let first = try SiteFixtures.build(project)
+        #expect(first.changedFiles == first.files)
+        let second = try SiteFixtures.build(project)
+        #expect(second.changedFiles == 0)
+        try project.write("notes/programs/newsletter.md", "Changed.\n")
+        let third = try SiteFixtures.build(project)
+        #expect(third.changedFiles == 1)
+    }
+
+    @Test func aFailedBuildLeavesThePreviousOutputUntouched() throws {
+        let project = try SiteFixtures.project()
+        try SiteFixtures.build(project)
+        let before = project.files(under: "public").map { ($0, project.read("public/\($0)")) }
+        try project.write("data/broken.csv", "campaign,program,sent_at,sent\nx,newsletter,2026-11-17,many\n")
+        #expect(throws: (any Error).self) { try SiteFixtures.build(project) }
+        let after = project.files(under: "public").map { ($0, project.read("public/\($0)")) }
+        #expect(before.map(\.0) == after.map(\.0))
+        #expect(before.map(\.1) == after.map(\.1))
+        // No staging folder is left behind.
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: project.root.path)
+        #expect(!siblings.contains { $0.contains("building") })
+    }
+
+    @Test func refusesToReplaceAFolderItDidNotWrite() throws {
+        let project = try SiteFixtures.project(extra: ["mine/important.txt": "do not delete"])
+        #expect(throws: (any Error).self) { try SiteFixtures.build(project, output: "mine") }
+        #expect(project.read("mine/important.txt") == "do not delete")
+        // An output folder inside data/ would be read back as input: refused.
+        #expect(throws: (any Error).self) { try SiteFixtures.build(project, output: "data/site") }
+    }
+
+    @Test func noRecipientAddressAnywhereInTheOutput() throws {
+        let project = try SiteFixtures.project()
+        try SiteFixtures.build(project)
+        for path in project.files(under: "public") {
+            let text = try #require(project.read("public/\(path)"))
+            for address in ["ann@secret.example", "bo@secret.example", "cy@secret.example", "secret.example"] {
+                #expect(!text.contains(address), "\(address) in \(path)")
+            }
+        }
+    }
+
+    @Test func hostileNamesAreEscapedAndRawHTMLInNotesDropped() throws {
+        let project = try SiteFixtures.project(extra: [
+            "data/campaigns.csv": SiteFixtures.campaigns + "<script>alert(1)</script>,newsletter,<img src=x onerror=alert(2)>,2026-11-18T09:00:00+01:00,100,100,10,0,1,0,0,x@x.example\n",
+            "notes/weeks/2026-W47.md": "Hi <script>alert(3)</script> <b onclick=\"x()\">bold</b>\n\n[click](javascript:alert(4))\n",
+        ])
+        try SiteFixtures.build(project)
+        for path in project.files(under: "public") where path.hasSuffix(".html") {
+            let html = try #require(project.read("public/\(path)"))
+            #expect(!html.contains("<script"), "\(path)")
+            #expect(!html.contains("<img src=x"), "\(path)")
+            #expect(!html.contains("javascript:"), "\(path)")
+            #expect(!html.contains("onclick"), "\(path)")
+        }
+        let week = try #require(project.read("public/weeks/2026-W47/index.html"))
+        #expect(week.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || week.contains("&lt;img src=x onerror=alert(2)&gt;"))
+        #expect(week.contains("<!-- raw HTML omitted -->"))
+    }
+
+    @Test func trustedNotesKeepRawHTML() throws {
+        let project = try SiteFixtures.project(extra: [
+            "report.yml": SiteFixtures.reportYML + "\ntrusted_notes: true\n",
+            "notes/weeks/2026-W47.md": "<div class=\"callout\">Kept</div>\n",
+        ])
+        try SiteFixtures.build(project)
+        #expect(try #require(project.read("public/weeks/2026-W47/index.html")).contains("<div class=\"callout\">Kept</div>"))
+    }
+
+    @Test func projectTemplatesOverrideByNameAndAMissingLabelFailsWithItsKey() throws {
+        let project = try SiteFixtures.project(extra: [
+            "templates/404.mustache": "{{<layout}}{{$main}}<p>{{t.notfound.custom}}</p>{{/main}}{{/layout}}",
+        ])
+        let error = #expect(throws: (any Error).self) { try SiteFixtures.build(project) }
+        #expect(String(describing: error!).contains("label \"notfound.custom\""))
+        try project.write("templates/i18n/en.yml", "notfound:\n  custom: \"Nothing here, friend.\"\n")
+        try SiteFixtures.build(project)
+        #expect(try #require(project.read("public/404.html")).contains("Nothing here, friend."))
+        // The project catalogue overrides label by label: the defaults still fill every other page.
+        #expect(try #require(project.read("public/index.html")).contains("Programs at a glance"))
+    }
+}
