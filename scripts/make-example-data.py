@@ -107,7 +107,7 @@ write("data/newsletter/results-2026.jsonl", "".join(jline(r) + "\n" for r in row
 # --- promotions: an ESP export read through a column mapping ------------------------------------------------
 THEMES = ["Summer clearance", "Tents from 1 499 kr", "Rain gear week", "Back to school packs", "Autumn arrivals",
           "Wool weekend", "Headlamp deals", "Members' evening", "Boot fitting days", "Insulation sale",
-          "Early Black Week access", "Black Week", "Black Week: last chance", "Stove and fuel deals", "Ski wax days",
+          "Hut-to-hut essentials", "Black Week", "Black Week: last chance", "Stove and fuel deals", "Ski wax days",
           "Gift cards", "Winter arrivals", "Kids' winter wear"]
 header = ["Campaign ID", "Campaign Name", "Subject Line", "Audience", "Send Time", "Kind", "From Address",
           "Emails Sent", "Hard Bounces", "Soft Bounces", "Unique Opens", "Apple MPP Opens", "Unique Clicks",
@@ -117,8 +117,8 @@ promo_list = 58500
 for w in range(WEEKS):
     for i, (offset, hour) in enumerate([(3, 15), (5, 8)]):
         day = FIRST_MONDAY + dt.timedelta(weeks=w, days=offset)
-        theme = THEMES[(w + i * 7) % len(THEMES)]
         bought = (w == 15 and i == 0)       # W45 Thursday: an old, bought segment
+        theme = "Early Black Week access" if bought else THEMES[(w + i * 7) % len(THEMES)]
         winback = (w == 9 and i == 1)       # W39 Saturday: a win-back to the low-activity segment
         sent = 14200 if bought else (9800 if winback else promo_list + rng.randint(-400, 400))
         segment = "Imported 2023 fair leads" if bought else ("Inactive 90+ days" if winback else "Customers and subscribers")

@@ -53,7 +53,12 @@ public enum ReportBuilder {
                 let pw = ProgramWeek(
                     program: slug, week: w, sendIDs: these.map(\.id), totals: totals, rolling: Totals(window4),
                     baseline: Totals(previous4), change: change, provisional: provisional(w))
-                alerts += AlertRules.programWeekAlerts(pw, goals: pc?.goals ?? [:], thresholds: config.thresholds)
+                var weekAlerts = AlertRules.programWeekAlerts(pw, goals: pc?.goals ?? [:], thresholds: config.thresholds)
+                if these.count == 1 {
+                    // One send in the week: its own complaint and bounce alerts already say the same, with a link.
+                    weekAlerts.removeAll { $0.kind == .complaintRate || $0.kind == .hardBounceRate }
+                }
+                alerts += weekAlerts
                 series.append(pw)
             }
             let programSends = sends.filter { $0.program == slug }

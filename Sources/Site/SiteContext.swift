@@ -103,13 +103,12 @@ struct SiteContext {
     /// One row of a table of sends.
     func sendRow(_ s: Send, root: String) throws -> [String: Any] {
         let totals = Totals([s])
-        return [
+        var row: [String: Any] = [
             "href": campaignHref(s.id, root: root),
             "title": s.title,
             "id": s.id,
             "program": programName(s.program),
             "program_href": root + "programs/\(s.program)/index.html",
-            "kind": s.kind == .regular ? "" : try t("kind.\(s.kind.rawValue)"),
             "date": format.dateTime(s.sentAt),
             "delivered": format.count(s.counts.delivered),
             "human_open_rate": rateCell(totals, .humanOpenRate),
@@ -119,6 +118,9 @@ struct SiteContext {
             "hard_bounce_rate": rateCell(totals, .hardBounceRate),
             "marks": try marks(totals: totals, send: s),
         ]
+        // Mustache shows a section for any string, even an empty one: regular sends get no kind at all.
+        if s.kind != .regular { row["kind"] = try t("kind.\(s.kind.rawValue)") }
+        return row
     }
 
     /// An alert in words, with a link to what raised it.
@@ -144,7 +146,15 @@ struct SiteContext {
             subject = programName(a.program)
             href = root + "programs/\(a.program)/index.html"
         }
+        var delivered: Int?
+        if let c = a.campaign { delivered = report.send(c)?.counts.delivered }
+        else if let w = a.week { delivered = report.program(a.program)?.week(w)?.totals.counts.delivered }
+        var marks: [[String: Any]] = []
+        if let delivered, delivered < report.config.thresholds.lowVolumeDelivered {
+            marks.append(["label": try t("mark.low_volume"), "title": try labels.format("mark.low_volume_help", ["n": format.count(report.config.thresholds.lowVolumeDelivered)]), "class": "low-volume"])
+        }
         return [
+            "marks": marks,
             "severity": a.severity == .recommendation ? "recommendation" : "\(a.severity)",
             "severity_label": try t("severity.\(a.severity)"),
             "subject": subject,

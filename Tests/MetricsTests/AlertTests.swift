@@ -28,11 +28,21 @@ import ReportCore
         }
     }
 
-    @Test func complaintAlertAlsoForTheProgramWeek() throws {
-        let found = try alerts([complaintSend(30)]).filter { $0.kind == .complaintRate && $0.campaign == nil }
+    @Test func complaintAlertAlsoForTheProgramWeekFromSummedCounts() throws {
+        // c: 30 / 10,000 = 0.3 % (critical); d: 10 / 10,000. The week: 40 / 20,000 = 0.2 % → warning.
+        let d = row("d", at: "2026-11-18T09:00:00Z", counts(sent: 10_000, delivered: 10_000, opens: 2000, machine: 0, clicks: 200, unsubs: 0, complaints: 10))
+        let found = try alerts([complaintSend(30), d]).filter { $0.kind == .complaintRate }
+        #expect(found.first { $0.campaign == "c" }?.severity == .critical)
+        let week = try #require(found.first { $0.campaign == nil })
+        #expect(week.week == ISOWeek(year: 2026, week: 47))
+        #expect(week.severity == .warning)
+        #expect(week.value == 0.002)
+    }
+
+    @Test func aOneSendWeekDoesNotRepeatItsSendsAlert() throws {
+        let found = try alerts([complaintSend(30)]).filter { $0.kind == .complaintRate }
         #expect(found.count == 1)
-        #expect(found.first?.week == ISOWeek(year: 2026, week: 47))
-        #expect(found.first?.severity == .critical)
+        #expect(found.first?.campaign == "c")
     }
 
     @Test(arguments: [(199, nil), (200, Alert.Severity.warning), (499, .warning), (500, .critical)] as [(Int, Alert.Severity?)])

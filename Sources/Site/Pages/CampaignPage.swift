@@ -15,7 +15,7 @@ enum CampaignPage {
         page["subject"] = send.subject
         page["segment"] = send.segment
         page["from"] = send.from
-        page["kind"] = send.kind == .regular ? "" : try ctx.t("kind.\(send.kind.rawValue)")
+        page["kind"] = send.kind == .regular ? nil : try ctx.t("kind.\(send.kind.rawValue)")
         page["program"] = ["name": ctx.programName(send.program), "href": root + "programs/\(send.program)/index.html"]
         page["week"] = ["title": f.weekTitle(send.week), "href": root + "weeks/\(send.week)/index.html"]
         page["date"] = f.dateTime(send.sentAt)
