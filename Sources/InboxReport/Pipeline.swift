@@ -53,18 +53,27 @@ public struct ReportProject: Sendable {
 
     public var defaultOutput: URL { root.appending(path: "public") }
 
-    /// Reads every input and computes the report. Writes nothing.
-    public func compute(options: BuildOptions, step: (BuildStep) -> Void = { _ in }) throws -> (Report, ProjectInput) {
+    /// Reads every input and computes the report. Writes nothing. With a cache, only data files that
+    /// changed since the cache last saw them are read again.
+    public func compute(options: BuildOptions, cache: InputCache? = nil, step: (BuildStep) -> Void = { _ in }) throws -> (Report, ProjectInput) {
         step(.reading)
-        let accumulator = EventAccumulator()
-        let input = try ProjectReader(root: root, options: ReadOptions(lenient: options.lenient)).read { event, location in
-            accumulator.add(event, at: location)
+        let reader = ProjectReader(root: root, options: ReadOptions(lenient: options.lenient))
+        let config = try reader.loadConfig()
+        let configText = (try? String(contentsOf: root.appending(path: ConfigLoader.fileName), encoding: .utf8)) ?? ""
+        let files = try reader.dataFiles()
+        let parts = try (cache ?? InputCache()).contributions(
+            reader: reader, config: config, configText: configText + "\u{0}\(options.lenient)", files: files)
+        var input = ProjectInput(config: config, contributions: parts.map(\.0))
+        if files.isEmpty {
+            input.warnings.append(Diagnostic("no input files: put campaign results or recipient events under data/", at: SourceLocation(file: "data")))
         }
+        try input.addNotes(reader.readNotes())
         step(.computing)
+        let accumulators = parts.map(\.1)
+        let eventCount = accumulators.reduce(0) { $0 + $1.eventCount }
         let report = try ReportBuilder.build(
-            config: input.config, rows: input.campaignRows, events: accumulator.summaries(),
-            newestEventTime: accumulator.eventCount > 0 ? accumulator.newestTime : nil,
-            eventCount: accumulator.eventCount, recipientCount: accumulator.recipientCount)
+            config: input.config, rows: input.campaignRows, events: EventAccumulator.summaries(of: accumulators),
+            newestEventTime: EventAccumulator.newestTime(of: accumulators), eventCount: eventCount)
         return (report, input)
     }
 
@@ -75,13 +84,12 @@ public struct ReportProject: Sendable {
     }
 
     /// `inbox-report build`: the site written whole to the output folder, or nothing written at all.
-    public func build(options: BuildOptions, step: (BuildStep) -> Void = { _ in }) throws -> BuildSummary {
+    public func build(options: BuildOptions, cache: InputCache? = nil, step: (BuildStep) -> Void = { _ in }) throws -> BuildSummary {
         let start = Date()
         let output = (options.output ?? defaultOutput).standardizedFileURL
-        try guardOutput(output)
+        try checkOutput(output)  // before any work, so a wrong --output fails at once
         let writer = OutputWriter(output: output)
-        try writer.checkReplaceable()  // before any work, so a wrong --output fails at once
-        let (report, input) = try compute(options: options, step: step)
+        let (report, input) = try compute(options: options, cache: cache, step: step)
         step(.drawing)
         let files = try draw(report, notes: input.notes)
         step(.writing)
@@ -106,8 +114,10 @@ public struct ReportProject: Sendable {
             skippedRows: input.skippedRows, unknownColumns: input.unknownColumns)
     }
 
-    /// The output may not be the project itself or hold it, nor sit inside `data/`, `notes/` or `templates/`.
-    private func guardOutput(_ output: URL) throws {
+    /// The output may be replaced (missing, empty or ours), is not the project itself or above it, and does
+    /// not sit inside `data/`, `notes/` or `templates/`, which are read as input.
+    public func checkOutput(_ output: URL) throws {
+        try OutputWriter(output: output).checkReplaceable()
         let o = output.path, r = root.path
         if o == r || r.hasPrefix(o + "/") {
             throw ReportError("the output folder \(o) would replace the project itself; choose another --output")

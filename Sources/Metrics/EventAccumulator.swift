@@ -43,6 +43,7 @@ public final class EventAccumulator {
     private var campaignIndex: [String: Int] = [:]
     private var campaigns: [Campaign] = []
     private var recipientIndex: [String: Int32] = [:]
+    private var recipientNames: [String] = []
     private var typesSeen: Set<EventType> = []
     public private(set) var newestTime = -Double.infinity
     public private(set) var eventCount = 0
@@ -67,6 +68,7 @@ public final class EventAccumulator {
         } else {
             ri = Int32(recipientIndex.count)
             recipientIndex[e.recipient] = ri
+            recipientNames.append(e.recipient)
         }
         newestTime = max(newestTime, e.time)
         typesSeen.insert(e.type)
@@ -101,14 +103,56 @@ public final class EventAccumulator {
 
     /// Per-send counts derived from the events, by campaign id.
     public func summaries() -> [String: EventSummary] {
+        Self.summaries(of: [self])
+    }
+
+    /// Per-send counts over several accumulators (one per input file, so a rebuild re-reads only changed
+    /// files). A send whose events sit in one file is summarised as it is; one spread over several files has
+    /// its recipients merged by name first, so a recipient seen in two files counts once.
+    public static func summaries(of parts: [EventAccumulator]) -> [String: EventSummary] {
+        let typesSeen = parts.reduce(into: Set<EventType>()) { $0.formUnion($1.typesSeen) }
+        var holders: [String: [(EventAccumulator, Int)]] = [:]
+        for part in parts {
+            for (i, c) in part.campaigns.enumerated() { holders[c.id, default: []].append((part, i)) }
+        }
         var out: [String: EventSummary] = [:]
-        for c in campaigns {
-            out[c.id] = summarize(c)
+        for (id, list) in holders {
+            if list.count == 1 {
+                out[id] = summarize(list[0].0.campaigns[list[0].1], typesSeen: typesSeen)
+                continue
+            }
+            var merged = list[0].0.campaigns[list[0].1]
+            merged.recipients = [:]
+            var index: [String: Int32] = [:]
+            for (part, i) in list {
+                let c = part.campaigns[i]
+                for (r, flags) in c.recipients {
+                    let name = part.recipientNames[Int(r)]
+                    let gi = index[name] ?? {
+                        let n = Int32(index.count)
+                        index[name] = n
+                        return n
+                    }()
+                    merged.recipients[gi, default: []].formUnion(flags)
+                }
+                merged.typesSeen.formUnion(c.typesSeen)
+                merged.firstEventTime = min(merged.firstEventTime, c.firstEventTime)
+                if let t = c.firstSendTime { merged.firstSendTime = min(merged.firstSendTime ?? t, t) }
+                merged.hasMachineSignal = merged.hasMachineSignal || c.hasMachineSignal
+                if merged.program == nil { merged.program = c.program }
+            }
+            out[id] = summarize(merged, typesSeen: typesSeen)
         }
         return out
     }
 
-    private func summarize(_ c: Campaign) -> EventSummary {
+    /// The newest event time and event count over several accumulators.
+    public static func newestTime(of parts: [EventAccumulator]) -> Double? {
+        let times = parts.filter { $0.eventCount > 0 }.map(\.newestTime)
+        return times.max()
+    }
+
+    private static func summarize(_ c: Campaign, typesSeen: Set<EventType>) -> EventSummary {
         var n = [Int](repeating: 0, count: 16)
         var machineOnly = 0, positive = 0, anyOpen = 0, sentOrOutcome = 0, sentNotBounced = 0
         for flags in c.recipients.values {

@@ -55,12 +55,11 @@ public struct Report: Sendable {
     public var newestData: Date
     public var warnings: [Diagnostic]
     public var eventCount: Int
-    public var recipientCount: Int
 
     private var sendIndex: [String: Int]
 
     init(config: ReportConfig, sends: [Send], programs: [ProgramReport], weeks: [WeekReport], alerts: [Alert],
-         newestData: Date, warnings: [Diagnostic], eventCount: Int, recipientCount: Int) {
+         newestData: Date, warnings: [Diagnostic], eventCount: Int) {
         self.config = config
         self.sends = sends
         self.programs = programs
@@ -69,7 +68,6 @@ public struct Report: Sendable {
         self.newestData = newestData
         self.warnings = warnings
         self.eventCount = eventCount
-        self.recipientCount = recipientCount
         self.sendIndex = Dictionary(uniqueKeysWithValues: sends.enumerated().map { ($1.id, $0) })
     }
 

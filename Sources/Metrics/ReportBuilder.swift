@@ -6,7 +6,7 @@ import ReportCore
 public enum ReportBuilder {
     public static func build(
         config: ReportConfig, rows: [CampaignRow], events: [String: EventSummary],
-        newestEventTime: Double? = nil, eventCount: Int = 0, recipientCount: Int = 0
+        newestEventTime: Double? = nil, eventCount: Int = 0
     ) throws -> Report {
         var warnings: [Diagnostic] = []
         let sends = try assemble(config: config, rows: rows, events: events, warnings: &warnings)
@@ -86,7 +86,7 @@ public enum ReportBuilder {
         }
         return Report(
             config: config, sends: sends, programs: programs, weeks: weeks, alerts: alerts, newestData: newest,
-            warnings: warnings, eventCount: eventCount, recipientCount: recipientCount)
+            warnings: warnings, eventCount: eventCount)
     }
 
     /// Programs in `report.yml` order, then those only the data names, by slug; each with its display name.

@@ -10,6 +10,7 @@ public struct ReadOptions: Sendable {
 
 /// Everything read from a project except the events, which are streamed to the caller's sink.
 public struct ProjectInput: Sendable {
+    public init(config: ReportConfig) { self.config = config }
     public var config: ReportConfig
     public var campaignRows: [CampaignRow] = []
     public var notes = Notes()
@@ -20,6 +21,37 @@ public struct ProjectInput: Sendable {
     public var skippedRows = 0
     /// Canonical column names no input used, per file, for `--verbose`.
     public var unknownColumns: [String: [String]] = [:]
+}
+
+/// What one data file adds to a project's input.
+public struct FileContribution: Sendable {
+    public var file: String
+    public var campaignRows: [CampaignRow]
+    public var eventRows: Int
+    public var skippedRows: Int
+    public var warnings: [Diagnostic]
+    public var unknownColumns: [String]
+}
+
+extension ProjectInput {
+    public init(config: ReportConfig, contributions: [FileContribution]) {
+        self.init(config: config)
+        for c in contributions { add(c) }
+    }
+
+    public mutating func add(_ c: FileContribution) {
+        dataFiles.append(c.file)
+        campaignRows += c.campaignRows
+        eventRows += c.eventRows
+        skippedRows += c.skippedRows
+        warnings += c.warnings
+        unknownColumns[c.file] = c.unknownColumns
+    }
+
+    public mutating func addNotes(_ notes: (Notes, [Diagnostic])) {
+        self.notes = notes.0
+        warnings += notes.1
+    }
 }
 
 /// Receives each recipient event as it is read, with the file it came from.
@@ -38,29 +70,52 @@ public struct ProjectReader {
     /// Reads `report.yml`, every file under `data/` and the notes. Events go to `events` as they are read.
     /// Throws `ReportErrors` listing every rejected row (strict mode) or the first fatal problem.
     public func read(events: EventSink) throws -> ProjectInput {
-        let config = try ConfigLoader.load(projectAt: root)
+        let config = try loadConfig()
         var input = ProjectInput(config: config)
         var errors: [ReportError] = []
         let files = try dataFiles()
-        if files.isEmpty {
-            input.warnings.append(Diagnostic("no input files: put campaign results or recipient events under data/", at: SourceLocation(file: "data")))
-        }
         for file in files {
-            input.dataFiles.append(file)
             do {
-                try readFile(file, config: config, into: &input, errors: &errors, events: events)
-            } catch let error as ReportError {
-                errors.append(error)
+                input.add(try readFile(file, config: config, events: events))
+            } catch let e as ReportErrors {
+                errors += e.errors
             }
             if errors.count >= 50 { break }
         }
         if !errors.isEmpty { throw ReportErrors(errors) }
-        input.notes = try readNotes(&input.warnings)
+        try input.addNotes(readNotes())
         return input
     }
 
+    public func loadConfig() throws -> ReportConfig {
+        try ConfigLoader.load(projectAt: root)
+    }
+
+    /// What one data file contributes: its campaign rows (events go to `events`), warnings and counts.
+    /// Throws `ReportErrors` with every rejected row of the file.
+    public func readFile(_ file: String, config: ReportConfig, events: EventSink) throws -> FileContribution {
+        var input = ProjectInput(config: config)
+        var errors: [ReportError] = []
+        do {
+            try readFile(file, config: config, into: &input, errors: &errors, events: events)
+        } catch let error as ReportError {
+            errors.append(error)
+        }
+        if !errors.isEmpty { throw ReportErrors(errors) }
+        return FileContribution(
+            file: file, campaignRows: input.campaignRows, eventRows: input.eventRows, skippedRows: input.skippedRows,
+            warnings: input.warnings, unknownColumns: input.unknownColumns[file] ?? [])
+    }
+
+    /// The notes, read anew each time (they are small and change most often).
+    public func readNotes() throws -> (Notes, [Diagnostic]) {
+        var warnings: [Diagnostic] = []
+        let notes = try readNotes(&warnings)
+        return (notes, warnings)
+    }
+
     /// Project-relative paths of every file under `data/`, sorted, hidden files left out.
-    func dataFiles() throws -> [String] {
+    public func dataFiles() throws -> [String] {
         let data = root.appending(path: "data")
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: data.path, isDirectory: &isDir), isDir.boolValue else { return [] }

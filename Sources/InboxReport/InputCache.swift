@@ -1,0 +1,75 @@
+import Foundation
+import Metrics
+import Reading
+import ReportCore
+
+/// What each data file contributed to the last build, so the next build re-reads only files that changed
+/// (the preview server keeps one across rebuilds). A file is unchanged while its size, modification time
+/// and inode are; `report.yml` changing clears everything, since its time zone and mappings shape every row.
+public final class InputCache: @unchecked Sendable {
+    struct Fingerprint: Equatable {
+        var size: UInt64
+        var modified: Double
+        var inode: UInt64
+    }
+
+    struct Entry {
+        var fingerprint: Fingerprint
+        var contribution: FileContribution
+        var events: EventAccumulator
+    }
+
+    private let lock = NSLock()
+    private var configText: String?
+    private var entries: [String: Entry] = [:]
+    /// Files read (not taken from the cache) by the last build, for tests and the terminal.
+    public private(set) var lastRead: [String] = []
+
+    public init() {}
+
+    static func fingerprint(_ url: URL) -> Fingerprint? {
+        guard let a = try? FileManager.default.attributesOfItem(atPath: url.path) else { return nil }
+        return Fingerprint(
+            size: (a[.size] as? NSNumber)?.uint64Value ?? 0,
+            modified: (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0,
+            inode: (a[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0)
+    }
+
+    /// Each file's contribution and events, read anew where the file changed.
+    func contributions(reader: ProjectReader, config: ReportConfig, configText: String, files: [String]) throws
+        -> [(FileContribution, EventAccumulator)]
+    {
+        lock.lock()
+        defer { lock.unlock() }
+        if configText != self.configText {
+            entries = [:]
+            self.configText = configText
+        }
+        var out: [(FileContribution, EventAccumulator)] = []
+        var errors: [ReportError] = []
+        var read: [String] = []
+        var keep: [String: Entry] = [:]
+        for file in files {
+            let print = Self.fingerprint(reader.root.appending(path: file))
+            if let print, let cached = entries[file], cached.fingerprint == print {
+                keep[file] = cached
+                out.append((cached.contribution, cached.events))
+                continue
+            }
+            let events = EventAccumulator()
+            read.append(file)
+            do {
+                let contribution = try reader.readFile(file, config: config) { e, location in events.add(e, at: location) }
+                if let print { keep[file] = Entry(fingerprint: print, contribution: contribution, events: events) }
+                out.append((contribution, events))
+            } catch let e as ReportErrors {
+                errors += e.errors
+            }
+            if errors.count >= 50 { break }
+        }
+        entries = keep  // deleted files drop out
+        lastRead = read
+        if !errors.isEmpty { throw ReportErrors(errors) }
+        return out
+    }
+}
