@@ -26,6 +26,10 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# Benchmarks (not tests): the preview server against python3 -m http.server.
+bench: deps
+	scripts/bench-server.sh
+
 # Regenerate the example data (deterministic; the output is committed).
 example-data:
 	python3 scripts/make-example-data.py $(EXAMPLE)

@@ -13,6 +13,7 @@ struct Connection {
     let fd: Int32
     let server: StaticServer
     private var buffer: [UInt8] = []
+    private var chunk = [UInt8](repeating: 0, count: 16384)
 
     init(fd: Int32, server: StaticServer) {
         self.fd = fd
@@ -77,7 +78,6 @@ struct Connection {
             let ready = poll(&pfd, 1, Int32(min(remaining, 1) * 1000))
             if ready < 0 && errno != EINTR { return .closed }
             if ready <= 0 { continue }
-            var chunk = [UInt8](repeating: 0, count: 8192)
             let n = recv(fd, &chunk, chunk.count, 0)
             if n <= 0 { return .closed }
             buffer.append(contentsOf: chunk[..<n])
@@ -115,39 +115,44 @@ struct Connection {
                               close: !keepAlive, extra: ["Allow": "GET, HEAD"])
         }
         let head = request.method == "HEAD"
-        switch PathResolver(root: server.root).resolve(request.target) {
+        let requestPath = request.target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
+        if let live = server.liveReload, requestPath.hasSuffix("/" + LiveReload.streamPath), !head {
+            live.serve(fd: fd) { [server] in server.isStopped }
+            return false
+        }
+        switch server.resolver.resolve(request.target) {
         case .redirect(let location):
             return Self.reply(fd, status: 301, reason: "Moved Permanently", body: Data(), close: !keepAlive,
                               extra: ["Location": location], headOnly: head)
         case .notFound:
-            let page = FileManager.default.contents(atPath: server.root.appending(path: "404.html").path) ?? Data("404 Not Found\n".utf8)
+            var page = server.files.file(server.root.appending(path: "404.html").path)?.data
+                ?? Data("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>404 Not Found</h1></body></html>\n".utf8)
+            if let transform = server.transformHTML { page = transform(page, requestPath) }
             return Self.reply(fd, status: 404, reason: "Not Found", body: page, close: !keepAlive,
-                              extra: ["Content-Type": "text/html; charset=utf-8"], headOnly: head)
-        case .file(let path):
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                  let data = FileManager.default.contents(atPath: path) else {
+                              extra: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"], headOnly: head)
+        case .file(let filePath):
+            guard let file = server.files.file(filePath) else {
                 return Self.reply(fd, status: 404, reason: "Not Found", body: Data("404 Not Found\n".utf8), close: !keepAlive, headOnly: head)
             }
-            let modified = (attributes[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0)
-            let inode = (attributes[.systemFileNumber] as? Int) ?? 0
-            let etag = "\"\(String(inode, radix: 16))-\(String(data.count, radix: 16))-\(String(Int(modified.timeIntervalSince1970 * 1000), radix: 16))\""
-            let lastModified = HTTPDate.format(modified)
-            let type = MIME.type(forPath: path)
-            var headers = ["Content-Type": type, "ETag": etag, "Last-Modified": lastModified, "Cache-Control": "no-cache"]
+            let type = MIME.type(forPath: filePath)
+            var headers = ["Content-Type": type, "ETag": file.etag, "Last-Modified": file.lastModified, "Cache-Control": "no-cache"]
+            if type.hasPrefix("text/html"), let transform = server.transformHTML {
+                // The injected script names the current build, so the page has no validator and never a 304.
+                headers["ETag"] = nil
+                headers["Last-Modified"] = nil
+                let key = server.liveReload?.currentBuild ?? ""
+                let body = server.files.transformed(filePath, entry: file, key: key + "\u{0}" + requestPath) { transform($0, requestPath) }
+                return Self.reply(fd, status: 200, reason: "OK", body: body, close: !keepAlive, extra: headers, headOnly: head)
+            }
             if let match = request.header("if-none-match") {
-                if match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {
+                if match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == file.etag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {
                     return Self.reply(fd, status: 304, reason: "Not Modified", body: Data(), close: !keepAlive, extra: headers, headOnly: true)
                 }
             } else if let since = request.header("if-modified-since").flatMap(HTTPDate.parse),
-                      Int(modified.timeIntervalSince1970) <= Int(since.timeIntervalSince1970) {
+                      Int(file.modified.timeIntervalSince1970) <= Int(since.timeIntervalSince1970) {
                 return Self.reply(fd, status: 304, reason: "Not Modified", body: Data(), close: !keepAlive, extra: headers, headOnly: true)
             }
-            var body = data
-            if type.hasPrefix("text/html"), let transform = server.transformHTML {
-                body = transform(data)
-                headers["ETag"] = nil
-            }
-            return Self.reply(fd, status: 200, reason: "OK", body: body, close: !keepAlive, extra: headers, headOnly: head)
+            return Self.reply(fd, status: 200, reason: "OK", body: file.data, close: !keepAlive, extra: headers, headOnly: head)
         }
     }
 
@@ -163,8 +168,10 @@ struct Connection {
         var head = "HTTP/1.1 \(status) \(reason)\r\n"
         for (k, v) in headers.sorted(by: { $0.key < $1.key }) { head += "\(k): \(v)\r\n" }
         head += "\r\n"
-        guard writeAll(fd, Data(head.utf8)) else { return false }
-        if !headOnly && !body.isEmpty && !writeAll(fd, body) { return false }
+        // Head and body in one write: two small writes meet Nagle's algorithm and the peer's delayed ACK.
+        var response = Data(head.utf8)
+        if !headOnly { response.append(body) }
+        guard writeAll(fd, response) else { return false }
         return !close
     }
 
@@ -186,16 +193,36 @@ struct Connection {
     }
 }
 
-/// RFC 9110 dates: `Sun, 06 Nov 1994 08:49:37 GMT`.
+/// RFC 9110 dates: `Sun, 06 Nov 1994 08:49:37 GMT`. Written by hand: a DateFormatter per response is
+/// slow, and a shared one is not thread-safe.
 enum HTTPDate {
-    static func formatter() -> DateFormatter {
+    private static let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    static func format(_ date: Date) -> String {
+        let t = Int(date.timeIntervalSince1970.rounded(.down))
+        let dayNumber = t >= 0 ? t / 86400 : (t - 86399) / 86400
+        let secs = t - dayNumber * 86400
+        // Civil date from days since 1970 (Howard Hinnant's algorithm).
+        let z = dayNumber + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let weekday = days[((dayNumber % 7) + 7) % 7]
+        func p2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(weekday), \(p2(d)) \(months[m - 1]) \(y) \(p2(secs / 3600)):\(p2(secs / 60 % 60)):\(p2(secs % 60)) GMT"
+    }
+
+    static func parse(_ text: String) -> Date? {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "GMT")
         f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return f
+        return f.date(from: text)
     }
-
-    static func format(_ date: Date) -> String { formatter().string(from: date) }
-    static func parse(_ text: String) -> Date? { formatter().date(from: text) }
 }

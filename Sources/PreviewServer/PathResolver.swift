@@ -10,14 +10,19 @@ public struct PathResolver: Sendable {
         case notFound
     }
 
-    public let root: String
+    private let given: String
+    private let resolvedRoot: String?
 
     public init(root: URL) {
-        let path = root.standardizedFileURL.path
-        self.root = Self.realpath(path) ?? path
+        given = root.standardizedFileURL.path
+        resolvedRoot = Self.realpath(given)
     }
 
+    /// The site folder with symlinks resolved (resolved again per request while it does not exist yet).
+    public var root: String { resolvedRoot ?? Self.realpath(given) ?? given }
+
     public func resolve(_ target: String) -> Resolution {
+        let root = self.root
         // The query and fragment never name a file.
         var rawPath = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         if let hash = rawPath.firstIndex(of: "#") { rawPath = String(rawPath[..<hash]) }

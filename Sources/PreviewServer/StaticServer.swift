@@ -38,16 +38,35 @@ public final class StaticServer: @unchecked Sendable {
     public let options: Options
     private var listener: Int32 = -1
     public private(set) var port: UInt16 = 0
-    private let queue = DispatchQueue(label: "inbox-report.server", attributes: .concurrent)
     private let lock = NSLock()
     private var active = 0
     private var stopped = false
-    /// Called with each served HTML body; the preview uses it to inject its reload script.
-    public var transformHTML: (@Sendable (Data) -> Data)?
+    /// Called with each served HTML body and its request path; the preview injects its reload script here.
+    public var transformHTML: (@Sendable (Data, String) -> Data)?
+    /// Live reload: requests for its stream path are handed to it.
+    public var liveReload: LiveReload?
+    let files = FileCache()
+    /// Resolved once: the folder's path stays the same when a build swaps a new site into it.
+    let resolver: PathResolver
+
+    var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
+
+    /// Open connections, for tests and the connection cap.
+    public var activeConnections: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return active
+    }
 
     public init(root: URL, options: Options = Options()) {
+        Self.ignoreSIGPIPE()
         self.root = root.standardizedFileURL
         self.options = options
+        self.resolver = PathResolver(root: root)
     }
 
     /// Binds and listens. With port 0 the kernel picks a free port, read back into `port`.
@@ -120,6 +139,8 @@ public final class StaticServer: @unchecked Sendable {
                 usleep(10_000)
                 continue
             }
+            var noDelay: Int32 = 1
+            setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
             lock.lock()
             let tooMany = active >= options.maxConnections
             if !tooMany { active += 1 }
@@ -129,7 +150,9 @@ public final class StaticServer: @unchecked Sendable {
                 close(client)
                 continue
             }
-            queue.async { [self] in
+            // One thread per connection: a slow or silent client holds only its own thread, never a shared
+            // pool that normal requests wait on. The cap above bounds the threads.
+            let thread = Thread { [self] in
                 var connection = Connection(fd: client, server: self)
                 connection.serve()
                 close(client)
@@ -137,6 +160,8 @@ public final class StaticServer: @unchecked Sendable {
                 active -= 1
                 lock.unlock()
             }
+            thread.stackSize = 256 * 1024
+            thread.start()
         }
     }
 

@@ -4,7 +4,8 @@ import InboxReport
 import PreviewServer
 
 struct Serve: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Build, then serve the site on http://127.0.0.1:8000/.")
+    static let configuration = CommandConfiguration(
+        abstract: "Build, serve on http://127.0.0.1:8000/, and rebuild and reload open pages on every change.")
 
     @OptionGroup var project: ProjectOptions
     @Option(help: "Port to listen on; 0 picks any free port. Without it, a busy 8000 moves on to the next free port.")
@@ -13,26 +14,31 @@ struct Serve: ParsableCommand {
     var host = "127.0.0.1"
     @Option(name: .shortAndLong, help: "Where to write the site.", completion: .directory)
     var output: String?
+    @Flag(help: "Poll for changes instead of using inotify (for network file systems).")
+    var poll = false
 
     func run() throws {
         let console = Console(quiet: false)
-        let root = project.root
         let outputURL = output.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL }
-            ?? ReportProject(root: root).defaultOutput
-        let summary = try console.failing {
-            try ReportProject(root: root).build(options: BuildOptions(output: outputURL, lenient: project.lenient), step: console.step)
+        let session = PreviewSession(root: project.root, options: BuildOptions(output: outputURL, lenient: project.lenient)) { event in
+            let console = Console(quiet: false)
+            switch event {
+            case .built(let summary, let changed):
+                console.report(summary, verbose: false)
+                let what = changed.isEmpty ? "Built" : "Rebuilt (\(Self.describe(changed)))"
+                console.out("\(what): \(summary.pages) pages, \(summary.changedFiles) files changed, in \(Console.seconds(summary.seconds))")
+            case .failed(let message):
+                console.error(message)
+                console.err("  (still serving the last good site; the error shows in the browser)")
+            case .portMoved(let from, let to):
+                console.out("Port \(from) is in use; using \(to) instead.")
+            }
         }
-        console.finishProgress()
-        console.report(summary, verbose: false)
-        console.out("Built \(summary.pages) pages in \(Console.seconds(summary.seconds))")
-
         if host != "127.0.0.1" && host != "localhost" {
             console.warn("listening on \(host): anyone who can reach this address can read the report")
         }
-        StaticServer.ignoreSIGPIPE()
-        let server = try console.failing { try bindServer(root: outputURL, console: console) }
-        server.start()
-        console.out("Serving \(Console.relative(outputURL)) at http://\(host):\(server.port)/  (Ctrl-C stops)")
+        try console.failing { try session.start(host: host, port: port, forcePolling: poll) }
+        console.out("Serving \(Console.relative(session.output)) at http://\(host):\(session.port)/  (watching data/, notes/, templates/, report.yml; Ctrl-C stops)")
 
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
@@ -45,27 +51,13 @@ struct Serve: ParsableCommand {
         }
         stop.wait()
         sources.forEach { $0.cancel() }
-        server.stop()
+        session.stop()
         console.out("\nStopped.")
     }
 
-    /// An explicit `--port` that is taken fails; the default 8000 moves on to the next free port.
-    private func bindServer(root: URL, console: Console) throws -> StaticServer {
-        if let port {
-            let server = StaticServer(root: root, options: .init(host: host, port: port))
-            try server.bind()
-            return server
-        }
-        for candidate in UInt16(8000)...UInt16(8099) {
-            let server = StaticServer(root: root, options: .init(host: host, port: candidate))
-            do {
-                try server.bind()
-                if candidate != 8000 { console.out("Port 8000 is in use; using \(candidate) instead.") }
-                return server
-            } catch StaticServer.Failure.addressInUse {
-                continue
-            }
-        }
-        throw StaticServer.Failure.socket("no free port between 8000 and 8099; pass --port 0 for any free port")
+    static func describe(_ paths: [String]) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        let names = paths.prefix(3).map { $0.hasPrefix(cwd) ? String($0.dropFirst(cwd.count)) : $0 }
+        return names.joined(separator: ", ") + (paths.count > 3 ? " and \(paths.count - 3) more" : "")
     }
 }
