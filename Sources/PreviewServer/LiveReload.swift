@@ -152,11 +152,13 @@ public final class LiveReload: @unchecked Sendable {
               o = document.createElement("div");
               o.id = "inbox-report-overlay";
               o.setAttribute("role", "alert");
-              o.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:32px;background:rgba(30,0,0,.9);color:#fff;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap";
+              o.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:40px;background:rgba(24,6,6,.96);color:#fff;font:15px/1.6 system-ui,sans-serif";
               document.body.appendChild(o);
             }
-            o.textContent = "inbox-report: the build failed\\n\\n" + message +
-              "\\n\\nThis page shows the last good build. Fix the input and save: the page reloads by itself.";
+            o.innerHTML = "<h2 style=\\"margin:0 0 16px;color:#ff8a80;font-size:20px\\">The build failed</h2>" +
+              "<pre style=\\"white-space:pre-wrap;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;background:#000;padding:16px;border-radius:6px\\"></pre>" +
+              "<p style=\\"color:#ccc\\">This page shows the last good build. Fix the input and save: the page reloads by itself.</p>";
+            o.querySelector("pre").textContent = message;
           }
           stream.addEventListener("hello", function (e) {
             var d = JSON.parse(e.data);
