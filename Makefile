@@ -4,7 +4,7 @@ PORT ?=
 EXAMPLE ?= site
 BIN = .build/debug/inbox-report
 
-.PHONY: preview test build deps example-data bench clean
+.PHONY: preview preview-sv test build deps example-data bench clean
 
 # libcmark-dev (Debian) is the one system library; installed with apt-get only when pkg-config cannot find it.
 deps:
@@ -19,8 +19,12 @@ build: deps
 	$(SWIFT) build
 
 # Build the example project in site/ and serve it with live reload on http://127.0.0.1:8000/.
+# REPORT_LANGUAGE=sv (or `make preview-sv`) shows it in Swedish. (Not LANG: that is the shell's locale.)
 preview: build
-	$(BIN) serve $(EXAMPLE) $(if $(PORT),--port $(PORT),)
+	$(BIN) serve $(EXAMPLE) $(if $(PORT),--port $(PORT),) $(if $(REPORT_LANGUAGE),--language $(REPORT_LANGUAGE),)
+
+preview-sv:
+	$(MAKE) preview REPORT_LANGUAGE=sv
 
 test: deps
 	$(SWIFT) build --build-tests

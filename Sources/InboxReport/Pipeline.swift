@@ -8,9 +8,12 @@ import Site
 public struct BuildOptions: Sendable {
     public var output: URL?
     public var lenient: Bool
-    public init(output: URL? = nil, lenient: Bool = false) {
+    /// Overrides `language:` of report.yml (`en`, `sv`).
+    public var language: String?
+    public init(output: URL? = nil, lenient: Bool = false, language: String? = nil) {
         self.output = output
         self.lenient = lenient
+        self.language = language
     }
 }
 
@@ -58,7 +61,8 @@ public struct ReportProject: Sendable {
     public func compute(options: BuildOptions, cache: InputCache? = nil, step: (BuildStep) -> Void = { _ in }) throws -> (Report, ProjectInput) {
         step(.reading)
         let reader = ProjectReader(root: root, options: ReadOptions(lenient: options.lenient))
-        let config = try reader.loadConfig()
+        var config = try reader.loadConfig()
+        if let language = options.language { config.language = language }
         let configText = (try? String(contentsOf: root.appending(path: ConfigLoader.fileName), encoding: .utf8)) ?? ""
         let files = try reader.dataFiles()
         let parts = try (cache ?? InputCache()).contributions(
@@ -95,6 +99,43 @@ public struct ReportProject: Sendable {
         step(.writing)
         let changed = try writer.write(files)
         return summary(report, input, files: files, changed: changed.count, output: output, start: start)
+    }
+
+    /// `inbox-report export report`: one week as a single HTML file, written whole (temporary file, then
+    /// renamed). `week` is an ISO week (`2026-W47`) or `latest`. Returns the week written.
+    @discardableResult
+    public func exportWeek(_ week: String, to file: URL, baseURL: String?, options: BuildOptions) throws -> ISOWeek {
+        let (report, input) = try compute(options: options)
+        let target: ISOWeek
+        if week.lowercased() == "latest" {
+            guard let latest = report.latestWeek?.week else { throw ReportError("there are no sends, so there is no week to export") }
+            target = latest
+        } else {
+            guard let parsed = ISOWeek(week) else { throw ReportError("--week \"\(week)\" is not an ISO week like 2026-W47, or latest") }
+            guard report.weeks.contains(where: { $0.week == parsed }) else {
+                let range = report.weeks.isEmpty ? "none" : "\(report.weeks.first!.week) to \(report.weeks.last!.week)"
+                throw ReportError("no sends in \(parsed) (weeks with sends: \(range))")
+            }
+            target = parsed
+        }
+        let templates = try TemplateSet(projectTemplates: root.appending(path: "templates"))
+        let data = try WeekExport.render(report: report, notes: input.notes, templates: templates, week: target, baseURL: baseURL ?? input.config.baseURL)
+        try Self.writeWhole(data, to: file)
+        return target
+    }
+
+    /// Writes a file through a temporary sibling and a rename, so a reader never sees half of it.
+    static func writeWhole(_ data: Data, to file: URL) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let temp = file.deletingLastPathComponent().appending(path: ".\(file.lastPathComponent).\(getpid()).tmp")
+        do {
+            try data.write(to: temp)
+            if fm.fileExists(atPath: file.path) { _ = try fm.replaceItemAt(file, withItemAt: temp) } else { try fm.moveItem(at: temp, to: file) }
+        } catch {
+            try? fm.removeItem(at: temp)
+            throw ReportError("cannot write \(file.path): \(error.localizedDescription)")
+        }
     }
 
     /// `inbox-report check`: read, validate and compute; returns what a build would say, writes nothing.

@@ -16,7 +16,7 @@ enum Feed {
             let critical = alerts.filter { $0.severity == .critical }.count
             let warnings = alerts.filter { $0.severity == .warning }.count
             return [
-                "title": ctx.format.weekTitle(w.week),
+                "title": ctx.format.weekHeading(w.week),
                 "href": base + "weeks/\(w.week)/index.html",
                 "id": "\(idBase):week:\(w.week)",
                 "updated": calendar.iso8601(min(report.newestData, max(lastSend, calendar.end(of: w.week)))).replacingOccurrences(of: "+00:00", with: "Z"),

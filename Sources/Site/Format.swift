@@ -94,6 +94,11 @@ public struct Format: Sendable {
         (try? labels.format("date.week_title", ["week": String(week.week), "year": String(week.year)])) ?? week.description
     }
 
+    /// `Week 47, 2026` at the start of a heading or a table row (`Vecka 47, 2026` in Swedish).
+    public func weekHeading(_ week: ISOWeek) -> String {
+        (try? labels.format("date.week_heading", ["week": String(week.week), "year": String(week.year)])) ?? week.description
+    }
+
     /// `W47` for chart axes.
     public func weekShort(_ week: ISOWeek) -> String {
         "W" + pad(week.week)

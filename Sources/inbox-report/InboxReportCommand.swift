@@ -9,7 +9,7 @@ struct InboxReportCommand: ParsableCommand {
         commandName: "inbox-report",
         abstract: "Build static sites of weekly email deliverability reports from campaign results and recipient events.",
         version: InboxReportVersion.string,
-        subcommands: [Build.self, Check.self, Serve.self, Init.self],
+        subcommands: [Build.self, Check.self, Serve.self, Init.self, Export.self],
         defaultSubcommand: nil
     )
 }
@@ -22,6 +22,9 @@ struct ProjectOptions: ParsableArguments {
     @Flag(help: "Turn contradicting counts into warnings and skip unreadable rows (and say how many).")
     var lenient = false
 
+    @Option(help: "Language of the report, overriding report.yml: en or sv.")
+    var language: String?
+
     var root: URL { URL(fileURLWithPath: project, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL }
 
     func validate() throws {
@@ -29,7 +32,19 @@ struct ProjectOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue else {
             throw ValidationError("\(project) is not a folder")
         }
+        if let language, !["en", "sv"].contains(language) {
+            throw ValidationError("--language must be en or sv")
+        }
     }
+
+    func buildOptions(output: URL? = nil) -> BuildOptions {
+        BuildOptions(output: output, lenient: lenient, language: language)
+    }
+}
+
+/// A path argument resolved against the current folder.
+func absoluteURL(_ path: String) -> URL {
+    URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
 }
 
 struct Build: ParsableCommand {
@@ -51,7 +66,7 @@ struct Build: ParsableCommand {
         let console = Console(quiet: quiet)
         let outputURL = output.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL }
         let summary = try console.failing {
-            try ReportProject(root: project.root).build(options: BuildOptions(output: outputURL, lenient: project.lenient), step: console.step)
+            try ReportProject(root: project.root).build(options: project.buildOptions(output: outputURL), step: console.step)
         }
         console.finishProgress()
         console.report(summary, verbose: verbose)
@@ -71,7 +86,7 @@ struct Check: ParsableCommand {
     func run() throws {
         let console = Console(quiet: false)
         let summary = try console.failing {
-            try ReportProject(root: project.root).check(options: BuildOptions(lenient: project.lenient), step: console.step)
+            try ReportProject(root: project.root).check(options: project.buildOptions(), step: console.step)
         }
         console.finishProgress()
         console.report(summary, verbose: verbose)
@@ -91,5 +106,53 @@ struct Init: ParsableCommand {
         let written = try console.failing { try Scaffold.create(at: url) }
         for path in written { console.out("  created \(dir)/\(path)") }
         console.out("Next: edit \(dir)/report.yml, put exports under \(dir)/data/, then run: inbox-report serve \(dir)")
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write one part of the report to a file of its own.",
+        subcommands: [ExportReport.self])
+}
+
+struct ExportReport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "One weekly report as a single self-contained HTML file, to attach to an email.")
+
+    @OptionGroup var project: ProjectOptions
+    @Option(help: "The ISO week (2026-W47), or latest.")
+    var week: String
+    @Option(name: .shortAndLong, help: "The HTML file to write.", completion: .file(extensions: ["html"]))
+    var output: String
+    @Option(help: "Where the site is published: links to its other pages become absolute (default: base_url of report.yml; without one they are plain text).")
+    var baseURL: String?
+
+    func validate() throws {
+        if week.lowercased() != "latest" && ISOWeekFormat.parse(week) == nil {
+            throw ValidationError("--week must be an ISO week like 2026-W47, or latest")
+        }
+        if let baseURL, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
+            throw ValidationError("--base-url must start with https:// or http://")
+        }
+    }
+
+    func run() throws {
+        let console = Console(quiet: false)
+        let file = absoluteURL(output)
+        let written = try console.failing {
+            try ReportProject(root: project.root).exportWeek(week, to: file, baseURL: baseURL, options: project.buildOptions())
+        }
+        console.out("Wrote the report of \(written) to \(Console.relative(file).dropLast())")
+    }
+}
+
+/// `2026-W47` checks without pulling the report model into argument parsing.
+enum ISOWeekFormat {
+    static func parse(_ text: String) -> (Int, Int)? {
+        let parts = text.uppercased().split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), parts[1].hasPrefix("W"),
+              let w = Int(parts[1].dropFirst()), (1...53).contains(w) else { return nil }
+        return (y, w)
     }
 }

@@ -20,7 +20,7 @@ struct Serve: ParsableCommand {
     func run() throws {
         let console = Console(quiet: false)
         let outputURL = output.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL }
-        let session = PreviewSession(root: project.root, options: BuildOptions(output: outputURL, lenient: project.lenient)) { event in
+        let session = PreviewSession(root: project.root, options: project.buildOptions(output: outputURL)) { event in
             let console = Console(quiet: false)
             switch event {
             case .built(let summary, let changed):

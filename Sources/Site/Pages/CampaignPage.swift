@@ -17,7 +17,7 @@ enum CampaignPage {
         page["from"] = send.from
         page["kind"] = send.kind == .regular ? nil : try ctx.t("kind.\(send.kind.rawValue)")
         page["program"] = ["name": ctx.programName(send.program), "href": root + "programs/\(send.program)/index.html"]
-        page["week"] = ["title": f.weekTitle(send.week), "href": root + "weeks/\(send.week)/index.html"]
+        page["week"] = ["title": f.weekHeading(send.week), "href": root + "weeks/\(send.week)/index.html"]
         page["date"] = f.dateTime(send.sentAt)
         page["source"] = try ctx.t("source.\(send.source.rawValue)")
         page["marks"] = try ctx.marks(totals: totals, send: send)

@@ -11,7 +11,7 @@ enum IndexPage {
         var page = try ctx.page(root: "", title: report.config.title, section: "index")
         if let latest = report.latestWeek {
             page["latest"] = [
-                "title": ctx.format.weekTitle(latest.week),
+                "title": ctx.format.weekHeading(latest.week),
                 "range": ctx.format.weekRange(latest.week),
                 "href": "weeks/\(latest.week)/index.html",
                 "marks": try ctx.marks(provisional: latest.provisional),
@@ -45,7 +45,7 @@ enum IndexPage {
         }
         page["weeks"] = try report.weeks.reversed().map { w -> [String: Any] in
             [
-                "title": ctx.format.weekTitle(w.week), "range": ctx.format.weekRange(w.week),
+                "title": ctx.format.weekHeading(w.week), "range": ctx.format.weekRange(w.week),
                 "href": "weeks/\(w.week)/index.html", "sends": w.sendIDs.count,
                 "delivered": ctx.format.count(w.totals.counts.delivered),
                 "human_open_rate": ctx.rateCell(w.totals, .humanOpenRate),

@@ -17,7 +17,7 @@ enum ProgramPage {
         page["weeks"] = try program.series.reversed().map { pw -> [String: Any] in
             [
                 "id": "week-\(pw.week)",
-                "title": ctx.format.weekTitle(pw.week),
+                "title": ctx.format.weekHeading(pw.week),
                 "href": root + "weeks/\(pw.week)/index.html",
                 "has_sends": pw.hasSends,
                 "sends": pw.sendIDs.count,

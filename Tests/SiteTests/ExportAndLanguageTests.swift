@@ -1,0 +1,166 @@
+import Foundation
+import InboxReport
+@testable import Site
+import Testing
+import TestSupport
+
+/// The single-file weekly export (cli.md `export report`).
+@Suite struct WeekExportTests {
+    func export(_ project: TestProject, week: String = "2026-W46", base: String? = nil, language: String? = nil) throws -> String {
+        let file = project.root.appending(path: "out/report.html")
+        try ReportProject(root: project.root).exportWeek(week, to: file, baseURL: base, options: BuildOptions(language: language))
+        return try #require(project.read("out/report.html"))
+    }
+
+    @Test func withoutABaseURLNothingPointsToAnotherFileOrHost() throws {
+        let project = try SiteFixtures.project()
+        let html = try export(project)
+        #expect(!html.contains("src="))
+        #expect(!html.contains("href="))
+        #expect(!html.contains("<link"))
+        #expect(!html.contains("@import"))
+        #expect(!html.contains("url("))
+        #expect(html.contains("<style>"))
+        #expect(html.contains("<svg class=\"chart"))
+        // Links to other pages stay readable as text.
+        #expect(html.contains("<span class=\"link-text\">Second issue</span>"))
+    }
+
+    @Test func withABaseURLLinksToTheSiteAreAbsolute() throws {
+        let project = try SiteFixtures.project()
+        let html = try export(project, base: "https://reports.example/acme")
+        #expect(!html.contains("src="))
+        for href in links(in: html) {
+            #expect(href.hasPrefix("https://reports.example/acme/"), "\(href)")
+        }
+        #expect(links(in: html).contains("https://reports.example/acme/campaigns/nl-2/index.html"))
+        #expect(links(in: html).contains("https://reports.example/acme/glossary/index.html#complaint_rate"))
+    }
+
+    @Test func theExportHasEveryFigureOfTheWeekPage() throws {
+        let project = try SiteFixtures.project()
+        try SiteFixtures.build(project)
+        let page = try #require(project.read("public/weeks/2026-W46/index.html"))
+        let exported = try export(project)
+        let figure = try NSRegularExpression(pattern: #"[−+±]?\d[\d,.]*(?:%|\u00A0pp)?"#)
+        func figures(_ html: String) -> [String] {
+            // The page's main content, without the pager (links to the weeks before and after).
+            let main = (html.components(separatedBy: "<main").last ?? html)
+                .replacingOccurrences(of: #"(?s)<nav class="pager".*?</nav>"#, with: "", options: .regularExpression)
+            let text = main.replacingOccurrences(of: #"<[^>]*>"#, with: " ", options: .regularExpression)
+            return figure.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range, in: text).map { String(text[$0]) } }
+        }
+        let onPage = figures(page)
+        #expect(onPage.count > 40)
+        let inExport = Set(figures(exported))
+        for f in onPage { #expect(inExport.contains(f), "\(f)") }
+    }
+
+    @Test func latestIsTheNewestWeekAndAWeekWithoutSendsIsAClearError() throws {
+        let project = try SiteFixtures.project()
+        #expect(try export(project, week: "latest").contains("Week 47, 2026"))
+        let error = #expect(throws: (any Error).self) { try export(project, week: "2026-W30") }
+        #expect(String(describing: error!) == "no sends in 2026-W30 (weeks with sends: 2026-W45 to 2026-W47)")
+    }
+
+    @Test func theCommandLine() throws {
+        let project = try SiteFixtures.project()
+        let file = project.root.appending(path: "w47.html").path
+        let ok = try runProcess(PackagePaths.executable, ["export", "report", project.root.path, "--week", "latest", "--output", file])
+        #expect(ok.code == 0, "\(ok.err)")
+        #expect(project.exists("w47.html"))
+        #expect(try runProcess(PackagePaths.executable, ["export", "report", project.root.path, "--week", "47", "--output", file]).code == 2)
+        let missing = try runProcess(PackagePaths.executable, ["export", "report", project.root.path, "--week", "2025-W01", "--output", file], environment: ["NO_COLOR": "1"])
+        #expect(missing.code == 1)
+        #expect(missing.err.contains("no sends in 2025-W01"))
+    }
+}
+
+/// `language: sv`: every label Swedish, numbers and dates the Swedish way, otherwise the same site.
+@Suite struct SwedishTests {
+    static func builtPair() throws -> (TestProject, TestProject) {
+        // No notes: they are the user's own words, in whatever language the user writes.
+        let en = try TestProject(files: [
+            "report.yml": SiteFixtures.reportYML, "data/campaigns.csv": SiteFixtures.campaigns, "data/events.csv": SiteFixtures.events,
+        ])
+        let sv = try TestProject(files: [
+            "report.yml": SiteFixtures.reportYML + "\nlanguage: sv\n", "data/campaigns.csv": SiteFixtures.campaigns, "data/events.csv": SiteFixtures.events,
+        ])
+        try SiteFixtures.build(en)
+        try SiteFixtures.build(sv)
+        return (en, sv)
+    }
+
+    static func catalogue(_ language: String) throws -> [String: String] {
+        try Labels.parse(TemplateSet.defaults["i18n/\(language).yml"]!, file: language)
+    }
+
+    @Test func bothCataloguesHaveTheSameKeys() throws {
+        #expect(Set(try Self.catalogue("en").keys) == Set(try Self.catalogue("sv").keys))
+    }
+
+    @Test func noEnglishLabelIsLeftInASwedishSite() throws {
+        let (_, sv) = try Self.builtPair()
+        let en = try Self.catalogue("en"), swedish = try Self.catalogue("sv")
+        // Labels whose English text differs from the Swedish and is long enough not to be a shared word.
+        let english = en.filter { key, value in
+            swedish[key] != value && !key.hasPrefix("format.") && (value.contains(" ") || value.count >= 7)
+        }.map { $0.value.components(separatedBy: "{").first!.trimmingCharacters(in: .whitespaces) }.filter { $0.count >= 6 }
+        #expect(english.count > 100)
+        for path in sv.files(under: "public") where path.hasSuffix(".html") || path == "feed.xml" {
+            let text = visibleText(try #require(sv.read("public/\(path)")))
+            for label in english { #expect(!text.contains(label), "\"\(label)\" in \(path)") }
+            #expect(!text.contains("{value}") && !text.contains("{week}"))
+        }
+    }
+
+    @Test func numbersAndDatesTheSwedishWay() throws {
+        let (_, sv) = try Self.builtPair()
+        let week = try #require(sv.read("public/weeks/2026-W46/index.html"))
+        #expect(week.contains("<html lang=\"sv\">"))
+        #expect(week.contains("Vecka 46, 2026"))
+        #expect(week.contains("9 november 2026 – 15 november 2026"))
+        #expect(week.contains("0,35\u{00A0}%"))       // nl-2: 7 complaints of 1,985 delivered
+        #expect(week.contains("1\u{00A0}985"))        // thousands with a non-breaking space
+        #expect(week.contains("p.e."))
+        #expect(!week.contains("0.35%"))
+        let feed = try #require(sv.read("public/feed.xml"))
+        #expect(feed.contains("xml:lang=\"sv\""))
+        #expect(feed.contains("utskick; öppningsfrekvens"))
+    }
+
+    @Test func otherwiseTheSameSite() throws {
+        let (en, sv) = try Self.builtPair()
+        #expect(en.files(under: "public") == sv.files(under: "public"))
+        for data in ["data/campaigns.csv", "data/weeks.csv", "data/campaigns.json", "data/weeks.json"] {
+            #expect(en.read("public/\(data)") == sv.read("public/\(data)"), "\(data)")
+        }
+    }
+
+    @Test func aLabelMissingFromTheSwedishCatalogueFailsWithItsKey() throws {
+        let project = try SiteFixtures.project(extra: [
+            "report.yml": SiteFixtures.reportYML + "\nlanguage: sv\n",
+            "templates/404.mustache": "{{<layout}}{{$main}}{{t.custom.hint}}{{/main}}{{/layout}}",
+            "templates/i18n/en.yml": "custom:\n  hint: \"Only in English\"\n",
+        ])
+        let error = #expect(throws: (any Error).self) { try SiteFixtures.build(project) }
+        #expect(String(describing: error!).contains("label \"custom.hint\" (used in templates/404.mustache) is missing from the sv catalogue"))
+        try project.write("templates/i18n/sv.yml", "custom:\n  hint: \"Bara på svenska\"\n")
+        try SiteFixtures.build(project)
+        #expect(project.read("public/404.html")?.contains("Bara på svenska") == true)
+    }
+}
+
+/// What a reader sees (and what a screen reader reads): text and attribute values that are shown, without
+/// markup, class names, styles or scripts.
+func visibleText(_ html: String) -> String {
+    var text = html.replacingOccurrences(of: #"(?s)<style>.*?</style>"#, with: " ", options: [.regularExpression])
+    text = text.replacingOccurrences(of: #"(?s)<script.*?</script>"#, with: " ", options: [.regularExpression])
+    // Titles, aria-labels and alt texts are read too.
+    let shown = try! NSRegularExpression(pattern: #"(?:title|aria-label|alt)="([^"]*)""#)
+    let attributes = shown.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+        Range($0.range(at: 1), in: text).map { String(text[$0]) }
+    }
+    text = text.replacingOccurrences(of: #"<[^>]*>"#, with: " ", options: [.regularExpression])
+    return WeekExport.unescape(text + " " + attributes.joined(separator: " "))
+}
