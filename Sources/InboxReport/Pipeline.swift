@@ -73,11 +73,9 @@ public struct ReportProject: Sendable {
         }
         try input.addNotes(reader.readNotes())
         step(.computing)
-        let accumulators = parts.map(\.1)
-        let eventCount = accumulators.reduce(0) { $0 + $1.eventCount }
-        let report = try ReportBuilder.build(
-            config: input.config, rows: input.campaignRows, events: EventAccumulator.summaries(of: accumulators),
-            newestEventTime: EventAccumulator.newestTime(of: accumulators), eventCount: eventCount)
+        let accumulators = parts.map(\.1).filter { $0.eventCount > 0 }
+        let events = accumulators.isEmpty ? nil : EventAccumulator.merged(accumulators)
+        let report = try ReportBuilder.build(config: input.config, rows: input.campaignRows, accumulator: events)
         return (report, input)
     }
 

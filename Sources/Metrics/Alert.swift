@@ -15,10 +15,13 @@ public struct Alert: Sendable, Hashable {
         case humanOpenDrop = "human_open_drop"
         case goalMissed = "goal_missed"
         case noReplySender = "no_reply_sender"
+        case inactiveShare = "inactive_share"
+        case frequency = "frequency"
     }
 
     public var severity: Severity
     public var kind: Kind
+    /// The program, or "" for the whole sender.
     public var program: String
     /// The week it belongs to (nil for standing recommendations).
     public var week: ISOWeek?

@@ -2,11 +2,10 @@ import Foundation
 import ReportCore
 
 /// Folds recipient events into per-send, per-recipient state as they stream in. Memory grows with
-/// recipients and messages (one small flag word per recipient of each send), never with events, and
-/// duplicated events (webhook retries) fold into the same flags, so they count once.
-///
-/// A send delivers one message per recipient: repeated `sent` or `delivered` events for the same send and
-/// recipient are the same message.
+/// recipients and messages (one small record per recipient of each send, one entry per recipient-day of
+/// engagement), never with events. Duplicated events (webhook retries) fold into the same state, so they
+/// count once. A send delivers one message per recipient: repeated `sent` or `delivered` events for the same
+/// send and recipient are the same message.
 public final class EventAccumulator {
     struct Flags: OptionSet {
         let rawValue: UInt16
@@ -36,164 +35,264 @@ public final class EventAccumulator {
         var firstSendTime: Double?
         var firstEventTime = Double.infinity
         var hasMachineSignal = false
-        var typesSeen: Set<EventType> = []
-        var recipients: [Int32: Flags] = [:]
+        var typesSeen: UInt16 = 0
     }
 
-    private var campaignIndex: [String: Int] = [:]
-    private var campaigns: [Campaign] = []
-    private var recipientIndex: [String: Int32] = [:]
-    private var recipientNames: [String] = []
-    private var typesSeen: Set<EventType> = []
+    var campaignIDs = InternTable(capacity: 256)
+    var campaigns: [Campaign] = []
+    var recipients = InternTable(capacity: 4096)
+    /// Mailbox provider of each recipient, by recipient id.
+    var providers: [UInt8] = []
+    var pairs = PairTable(capacity: 4096)
+    /// recipient << 32 | hour (hours since 1970) of every positive engagement. Hours, not days: a send's
+    /// recipients must not look engaged before it because they opened it later the same day.
+    var engagementDays = UInt64Set(capacity: 4096)
+    var urls = InternTable(capacity: 256)
+    /// url << 32 | recipient of every click, and the campaign of each URL id.
+    var clickedLinks = UInt64Set(capacity: 1024)
+    var urlCampaign: [Int32] = []
+    var typesSeen: UInt16 = 0
     public private(set) var newestTime = -Double.infinity
     public private(set) var eventCount = 0
 
     public init() {}
 
-    public var recipientCount: Int { recipientIndex.count }
+    public var recipientCount: Int { recipients.count }
+
+    // MARK: Adding events
 
     public func add(_ e: RecipientEvent, at location: SourceLocation) {
+        let c = campaignID(e.campaign, location: location)
+        var recipient = e.recipient
+        let r: Int32 = recipient.withUTF8 { internRecipient(UnsafeRawBufferPointer($0), domain: e.domain) }
+        if campaigns[Int(c)].program == nil, let p = e.program { campaigns[Int(c)].program = p }
+        if e.type == .click, var url = e.url, !url.isEmpty {
+            url.withUTF8 { add(time: e.time, campaign: c, recipient: r, type: e.type, bounce: e.bounceType, machine: e.machine, url: UnsafeRawBufferPointer($0)) }
+        } else {
+            add(time: e.time, campaign: c, recipient: r, type: e.type, bounce: e.bounceType, machine: e.machine, url: nil)
+        }
+    }
+
+    /// The id of a campaign, registering it (with where it was first seen) if new.
+    func campaignID(_ id: String, location: @autoclosure () -> SourceLocation) -> Int32 {
+        let (c, isNew) = campaignIDs.intern(id)
+        if isNew { campaigns.append(Campaign(id: id, firstLocation: location())) }
+        return c
+    }
+
+    func campaignID(bytes: UnsafeRawBufferPointer, location: @autoclosure () -> SourceLocation) -> Int32 {
+        let (c, isNew) = campaignIDs.intern(bytes)
+        if isNew { campaigns.append(Campaign(id: String(decoding: bytes, as: UTF8.self), firstLocation: location())) }
+        return c
+    }
+
+    /// The id of a recipient (bytes already normalised), with its mailbox provider from `domain` or the
+    /// address.
+    func internRecipient(_ bytes: UnsafeRawBufferPointer, domain: String?) -> Int32 {
+        let (r, isNew) = recipients.intern(bytes)
+        if isNew {
+            let d: String
+            if let domain { d = domain } else if let at = bytes.lastIndex(of: UInt8(ascii: "@")) {
+                d = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(at + 1)...]), as: UTF8.self)
+            } else { d = "" }
+            providers.append(UInt8(MailboxProvider.classify(domain: d).rawValue))
+        }
+        return r
+    }
+
+    /// The fold of one event.
+    @inline(__always)
+    func add(time: Double, campaign c: Int32, recipient r: Int32, type: EventType, bounce: BounceType?, machine: Bool?, url: UnsafeRawBufferPointer?) {
         eventCount += 1
-        let ci: Int
-        if let i = campaignIndex[e.campaign] {
-            ci = i
-        } else {
-            ci = campaigns.count
-            campaignIndex[e.campaign] = ci
-            campaigns.append(Campaign(id: e.campaign, firstLocation: location))
-        }
-        let ri: Int32
-        if let r = recipientIndex[e.recipient] {
-            ri = r
-        } else {
-            ri = Int32(recipientIndex.count)
-            recipientIndex[e.recipient] = ri
-            recipientNames.append(e.recipient)
-        }
-        newestTime = max(newestTime, e.time)
-        typesSeen.insert(e.type)
-        let flag: Flags
-        switch e.type {
-        case .sent: flag = .sent
-        case .delivered: flag = .delivered
-        case .bounce: flag = e.bounceType == .soft ? .softBounce : .hardBounce
-        case .dropped: flag = .dropped
-        case .open:
-            switch e.machine {
-            case true?: flag = .machineOpen
-            case false?: flag = .humanOpen
-            case nil: flag = .unknownOpen
+        if time > newestTime { newestTime = time }
+        let bit: UInt16 = 1 << type.rawValue
+        typesSeen |= bit
+        let t = UInt32(clamping: Int64(time))
+        let slot = pairs.slot(c, r)
+        var positive = false
+        switch type {
+        case .sent, .delivered:
+            pairs.update(slot) { $0.flags |= (type == .sent ? Flags.sent : Flags.delivered).rawValue }
+            let ci = Int(c)
+            if campaigns[ci].firstSendTime == nil || time < campaigns[ci].firstSendTime! { campaigns[ci].firstSendTime = time }
+        case .bounce:
+            if bounce == .soft {
+                pairs.update(slot) { $0.flags |= Flags.softBounce.rawValue }
+            } else {
+                pairs.update(slot) {
+                    $0.flags |= Flags.hardBounce.rawValue
+                    $0.hardBounce = PairState.earliest($0.hardBounce, t)
+                }
             }
-        case .click: flag = .click
-        case .forward: flag = .forward
-        case .reply: flag = .reply
-        case .unsubscribe: flag = .unsubscribe
-        case .complaint: flag = .complaint
-        case .deletedUnopened: flag = .deletedUnopened
+        case .dropped:
+            pairs.update(slot) { $0.flags |= Flags.dropped.rawValue }
+        case .open:
+            if machine == true {
+                pairs.update(slot) { $0.flags |= Flags.machineOpen.rawValue }
+            } else {
+                let flag = machine == false ? Flags.humanOpen : Flags.unknownOpen
+                pairs.update(slot) {
+                    $0.flags |= flag.rawValue
+                    $0.firstHumanOpen = PairState.earliest($0.firstHumanOpen, t)
+                }
+                positive = true
+            }
+            if machine != nil { campaigns[Int(c)].hasMachineSignal = true }
+        case .click:
+            pairs.update(slot) {
+                $0.flags |= Flags.click.rawValue
+                $0.firstClick = PairState.earliest($0.firstClick, t)
+            }
+            positive = true
+            if let url, url.count > 0 {
+                let (u, isNew) = urls.intern(url)
+                if isNew { urlCampaign.append(c) }
+                clickedLinks.insert(UInt64(UInt32(bitPattern: u)) << 32 | UInt64(UInt32(bitPattern: r)))
+            }
+        case .forward:
+            pairs.update(slot) { $0.flags |= Flags.forward.rawValue }
+            positive = true
+        case .reply:
+            pairs.update(slot) { $0.flags |= Flags.reply.rawValue }
+            positive = true
+        case .unsubscribe:
+            pairs.update(slot) {
+                $0.flags |= Flags.unsubscribe.rawValue
+                $0.unsubscribe = PairState.earliest($0.unsubscribe, t)
+            }
+        case .complaint:
+            pairs.update(slot) {
+                $0.flags |= Flags.complaint.rawValue
+                $0.complaint = PairState.earliest($0.complaint, t)
+            }
+        case .deletedUnopened:
+            pairs.update(slot) { $0.flags |= Flags.deletedUnopened.rawValue }
         }
-        campaigns[ci].recipients[ri, default: []].insert(flag)
-        campaigns[ci].typesSeen.insert(e.type)
-        campaigns[ci].firstEventTime = min(campaigns[ci].firstEventTime, e.time)
-        if e.type == .sent || e.type == .delivered {
-            campaigns[ci].firstSendTime = min(campaigns[ci].firstSendTime ?? e.time, e.time)
+        if positive {
+            pairs.update(slot) { $0.firstPositive = PairState.earliest($0.firstPositive, t) }
+            engagementDays.insert(UInt64(UInt32(bitPattern: r)) << 32 | UInt64(t / 3600))
         }
-        if e.type == .open && e.machine != nil { campaigns[ci].hasMachineSignal = true }
-        if campaigns[ci].program == nil, let p = e.program { campaigns[ci].program = p }
+        let ci = Int(c)
+        campaigns[ci].typesSeen |= bit
+        if time < campaigns[ci].firstEventTime { campaigns[ci].firstEventTime = time }
     }
 
-    /// Per-send counts derived from the events, by campaign id.
+    // MARK: Combining files
+
+    /// One accumulator holding several: recipients and sends are matched by name, so a recipient seen in two
+    /// files is one recipient and a pair seen twice is one message.
+    public static func merged(_ parts: [EventAccumulator]) -> EventAccumulator {
+        if parts.count == 1 { return parts[0] }
+        let out = EventAccumulator()
+        for part in parts { out.absorb(part) }
+        return out
+    }
+
+    private func absorb(_ other: EventAccumulator) {
+        var campaignMap: [Int32] = []
+        for c in other.campaigns {
+            let id = campaignID(c.id, location: c.firstLocation)
+            campaignMap.append(id)
+            var mine = campaigns[Int(id)]
+            if mine.program == nil { mine.program = c.program }
+            if let t = c.firstSendTime { mine.firstSendTime = min(mine.firstSendTime ?? t, t) }
+            mine.firstEventTime = min(mine.firstEventTime, c.firstEventTime)
+            mine.hasMachineSignal = mine.hasMachineSignal || c.hasMachineSignal
+            mine.typesSeen |= c.typesSeen
+            campaigns[Int(id)] = mine
+        }
+        var recipientMap = [Int32](repeating: 0, count: other.recipients.count)
+        for r in 0..<other.recipients.count {
+            let (id, isNew) = other.recipients.withBytes(Int32(r)) { recipients.intern($0) }
+            if isNew { providers.append(other.providers[r]) }
+            recipientMap[r] = id
+        }
+        other.pairs.forEach { c, r, s in
+            let slot = pairs.slot(campaignMap[Int(c)], recipientMap[Int(r)])
+            pairs.update(slot) { mine in
+                mine.flags |= s.flags
+                for path in [\PairState.hardBounce, \.unsubscribe, \.complaint, \.firstPositive, \.firstHumanOpen, \.firstClick] where s[keyPath: path] != 0 {
+                    mine[keyPath: path] = PairState.earliest(mine[keyPath: path], s[keyPath: path])
+                }
+            }
+        }
+        other.engagementDays.forEach { v in
+            engagementDays.insert(UInt64(UInt32(bitPattern: recipientMap[Int(v >> 32)])) << 32 | (v & 0xFFFF_FFFF))
+        }
+        var urlMap: [Int32] = []
+        for u in 0..<other.urls.count {
+            let (id, isNew) = other.urls.withBytes(Int32(u)) { urls.intern($0) }
+            if isNew { urlCampaign.append(campaignMap[Int(other.urlCampaign[u])]) }
+            urlMap.append(id)
+        }
+        other.clickedLinks.forEach { v in
+            clickedLinks.insert(UInt64(UInt32(bitPattern: urlMap[Int(v >> 32)])) << 32 | UInt64(UInt32(bitPattern: recipientMap[Int(v & 0xFFFF_FFFF)])))
+        }
+        typesSeen |= other.typesSeen
+        eventCount += other.eventCount
+        newestTime = max(newestTime, other.newestTime)
+    }
+
+    // MARK: Per-send counts
+
     public func summaries() -> [String: EventSummary] {
-        Self.summaries(of: [self])
-    }
-
-    /// Per-send counts over several accumulators (one per input file, so a rebuild re-reads only changed
-    /// files). A send whose events sit in one file is summarised as it is; one spread over several files has
-    /// its recipients merged by name first, so a recipient seen in two files counts once.
-    public static func summaries(of parts: [EventAccumulator]) -> [String: EventSummary] {
-        let typesSeen = parts.reduce(into: Set<EventType>()) { $0.formUnion($1.typesSeen) }
-        var holders: [String: [(EventAccumulator, Int)]] = [:]
-        for part in parts {
-            for (i, c) in part.campaigns.enumerated() { holders[c.id, default: []].append((part, i)) }
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: 21), count: campaigns.count)
+        // 0..13 flag bits, 14 machine only, 15 positive, 16 any open, 17 sent or outcome, 18 sent not bounced, 19 soft not hard
+        pairs.forEach { c, _, s in
+            let f = Flags(rawValue: s.flags)
+            var bits = s.flags
+            let ci = Int(c)
+            while bits != 0 {
+                counts[ci][bits.trailingZeroBitCount] += 1
+                bits &= bits - 1
+            }
+            if f.contains(.machineOpen) && f.isDisjoint(with: [.humanOpen, .unknownOpen]) { counts[ci][14] += 1 }
+            if !f.isDisjoint(with: .positive) { counts[ci][15] += 1 }
+            if !f.isDisjoint(with: .anyOpen) { counts[ci][16] += 1 }
+            if !f.isDisjoint(with: [.sent, .delivered, .hardBounce, .softBounce]) { counts[ci][17] += 1 }
+            if f.contains(.sent) && f.isDisjoint(with: [.hardBounce, .softBounce]) { counts[ci][18] += 1 }
+            if f.contains(.softBounce) && !f.contains(.hardBounce) { counts[ci][19] += 1 }
         }
         var out: [String: EventSummary] = [:]
-        for (id, list) in holders {
-            if list.count == 1 {
-                out[id] = summarize(list[0].0.campaigns[list[0].1], typesSeen: typesSeen)
-                continue
-            }
-            var merged = list[0].0.campaigns[list[0].1]
-            merged.recipients = [:]
-            var index: [String: Int32] = [:]
-            for (part, i) in list {
-                let c = part.campaigns[i]
-                for (r, flags) in c.recipients {
-                    let name = part.recipientNames[Int(r)]
-                    let gi = index[name] ?? {
-                        let n = Int32(index.count)
-                        index[name] = n
-                        return n
-                    }()
-                    merged.recipients[gi, default: []].formUnion(flags)
-                }
-                merged.typesSeen.formUnion(c.typesSeen)
-                merged.firstEventTime = min(merged.firstEventTime, c.firstEventTime)
-                if let t = c.firstSendTime { merged.firstSendTime = min(merged.firstSendTime ?? t, t) }
-                merged.hasMachineSignal = merged.hasMachineSignal || c.hasMachineSignal
-                if merged.program == nil { merged.program = c.program }
-            }
-            out[id] = summarize(merged, typesSeen: typesSeen)
+        for (ci, c) in campaigns.enumerated() {
+            let n = counts[ci]
+            func count(_ f: Flags) -> Int { n[f.rawValue.trailingZeroBitCount] }
+            func saw(_ t: EventType) -> Bool { c.typesSeen & (1 << t.rawValue) != 0 }
+            func anywhere(_ t: EventType) -> Bool { typesSeen & (1 << t.rawValue) != 0 }
+            var k = SendCounts()
+            // Without `sent` events (Postmark, for one, has none) every delivered or bounced message was sent.
+            k.sent = saw(.sent) ? count(.sent) : n[17]
+            // Without `delivered` events, a sent message that did not bounce was delivered.
+            k.delivered = saw(.delivered) ? count(.delivered) : (saw(.sent) ? n[18] : nil)
+            k.hardBounces = count(.hardBounce)
+            k.softBounces = n[19]
+            k.dropped = count(.dropped)
+            k.uniqueOpens = n[16]
+            k.machineOpens = c.hasMachineSignal ? n[14] : nil
+            k.uniqueClicks = count(.click)
+            k.unsubscribes = count(.unsubscribe)
+            k.complaints = count(.complaint)
+            // Most sources never report forwards, replies or deletes: where the whole input has none of a kind,
+            // it is unknown rather than zero.
+            k.forwards = anywhere(.forward) ? count(.forward) : nil
+            k.replies = anywhere(.reply) ? count(.reply) : nil
+            k.deletedUnopened = anywhere(.deletedUnopened) ? count(.deletedUnopened) : nil
+            k.positiveRecipients = n[15]
+            out[c.id] = EventSummary(
+                campaign: c.id, counts: k, program: c.program, firstSendTime: c.firstSendTime ?? c.firstEventTime,
+                hasMachineSignal: c.hasMachineSignal, location: c.firstLocation)
         }
         return out
     }
 
-    /// The newest event time and event count over several accumulators.
-    public static func newestTime(of parts: [EventAccumulator]) -> Double? {
-        let times = parts.filter { $0.eventCount > 0 }.map(\.newestTime)
-        return times.max()
+    /// Per-send counts over several accumulators (one per input file).
+    public static func summaries(of parts: [EventAccumulator]) -> [String: EventSummary] {
+        merged(parts).summaries()
     }
 
-    private static func summarize(_ c: Campaign, typesSeen: Set<EventType>) -> EventSummary {
-        var n = [Int](repeating: 0, count: 16)
-        var machineOnly = 0, positive = 0, anyOpen = 0, sentOrOutcome = 0, sentNotBounced = 0
-        for flags in c.recipients.values {
-            var bits = flags.rawValue
-            while bits != 0 {
-                let i = bits.trailingZeroBitCount
-                n[i] += 1
-                bits &= bits - 1
-            }
-            if !flags.isDisjoint(with: .anyOpen) { anyOpen += 1 }
-            if flags.contains(.machineOpen) && flags.isDisjoint(with: [.humanOpen, .unknownOpen]) { machineOnly += 1 }
-            if !flags.isDisjoint(with: .positive) { positive += 1 }
-            if !flags.isDisjoint(with: [.sent, .delivered, .hardBounce, .softBounce]) { sentOrOutcome += 1 }
-            if flags.contains(.sent) && flags.isDisjoint(with: [.hardBounce, .softBounce]) { sentNotBounced += 1 }
-        }
-        func count(_ f: Flags) -> Int { n[f.rawValue.trailingZeroBitCount] }
-        let hasSent = c.typesSeen.contains(.sent)
-        let hasDelivered = c.typesSeen.contains(.delivered)
-        var counts = SendCounts()
-        // Without `sent` events (Postmark, for one, has none) every delivered or bounced message was sent.
-        counts.sent = hasSent ? count(.sent) : sentOrOutcome
-        // Without `delivered` events, a sent message that did not bounce was delivered.
-        counts.delivered = hasDelivered ? count(.delivered) : (hasSent ? sentNotBounced : nil)
-        counts.hardBounces = count(.hardBounce)
-        counts.softBounces = c.recipients.values.filter { $0.contains(.softBounce) && !$0.contains(.hardBounce) }.count
-        counts.dropped = count(.dropped)
-        counts.uniqueOpens = anyOpen
-        counts.machineOpens = c.hasMachineSignal ? machineOnly : nil
-        counts.uniqueClicks = count(.click)
-        counts.unsubscribes = count(.unsubscribe)
-        counts.complaints = count(.complaint)
-        // Most sources never report forwards, replies or deletes: where the whole input has none of a kind,
-        // it is unknown rather than zero.
-        counts.forwards = typesSeen.contains(.forward) ? count(.forward) : nil
-        counts.replies = typesSeen.contains(.reply) ? count(.reply) : nil
-        counts.deletedUnopened = typesSeen.contains(.deletedUnopened) ? count(.deletedUnopened) : nil
-        counts.positiveRecipients = positive
-        return EventSummary(
-            campaign: c.id, counts: counts, program: c.program,
-            firstSendTime: c.firstSendTime ?? c.firstEventTime, hasMachineSignal: c.hasMachineSignal,
-            location: c.firstLocation)
+    /// The newest event time over several accumulators.
+    public static func newestTime(of parts: [EventAccumulator]) -> Double? {
+        parts.filter { $0.eventCount > 0 }.map(\.newestTime).max()
     }
 }
 

@@ -102,6 +102,16 @@ public struct Totals: Sendable, Hashable {
         rates = sums
     }
 
+    /// Totals of counts that are already summed (a provider's share of a send or week).
+    public init(counts: SendCounts) {
+        self.init()
+        sends = 1
+        self.counts = counts
+        for kpi in KPI.allCases {
+            if let (n, d) = kpi.parts(counts) { rates[kpi] = Ratio(n, d) }
+        }
+    }
+
     public func value(_ kpi: KPI) -> Double? { rates[kpi]?.value }
 
     /// Delivered messages under the given threshold make every rate here *low volume*.
@@ -116,7 +126,7 @@ extension SendCounts {
         \.uniqueClicks, \.forwards, \.replies, \.unsubscribes, \.complaints, \.deletedUnopened, \.positiveRecipients,
     ] }
 
-    mutating func add(_ other: SendCounts) {
+    public mutating func add(_ other: SendCounts) {
         for path in Self.allCounts {
             if let v = other[keyPath: path] { self[keyPath: path] = (self[keyPath: path] ?? 0) + v }
         }

@@ -55,11 +55,13 @@ public struct Report: Sendable {
     public var newestData: Date
     public var warnings: [Diagnostic]
     public var eventCount: Int
+    /// Tiers, frequency, providers and per-send details: only where recipient events exist.
+    public var insights: RecipientInsights?
 
     private var sendIndex: [String: Int]
 
     init(config: ReportConfig, sends: [Send], programs: [ProgramReport], weeks: [WeekReport], alerts: [Alert],
-         newestData: Date, warnings: [Diagnostic], eventCount: Int) {
+         newestData: Date, warnings: [Diagnostic], eventCount: Int, insights: RecipientInsights? = nil) {
         self.config = config
         self.sends = sends
         self.programs = programs
@@ -68,12 +70,22 @@ public struct Report: Sendable {
         self.newestData = newestData
         self.warnings = warnings
         self.eventCount = eventCount
+        self.insights = insights
         self.sendIndex = Dictionary(uniqueKeysWithValues: sends.enumerated().map { ($1.id, $0) })
     }
 
     public func send(_ id: String) -> Send? { sendIndex[id].map { sends[$0] } }
     public func program(_ slug: String) -> ProgramReport? { programs.first { $0.slug == slug } }
     public var latestWeek: WeekReport? { weeks.last }
+
+    /// Oldest week first; within a week the most severe first, then by program order.
+    mutating func sortAlerts() {
+        let rank = Dictionary(uniqueKeysWithValues: programs.enumerated().map { ($1.slug, $0) })
+        alerts.sort {
+            ($0.week ?? ISOWeek(year: 0, week: 0), $1.severity.rawValue, rank[$0.program] ?? -1, $0.campaign ?? "", $0.kind.rawValue, $0.kpi?.rawValue ?? "")
+                < ($1.week ?? ISOWeek(year: 0, week: 0), $0.severity.rawValue, rank[$1.program] ?? -1, $1.campaign ?? "", $1.kind.rawValue, $1.kpi?.rawValue ?? "")
+        }
+    }
 
     public func alerts(in week: ISOWeek) -> [Alert] {
         alerts.filter { $0.week == week }

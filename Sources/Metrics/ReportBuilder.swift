@@ -4,6 +4,45 @@ import ReportCore
 /// Joins campaign results with recipient events into sends, then computes every program-week, trend and
 /// alert. Pure: records in, `Report` out.
 public enum ReportBuilder {
+    /// Builds from the folded recipient events (nil without any).
+    public static func build(config: ReportConfig, rows: [CampaignRow], accumulator: EventAccumulator?) throws -> Report {
+        let events = accumulator?.summaries() ?? [:]
+        var report = try build(
+            config: config, rows: rows, events: events,
+            newestEventTime: (accumulator?.eventCount ?? 0) > 0 ? accumulator?.newestTime : nil, eventCount: accumulator?.eventCount ?? 0)
+        guard let accumulator, accumulator.eventCount > 0, let first = report.sends.map(\.week).min(),
+              let last = report.sends.map(\.week).max() else { return report }
+        let calendar = WeekCalendar(timeZone: config.timeZone)
+        let weeks = calendar.weeks(from: first, through: last)
+        let eventSends = report.sends.filter { $0.source == .events }
+        let insights = accumulator.insights(
+            sends: eventSends, weeks: weeks, calendar: calendar, bounds: config.tierBounds,
+            frequencyThreshold: config.thresholds.messagesPerWeek)
+        report.insights = insights
+        report.alerts += insightAlerts(insights, report: report, config: config)
+        report.sortAlerts()
+        return report
+    }
+
+    /// Inactive share per program-week with sends, and recipient-weeks above the frequency threshold.
+    static func insightAlerts(_ insights: RecipientInsights, report: Report, config: ReportConfig) -> [Alert] {
+        var out: [Alert] = []
+        for program in report.programs {
+            guard let series = insights.programs[program.slug] else { continue }
+            for (i, w) in series.weeks.enumerated() where program.week(w)?.hasSends == true {
+                if let share = series.inactiveShare(week: i), let (sev, th) = AlertRules.band(share, config.thresholds.inactiveShare) {
+                    out.append(Alert(severity: sev, kind: .inactiveShare, program: program.slug, week: w, value: share, threshold: th))
+                }
+            }
+        }
+        let over = insights.overThreshold
+        if over.recipientWeeks > 0 {
+            out.append(Alert(severity: .warning, kind: .frequency, program: "", value: over.unsubscribeRate,
+                             threshold: Double(config.thresholds.messagesPerWeek), baseline: Double(over.recipientWeeks)))
+        }
+        return out
+    }
+
     public static func build(
         config: ReportConfig, rows: [CampaignRow], events: [String: EventSummary],
         newestEventTime: Double? = nil, eventCount: Int = 0
@@ -79,14 +118,11 @@ public enum ReportBuilder {
                 week: w, provisional: provisional(w), sendIDs: these.map(\.id), totals: Totals(these),
                 programs: programOrder.map(\.slug).filter { present.contains($0) })
         }
-        let rank = Dictionary(uniqueKeysWithValues: programOrder.enumerated().map { ($1.slug, $0) })
-        alerts.sort {
-            ($0.week ?? ISOWeek(year: 0, week: 0), $1.severity.rawValue, rank[$0.program] ?? 0, $0.campaign ?? "", $0.kind.rawValue, $0.kpi?.rawValue ?? "")
-                < ($1.week ?? ISOWeek(year: 0, week: 0), $0.severity.rawValue, rank[$1.program] ?? 0, $1.campaign ?? "", $1.kind.rawValue, $1.kpi?.rawValue ?? "")
-        }
-        return Report(
+        var report = Report(
             config: config, sends: sends, programs: programs, weeks: weeks, alerts: alerts, newestData: newest,
             warnings: warnings, eventCount: eventCount)
+        report.sortAlerts()
+        return report
     }
 
     /// Programs in `report.yml` order, then those only the data names, by slug; each with its display name.

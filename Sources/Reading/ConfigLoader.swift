@@ -64,10 +64,16 @@ public enum ConfigLoader {
                     config.campaignPrograms.append((k.keyText, try reader.string(v, "campaign_programs.\(k.keyText)")))
                 }
             case "inputs": config.inputs = try inputs(value, reader)
+            case "tiers":
+                let known = ["active", "warm", "cooling", "at_risk", "new"]
+                for (k, v) in try reader.mapping(value, "tiers") {
+                    guard known.contains(k.keyText) else { throw reader.unknown(k, in: "tiers", known: known) }
+                    config.tierDays[k.keyText] = try reader.positiveInt(v, "tiers.\(k.keyText)")
+                }
             default:
                 throw reader.unknown(key, in: "report.yml", known: [
                     "title", "language", "timezone", "base_url", "trusted_notes", "programs", "thresholds",
-                    "reactivation", "campaign_programs", "inputs",
+                    "reactivation", "campaign_programs", "inputs", "tiers",
                 ])
             }
         }

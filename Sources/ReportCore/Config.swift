@@ -83,6 +83,8 @@ public struct ReportConfig: Sendable {
     public var baseURL: String?
     /// Keep raw HTML and unsafe links in notes. Only for notes the user writes and trusts.
     public var trustedNotes: Bool
+    /// List-health tier boundaries in days (`tiers:`): active, warm, cooling, at risk; and `new`.
+    public var tierDays: [String: Int] = [:]
 
     public init(
         title: String = "Deliverability report", language: String = "en",

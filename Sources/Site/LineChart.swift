@@ -69,7 +69,7 @@ struct LineChart {
                 let points = seg.map { "\(SVG.n($0.0)),\(SVG.n($0.1))" }.joined(separator: " ")
                 out += "<polyline class=\"line \(s.color) \(s.style.rawValue)\" points=\"\(points)\"/>"
             }
-            if s.style == .solid {
+            if s.style == .solid && categories.count <= 30 {  // markers only where they can be told apart
                 for (i, v) in s.values.enumerated() {
                     guard let v else { continue }
                     out += "<circle class=\"dot \(s.color)\" cx=\"\(SVG.n(x(i)))\" cy=\"\(SVG.n(y(v)))\" r=\"3\"><title>\(SVG.escape(s.name)) \(SVG.escape(categories[i])): \(SVG.escape(format(v)))</title></circle>"

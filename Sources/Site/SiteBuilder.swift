@@ -18,6 +18,7 @@ public enum SiteBuilder {
             files["campaigns/\(Slug.pathSegment(forID: send.id))/index.html"] = try CampaignPage.render(ctx, send)
         }
         files["glossary/index.html"] = try GlossaryPage.render(ctx)
+        if report.insights != nil { files["frequency/index.html"] = try FrequencyPage.render(ctx) }
         files["404.html"] = try NotFoundPage.render(ctx)
         files["feed.xml"] = try Feed.render(ctx)
         for (path, data) in Downloads.files(report) { files[path] = data }

@@ -32,6 +32,9 @@ struct SiteContext {
         if let latest = report.latestWeek {
             nav.append(["href": root + "weeks/\(latest.week)/index.html", "label": try t("nav.weeks"), "current": section == "week"])
         }
+        if report.insights != nil {
+            nav.append(["href": root + "frequency/index.html", "label": try t("frequency.nav"), "current": section == "frequency"])
+        }
         nav.append(["href": root + "glossary/index.html", "label": try t("nav.glossary"), "current": section == "glossary"])
         return [
             "t": labelTree,
@@ -133,12 +136,20 @@ struct SiteContext {
             "kpi": try a.kpi.map(kpiLabel) ?? "",
         ]
         if a.kind == .unsubscribeSpike { values["factor"] = format.number(report.config.thresholds.unsubscribeSpike, decimals: 1) }
+        if a.kind == .frequency {
+            values["count"] = format.count(Int(a.baseline ?? 0))
+            values["limit"] = format.count(Int(a.threshold ?? 0))
+            values["value"] = format.percent(a.value)
+        }
         if a.kind == .humanOpenDrop { values["factor"] = format.number(report.config.thresholds.humanOpenDrop, decimals: 1) }
         let subject: String
         let href: String
         if let c = a.campaign, let s = report.send(c) {
             subject = s.title
             href = campaignHref(c, root: root)
+        } else if a.program.isEmpty {
+            subject = try t("frequency.title")
+            href = root + "frequency/index.html"
         } else if let w = a.week {
             subject = "\(programName(a.program)) · \(format.weekTitle(w))"
             href = root + "programs/\(a.program)/index.html#week-\(w)"

@@ -189,7 +189,7 @@ import TestSupport
     }
 
     @Test func unknownKeyIsAnErrorWithItsLine() {
-        #expect(throws: ReportError("unknown key \"treshold\" in report.yml (known: title, language, timezone, base_url, trusted_notes, programs, thresholds, reactivation, campaign_programs, inputs)", at: SourceLocation(file: "report.yml", line: 3))) {
+        #expect(throws: ReportError("unknown key \"treshold\" in report.yml (known: title, language, timezone, base_url, trusted_notes, programs, thresholds, reactivation, campaign_programs, inputs, tiers)", at: SourceLocation(file: "report.yml", line: 3))) {
             try ConfigLoader.parse("title: x\ntimezone: UTC\ntreshold: 3\n")
         }
         #expect(throws: ReportError.self) { try ConfigLoader.parse("programs:\n  nl:\n    goals: { open_rat: 0.2 }\n") }

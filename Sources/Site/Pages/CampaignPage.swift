@@ -51,6 +51,25 @@ enum CampaignPage {
                 caption: funnelTitle, columns: [try ctx.t("table.step"), try ctx.t("table.recipients")],
                 rows: try steps.map { [try ctx.t("count.\($0.0)"), f.count($0.1)] }),
         ]
+        if let detail = report.insights?.sends[send.id] {
+            let providers = try ctx.providerRows(detail.providers)
+            if !providers.isEmpty { page["providers"] = ["rows": providers, "columns": try ctx.providerColumns()] }
+            let hours = (0..<72).map { "\($0)" }
+            let hourlyTitle = try ctx.labels.format("hourly.chart", ["campaign": send.title])
+            let opens = try ctx.t("hourly.opens"), clicks = try ctx.t("hourly.clicks")
+            let chart = LineChart(
+                title: hourlyTitle, description: try ctx.t("hourly.description"), categories: hours.map { "\($0)h" },
+                series: [.init(name: opens, values: detail.opensByHour.map(Double.init), color: "s1"),
+                         .init(name: clicks, values: detail.clicksByHour.map(Double.init), color: "s4")],
+                format: { f.count(Int($0)) })
+            page["hourly"] = [
+                "title": hourlyTitle, "svg": chart.svg(id: "chart-hourly"),
+                "figures": ctx.figuresTable(
+                    caption: hourlyTitle, columns: [try ctx.t("hourly.hour"), opens, clicks],
+                    rows: (0..<72).filter { detail.opensByHour[$0] + detail.clicksByHour[$0] > 0 }.map { ["\($0)", f.count(detail.opensByHour[$0]), f.count(detail.clicksByHour[$0])] }),
+            ]
+            page["links"] = ctx.list(detail.topLinks.map { ["url": $0.url, "clickers": f.count($0.clickers)] })
+        }
         page["alerts"] = ctx.list(try report.alerts.filter { $0.campaign == send.id }.map { try ctx.alertItem($0, root: root) })
         if send.kind != .regular && send.source == .aggregate {
             page["outcomes_need_events"] = try ctx.t("campaign.outcomes_need_events")

@@ -53,6 +53,9 @@ enum IndexPage {
                 "marks": try ctx.marks(provisional: w.provisional),
             ]
         }
+        if let insights = report.insights {
+            page["health"] = try ctx.tierSection(insights.sender, scope: try ctx.t("health.sender"), id: "health")
+        }
         page["summary"] = try ctx.labels.format("index.summary", [
             "sends": ctx.format.count(report.sends.count), "programs": ctx.format.count(report.programs.count),
             "weeks": ctx.format.count(report.weeks.count),

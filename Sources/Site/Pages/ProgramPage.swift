@@ -37,6 +37,9 @@ enum ProgramPage {
         page["recommendations"] = ctx.list(try alerts.filter { $0.week == nil }.map { try ctx.alertItem($0, root: root) })
         page["alerts"] = ctx.list(try alerts.filter { $0.week != nil }.reversed().prefix(12).map { try ctx.alertItem($0, root: root) })
         page["from"] = program.fromAddresses.joined(separator: ", ")
+        if let series = report.insights?.programs[program.slug] {
+            page["health"] = try ctx.tierSection(series, scope: program.name, id: "health")
+        }
         return try ctx.render("program", page)
     }
 

@@ -49,6 +49,10 @@ enum WeekPage {
             }
         }
         page["charts"] = try charts(ctx, week)
+        let providers = try ctx.providerRows(ctx.providers(of: week.sendIDs))
+        if !providers.isEmpty {
+            page["providers"] = ["rows": providers, "columns": try ctx.providerColumns()]
+        }
         return page
     }
 

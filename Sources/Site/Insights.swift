@@ -1,0 +1,68 @@
+import Foundation
+import Metrics
+import ReportCore
+
+/// Page-model pieces drawn from recipient-level insights: tier charts, provider tables.
+extension SiteContext {
+    /// The list-health section: a stacked chart of tiers per week, and per tier its recipients at the end of
+    /// the last week and the unsubscribe and complaint rates of the messages it received.
+    func tierSection(_ series: TierSeries, scope: String, id: String) throws -> [String: Any] {
+        let f = format
+        let categories = series.weeks.map(f.weekShort)
+        let segments = try Tier.allCases.map { tier in
+            StackedBarChart.Segment(name: try t("tier.\(tier.key)"), cssClass: "t-\(tier.key)", values: series.counts.map { $0[tier.rawValue] })
+        }
+        let title = try labels.format("health.chart", ["scope": scope])
+        let chart = StackedBarChart(title: title, description: try t("health.description"), categories: categories, segments: segments, format: { f.count(Int($0)) })
+        let last = max(series.weeks.count - 1, 0)
+        let b = report.config.tierBounds
+        let helpValues = [
+            "active": String(b.active), "active_next": String(b.active + 1), "warm": String(b.warm), "warm_next": String(b.warm + 1),
+            "cooling": String(b.cooling), "cooling_next": String(b.cooling + 1), "at_risk": String(b.atRisk), "new": String(b.newDays),
+        ]
+        let rows = try Tier.allCases.map { tier -> [String: Any] in
+            let m = series.messages[tier.rawValue]
+            return [
+                "class": "t-\(tier.key)", "name": try t("tier.\(tier.key)"), "help": try labels.format("tier.help_\(tier.key)", helpValues),
+                "now": f.count(series.weeks.isEmpty ? nil : series.counts[last][tier.rawValue]),
+                "delivered": f.count(m.delivered), "unsubscribe_rate": f.percent(m.unsubscribeRate), "complaint_rate": f.percent(m.complaintRate),
+            ]
+        }
+        return [
+            "id": id, "title": title, "svg": chart.verticalSVG(id: "chart-\(id)"),
+            "figures": figuresTable(
+                caption: title, columns: [try t("table.week")] + segments.map(\.name),
+                rows: series.weeks.enumerated().map { i, w in [f.weekHeading(w)] + segments.map { f.count($0.values[i]) } }),
+            "recipients_now": try labels.format("health.recipients_now", ["week": series.weeks.isEmpty ? "" : f.weekTitle(series.weeks[last])]),
+            "rows": rows,
+            "inactive_share": f.percent(series.weeks.isEmpty ? nil : series.inactiveShare(week: last)),
+        ]
+    }
+
+    /// One row per mailbox provider with its volume and rates, in a fixed order.
+    func providerRows(_ byProvider: [MailboxProvider: SendCounts]) throws -> [[String: Any]] {
+        try MailboxProvider.allCases.compactMap { p -> [String: Any]? in
+            guard let counts = byProvider[p], (counts.sent ?? 0) > 0 else { return nil }
+            let totals = Totals(counts: counts)
+            return [
+                "name": try t("provider.\(p.key)"), "delivered": format.count(counts.delivered),
+                "cells": [KPI.humanOpenRate, .clickRate, .unsubscribeRate, .complaintRate, .hardBounceRate].map { rateCell(totals, $0) },
+                "marks": try marks(totals: totals),
+            ]
+        }
+    }
+
+    /// The provider table's columns.
+    func providerColumns() throws -> [[String: Any]] {
+        try [KPI.humanOpenRate, .clickRate, .unsubscribeRate, .complaintRate, .hardBounceRate].map { ["label": try kpiLabel($0), "anchor": $0.rawValue] }
+    }
+
+    /// Per-provider counts of several sends, summed.
+    func providers(of sendIDs: [String]) -> [MailboxProvider: SendCounts] {
+        var out: [MailboxProvider: SendCounts] = [:]
+        for id in sendIDs {
+            for (p, c) in report.insights?.sends[id]?.providers ?? [:] { out[p, default: SendCounts()].add(c) }
+        }
+        return out
+    }
+}

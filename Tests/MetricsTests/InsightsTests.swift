@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import Metrics
+import ReportCore
+
+/// metrics.md, *List health*, *Mailbox providers*, *Send frequency*.
+@Suite struct InsightsTests {
+    let day = 86400.0
+
+    @Test(arguments: [
+        (30, Tier.active), (31, .warm), (90, .warm), (91, .cooling), (180, .cooling), (181, .atRisk), (365, .atRisk), (366, .inactive),
+    ])
+    func tierBoundariesByAgeOfLastEngagement(age: Int, expected: Tier) {
+        let now = 1_800_000_000.0
+        #expect(TierBounds().tier(now: now, firstDelivered: now - 1000 * day, lastEngaged: now - Double(age) * day - 60, suppressed: nil) == expected)
+    }
+
+    @Test func neverEngagedIsNewForNinetyDaysThenInactive() {
+        let now = 1_800_000_000.0
+        #expect(TierBounds().tier(now: now, firstDelivered: now - 90 * day, lastEngaged: nil, suppressed: nil) == .new)
+        #expect(TierBounds().tier(now: now, firstDelivered: now - 90 * day - 1, lastEngaged: nil, suppressed: nil) == .inactive)
+        #expect(TierBounds().tier(now: now, firstDelivered: now - 5 * day, lastEngaged: now - day, suppressed: now - 2 * day) == .suppressed)
+        var b = TierBounds()
+        b.active = 7
+        #expect(b.tier(now: now, firstDelivered: now - 100 * day, lastEngaged: now - 8 * day, suppressed: nil) == .warm)
+    }
+
+    @Test(arguments: [
+        ("gmail.com", MailboxProvider.gmail), ("googlemail.com", .gmail), ("outlook.com", .microsoft), ("hotmail.se", .microsoft),
+        ("live.co.uk", .microsoft), ("msn.com", .microsoft), ("yahoo.fr", .yahoo), ("ymail.com", .yahoo), ("aol.com", .yahoo),
+        ("rocketmail.com", .yahoo), ("icloud.com", .apple), ("me.com", .apple), ("mac.com", .apple), ("gmx.de", .gmxWebde),
+        ("gmx.net", .gmxWebde), ("web.de", .gmxWebde), ("telia.com", .other), ("outlookish.com", .other), ("example.org", .other),
+    ])
+    func providerByDomain(domain: String, expected: MailboxProvider) {
+        #expect(MailboxProvider.classify(domain: domain) == expected)
+    }
+
+    /// Three sends in two weeks to four recipients, worked by hand.
+    ///   week 47 (Mon 16 Nov): a (Mon 09:00) and b (Wed 09:00) to x, y; week 48: c (Mon 23 Nov) to x, y, z.
+    ///   x opens a on Monday; y unsubscribes from b; z hard-bounces c; w is only in a send the report lacks.
+    @Test func tiersFrequencyProvidersAndHoursFromEvents() throws {
+        let mon47 = date("2026-11-16T09:00:00Z").timeIntervalSince1970
+        let wed47 = mon47 + 2 * day, mon48 = mon47 + 7 * day
+        let acc = EventAccumulator()
+        func add(_ t: Double, _ c: String, _ r: String, _ type: EventType, machine: Bool? = nil, url: String? = nil, bounce: BounceType? = nil) {
+            acc.add(RecipientEvent(time: t, campaign: c, recipient: r, type: type, bounceType: bounce, machine: machine, url: url, program: "nl"), at: SourceLocation(file: "e.csv"))
+        }
+        for (c, t, rs) in [("a", mon47, ["x@gmail.com", "y@outlook.com"]), ("b", wed47, ["x@gmail.com", "y@outlook.com"]), ("c", mon48, ["x@gmail.com", "y@outlook.com", "z@icloud.com"])] {
+            for r in rs { add(t, c, r, .sent) }
+            for r in rs where r != "z@icloud.com" { add(t + 10, c, r, .delivered) }
+        }
+        add(mon48 + 5, "c", "z@icloud.com", .bounce, bounce: .hard)
+        add(mon47 + 3600 * 2 + 5, "a", "x@gmail.com", .open, machine: false)             // hour 2
+        add(mon47 + 3600 * 2 + 60, "a", "x@gmail.com", .click, url: "https://shop.example/sale?email=x@gmail.com")
+        add(mon47 + 300, "a", "y@outlook.com", .open, machine: true)                        // machine only
+        add(wed47 + 3600, "b", "y@outlook.com", .unsubscribe)
+        let report = try ReportBuilder.build(config: config(), rows: [], accumulator: acc)
+        let insights = try #require(report.insights)
+        let series = insights.sender
+        #expect(series.weeks.map(\.week) == [47, 48])
+        // End of week 47: x active (opened Monday), y suppressed (unsubscribed). z not yet delivered.
+        #expect(series.count(.active, week: 0) == 1)
+        #expect(series.count(.suppressed, week: 0) == 1)
+        #expect(series.counts[0].reduce(0, +) == 2)
+        // End of week 48: x active, y suppressed; z never delivered (bounced) is in no tier.
+        #expect(series.counts[1].reduce(0, +) == 2)
+        // Messages by tier at send time: a → x new, y new; b → x active (opened a on Monday), y new;
+        // c → x active, y suppressed (unsubscribed on Wednesday).
+        #expect(series.messages[Tier.new.rawValue].delivered == 3)
+        #expect(series.messages[Tier.new.rawValue].unsubscribes == 1)
+        #expect(series.messages[Tier.active.rawValue].delivered == 2)
+        #expect(series.messages[Tier.suppressed.rawValue].delivered == 1)
+        // Frequency: week 47 x and y got 2 each; week 48 x and y got 1 each (z's bounced).
+        #expect(insights.frequency[1].recipientWeeks == 2)
+        #expect(insights.frequency[1].delivered == 4)
+        #expect(insights.frequency[1].unsubscribes == 1)
+        #expect(insights.frequency[0].recipientWeeks == 2)
+        #expect(insights.frequency[2].recipientWeeks == 0)
+        #expect(insights.overThreshold.recipientWeeks == 0)
+        // Per send: providers, first opens by hour, links without their query string.
+        let a = try #require(insights.sends["a"])
+        #expect(a.providers[.gmail]?.humanOpens == 1)
+        #expect(a.providers[.microsoft]?.machineOpens == 1)
+        #expect(a.providers[.microsoft]?.humanOpens == 0)
+        #expect(a.opensByHour[2] == 1)
+        #expect(a.clicksByHour[2] == 1)
+        #expect(a.topLinks.map(\.url) == ["https://shop.example/sale"])
+        #expect(insights.sends["c"]?.providers[.apple]?.hardBounces == 1)
+    }
+
+    @Test func moreThanFiveMessagesAWeekRaisesTheFrequencyAlert() throws {
+        let mon = date("2026-11-16T09:00:00Z").timeIntervalSince1970
+        let acc = EventAccumulator()
+        for i in 0..<6 {
+            let c = "s\(i)"
+            acc.add(RecipientEvent(time: mon + Double(i) * 3600, campaign: c, recipient: "x@gmail.com", type: .delivered, program: "promo"), at: SourceLocation(file: "e.csv"))
+            acc.add(RecipientEvent(time: mon + Double(i) * 3600, campaign: c, recipient: "y@gmail.com", type: .delivered, program: "promo"), at: SourceLocation(file: "e.csv"))
+        }
+        acc.add(RecipientEvent(time: mon + 7 * 3600, campaign: "s5", recipient: "x@gmail.com", type: .complaint, program: "promo"), at: SourceLocation(file: "e.csv"))
+        let report = try ReportBuilder.build(config: config(), rows: [], accumulator: acc)
+        let insights = try #require(report.insights)
+        #expect(insights.frequency[4].recipientWeeks == 2)   // the 5+ bucket
+        #expect(insights.frequency[4].delivered == 12)
+        #expect(insights.overThreshold.recipientWeeks == 2)
+        #expect(insights.overThreshold.complaints == 1)
+        let alert = try #require(report.alerts.first { $0.kind == .frequency })
+        #expect(alert.baseline == 2)
+        #expect(alert.program == "")
+    }
+}
