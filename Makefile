@@ -6,14 +6,19 @@ BIN = .build/debug/inbox-report
 
 .PHONY: preview preview-sv test build deps example-data bench clean
 
-# libcmark-dev (Debian) is the one system library; installed with apt-get only when pkg-config cannot find it.
+# Debian's libcmark-dev (CommonMark) and zlib1g-dev (gzip inputs) are the system libraries; installed with
+# apt-get only when pkg-config cannot find them.
 deps:
-	@if ! pkg-config --exists libcmark 2>/dev/null; then \
-		echo "Installing libcmark-dev (CommonMark) with apt-get…"; \
+	@missing=""; \
+	pkg-config --exists libcmark 2>/dev/null || missing="$$missing libcmark-dev"; \
+	pkg-config --exists zlib 2>/dev/null || missing="$$missing zlib1g-dev"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing with apt-get…"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libcmark-dev pkg-config >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing pkg-config >/dev/null; \
 	fi
 	@pkg-config --exists libcmark || { echo "libcmark-dev is still missing: install it (apt-get install libcmark-dev)"; exit 1; }
+	@pkg-config --exists zlib || { echo "zlib1g-dev is still missing: install it (apt-get install zlib1g-dev)"; exit 1; }
 
 build: deps
 	$(SWIFT) build

@@ -22,10 +22,16 @@ let package = Package(
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]
         ),
+        // zlib, for gzip-compressed inputs (Debian's zlib1g-dev).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Canonical records, configuration and located errors shared by every stage.
         .target(name: "ReportCore"),
         // Files → canonical records: formats, detection, validation.
-        .target(name: "Reading", dependencies: ["ReportCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Reading", dependencies: ["ReportCore", "CZlib", .product(name: "Yams", package: "Yams")]),
         // Canonical records → numbers. Pure computation.
         .target(name: "Metrics", dependencies: ["ReportCore"]),
         // Numbers → pages: page models, Markdown, templates, charts, atomic output.
@@ -51,7 +57,7 @@ let package = Package(
         .plugin(name: "EmbedTemplatesPlugin", capability: .buildTool(), dependencies: ["EmbedTemplates"]),
 
         .target(name: "TestSupport", dependencies: ["ReportCore"], path: "Tests/TestSupport"),
-        .testTarget(name: "ReadingTests", dependencies: ["Reading", "TestSupport"]),
+        .testTarget(name: "ReadingTests", dependencies: ["Reading", "Metrics", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
         .testTarget(name: "SiteTests", dependencies: ["Site", "InboxReport", "Reading", "Metrics", "TestSupport"]),
         .testTarget(name: "PreviewServerTests", dependencies: ["PreviewServer", "InboxReport", "TestSupport"]),

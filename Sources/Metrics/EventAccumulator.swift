@@ -237,7 +237,8 @@ public final class EventAccumulator {
 
     public func summaries() -> [String: EventSummary] {
         var counts = [[Int]](repeating: [Int](repeating: 0, count: 21), count: campaigns.count)
-        // 0..13 flag bits, 14 machine only, 15 positive, 16 any open, 17 sent or outcome, 18 sent not bounced, 19 soft not hard
+        // 0..13 flag bits, 14 machine only, 15 positive, 16 any open, 17 sent or outcome, 18 sent not bounced,
+        // 19 soft not hard, 20 sent and not dropped
         pairs.forEach { c, _, s in
             let f = Flags(rawValue: s.flags)
             var bits = s.flags
@@ -250,8 +251,9 @@ public final class EventAccumulator {
             if !f.isDisjoint(with: .positive) { counts[ci][15] += 1 }
             if !f.isDisjoint(with: .anyOpen) { counts[ci][16] += 1 }
             if !f.isDisjoint(with: [.sent, .delivered, .hardBounce, .softBounce]) { counts[ci][17] += 1 }
-            if f.contains(.sent) && f.isDisjoint(with: [.hardBounce, .softBounce]) { counts[ci][18] += 1 }
+            if f.contains(.sent) && f.isDisjoint(with: [.hardBounce, .softBounce, .dropped]) { counts[ci][18] += 1 }
             if f.contains(.softBounce) && !f.contains(.hardBounce) { counts[ci][19] += 1 }
+            if f.contains(.sent) && !f.contains(.dropped) { counts[ci][20] += 1 }
         }
         var out: [String: EventSummary] = [:]
         for (ci, c) in campaigns.enumerated() {
@@ -261,7 +263,8 @@ public final class EventAccumulator {
             func anywhere(_ t: EventType) -> Bool { typesSeen & (1 << t.rawValue) != 0 }
             var k = SendCounts()
             // Without `sent` events (Postmark, for one, has none) every delivered or bounced message was sent.
-            k.sent = saw(.sent) ? count(.sent) : n[17]
+            // A dropped message was suppressed before sending (SendGrid and SES report it as sent too): not sent.
+            k.sent = saw(.sent) ? n[20] : n[17]
             // Without `delivered` events, a sent message that did not bounce was delivered.
             k.delivered = saw(.delivered) ? count(.delivered) : (saw(.sent) ? n[18] : nil)
             k.hardBounces = count(.hardBounce)

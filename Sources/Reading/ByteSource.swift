@@ -1,10 +1,14 @@
+import CZlib
 import Foundation
 import ReportCore
 
-/// Reads a file in fixed-size chunks so that large inputs are streamed, never loaded whole.
+/// Reads a file in fixed-size chunks so that large inputs are streamed, never loaded whole. A gzip file
+/// (magic bytes 1f 8b, whatever its name) is inflated on the fly through zlib, member after member.
 struct ByteSource {
     private let handle: FileHandle
     private let chunkSize: Int
+    private var inflater: Inflater?
+    private var finished = false
 
     init(path: String, chunkSize: Int = 1 << 20) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -12,22 +16,102 @@ struct ByteSource {
         }
         self.handle = handle
         self.chunkSize = chunkSize
+        let magic = Self.head(path: path, count: 2)
+        if magic.count == 2 && magic[magic.startIndex] == 0x1F && magic[magic.startIndex + 1] == 0x8B {
+            inflater = try Inflater()
+        }
     }
 
     /// The next chunk, or nil at the end of the file.
     mutating func next() throws -> Data? {
-        let data = try handle.read(upToCount: chunkSize) ?? Data()
-        return data.isEmpty ? nil : data
+        guard var inflater else {
+            let data = try handle.read(upToCount: chunkSize) ?? Data()
+            return data.isEmpty ? nil : data
+        }
+        defer { self.inflater = inflater }
+        while !finished {
+            if inflater.needsInput {
+                let compressed = try handle.read(upToCount: chunkSize) ?? Data()
+                if compressed.isEmpty {
+                    finished = true
+                    guard inflater.atMemberEnd else { throw ReportError("the gzip data ends early (a truncated .gz file)") }
+                    break
+                }
+                inflater.feed(compressed)
+            }
+            let out = try inflater.inflate(max: chunkSize)
+            if !out.isEmpty { return out }
+        }
+        return nil
     }
 
     func close() {
         try? handle.close()
     }
 
-    /// The first bytes of a file, for format detection.
+    /// The first bytes of a file as stored (for format detection, use `headDecoded`).
     static func head(path: String, count: Int = 4096) -> Data {
         guard let handle = FileHandle(forReadingAtPath: path) else { return Data() }
         defer { try? handle.close() }
         return (try? handle.read(upToCount: count)) ?? Data()
+    }
+
+    /// The first bytes of a file's content, inflated if it is gzip.
+    static func headDecoded(path: String, count: Int = 4096) -> Data {
+        guard var source = try? ByteSource(path: path, chunkSize: 64 * 1024), let first = try? source.next() else { return Data() }
+        source.close()
+        return first.prefix(count)
+    }
+}
+
+/// zlib's inflate for gzip streams (several members in a row are read as one, as `gunzip` does).
+final class Inflater {
+    private var stream = z_stream()
+    private var input = Data()
+    private var inputOffset = 0
+    private(set) var atMemberEnd = false
+
+    init() throws {
+        let status = inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else { throw ReportError("zlib could not start (\(status))") }
+    }
+
+    deinit { inflateEnd(&stream) }
+
+    var needsInput: Bool { inputOffset >= input.count }
+
+    func feed(_ data: Data) {
+        input = data
+        inputOffset = 0
+    }
+
+    func inflate(max: Int) throws -> Data {
+        var out = Data(count: max)
+        var produced = 0
+        try input.withUnsafeMutableBytes { (inBuf: UnsafeMutableRawBufferPointer) in
+            try out.withUnsafeMutableBytes { (outBuf: UnsafeMutableRawBufferPointer) in
+                while inputOffset < inBuf.count && produced < max {
+                    stream.next_in = inBuf.baseAddress!.assumingMemoryBound(to: Bytef.self) + inputOffset
+                    stream.avail_in = uInt(inBuf.count - inputOffset)
+                    stream.next_out = outBuf.baseAddress!.assumingMemoryBound(to: Bytef.self) + produced
+                    stream.avail_out = uInt(max - produced)
+                    let status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                    inputOffset = inBuf.count - Int(stream.avail_in)
+                    produced = max - Int(stream.avail_out)
+                    if status == Z_STREAM_END {
+                        atMemberEnd = true
+                        inflateReset(&stream)  // a following member starts here
+                        continue
+                    }
+                    guard status == Z_OK || status == Z_BUF_ERROR else {
+                        throw ReportError("the gzip data is damaged (zlib: \(stream.msg.map { String(cString: $0) } ?? String(status)))")
+                    }
+                    atMemberEnd = false
+                    if status == Z_BUF_ERROR { break }
+                }
+            }
+        }
+        out.count = produced
+        return out
     }
 }

@@ -144,24 +144,22 @@ public struct ProjectReader {
                           errors: inout [ReportError], events: EventSink) throws {
         let path = root.appending(path: file).path
         let rule = config.inputRule(for: file)
-        let lower = file.lowercased()
-        if lower.hasSuffix(".gz") {
-            throw ReportError("gzip-compressed input is not read yet: decompress it (gunzip) or see docs/inputs.md", at: SourceLocation(file: file))
-        }
+        var lower = file.lowercased()
+        if lower.hasSuffix(".gz") { lower = String(lower.dropLast(3)) }
         let container: Container
         if lower.hasSuffix(".csv") || lower.hasSuffix(".txt") {
             container = .csv
         } else if lower.hasSuffix(".json") || lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") {
             container = .json
         } else {
-            let head = ByteSource.head(path: path, count: 64).drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
+            let head = ByteSource.headDecoded(path: path, count: 64).drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
             guard let first = head.first else {
                 throw ReportError("matches no input format: the file is empty", at: SourceLocation(file: file))
             }
             container = (first == UInt8(ascii: "{") || first == UInt8(ascii: "[")) ? .json : .csv
         }
-        if let format = rule?.format, ![.campaigns, .events].contains(format) {
-            throw ReportError("the \(format.rawValue) format is not read yet; export canonical recipient events (docs/inputs.md)", at: rule?.location)
+        if let format = rule?.format, Providers.format(format) != nil, container == .csv {
+            throw ReportError("the \(format.rawValue) format is JSON, but this file reads as CSV", at: SourceLocation(file: file))
         }
         var table = TableState(file: file, rule: rule, zone: config.timeZone, lenient: options.lenient)
         do {
@@ -198,7 +196,15 @@ public struct ProjectReader {
                         return
                     }
                     if table.kind == nil {
-                        _ = try table.begin(headers: dict.keys.sorted(), line: line)
+                        if let provider = rule?.format.flatMap(Providers.format) ?? (rule?.format == nil ? Providers.detect(dict) : nil) {
+                            table.kind = .provider(provider)
+                        } else {
+                            _ = try table.begin(headers: dict.keys.sorted(), line: line)
+                        }
+                    }
+                    if case .provider(let provider) = table.kind! {
+                        try table.providerRecord(dict, provider, line: line, input: &input, errors: &errors, events: events)
+                        return
                     }
                     var cells: [String: String] = [:]
                     for (key, value) in dict {
@@ -227,6 +233,11 @@ public struct ProjectReader {
             case .syntax(let line, let message):
                 throw ReportError(message, at: SourceLocation(file: file, line: line))
             }
+        }
+        if !table.unknownTypes.isEmpty {
+            let list = table.unknownTypes.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\"\($0.key)\" (\($0.value))" }
+            let total = table.unknownTypes.values.reduce(0, +)
+            input.warnings.append(Diagnostic("ignored \(total) event\(total == 1 ? "" : "s") of unknown type: \(list.joined(separator: ", "))", at: SourceLocation(file: file)))
         }
         if table.skipped > 0 {
             input.warnings.append(Diagnostic("skipped \(table.skipped) unreadable row\(table.skipped == 1 ? "" : "s") (--lenient)", at: SourceLocation(file: file)))
@@ -263,13 +274,14 @@ public struct ProjectReader {
 
 /// Per-file state: which table the file holds, its header mapping, rows skipped.
 private struct TableState {
-    enum Kind { case campaigns, events }
+    enum Kind { case campaigns, events, provider(ProviderFormat.Type) }
     let file: String
     let rule: InputRule?
     let zone: TimeZone
     let lenient: Bool
     var kind: Kind?
     var skipped = 0
+    var unknownTypes: [String: Int] = [:]
     private var userMap: [String: String] = [:]
 
     init(file: String, rule: InputRule?, zone: TimeZone, lenient: Bool) {
@@ -281,7 +293,8 @@ private struct TableState {
     }
 
     var canonical: [String: String] {
-        kind == .events ? Columns.eventFields : Columns.campaignFields
+        if case .events? = kind { return Columns.eventFields }
+        return Columns.campaignFields
     }
 
     func canonicalName(_ header: String) -> String? {
@@ -308,7 +321,7 @@ private struct TableState {
             }
         }
         let mapped = headers.map(canonicalName)
-        if kind == .events {
+        if case .events? = kind {
             let present = Set(mapped.compactMap { $0 })
             for field in CanonicalEvents.required where !present.contains(field) {
                 throw ReportError("the header has no \"\(field)\" column, which recipient events need", at: SourceLocation(file: file, line: line))
@@ -317,9 +330,32 @@ private struct TableState {
         return mapped
     }
 
+    /// One record of a provider's native export.
+    mutating func providerRecord(_ object: [String: Any], _ provider: ProviderFormat.Type, line: Int, input: inout ProjectInput,
+                                 errors: inout [ReportError], events: EventSink) throws {
+        do {
+            switch try provider.map(object, campaignField: rule?.campaignField) {
+            case .events(let list):
+                let location = SourceLocation(file: file, line: line)
+                for e in list {
+                    input.eventRows += 1
+                    events(e, location)
+                }
+            case .ignored:
+                break
+            case .unknown(let type):
+                unknownTypes[type, default: 0] += 1
+            }
+        } catch let e as ProviderError {
+            try reject(ReportError(e.message, at: SourceLocation(file: file, line: line, field: "field \"\(e.field)\"")), errors: &errors, input: &input)
+        }
+    }
+
     mutating func row(_ row: Row, input: inout ProjectInput, errors: inout [ReportError], events: EventSink) throws {
         do {
             switch kind! {
+            case .provider:
+                return
             case .campaigns:
                 var contradictions: [ReportError] = []
                 let parsed = try CampaignResults.parse(row, zone: zone, contradictions: &contradictions)

@@ -1,0 +1,51 @@
+import Foundation
+import ReportCore
+
+/// SendGrid Event Webhook posts: a JSON array of flat events, or JSON Lines (provider-formats.md §3).
+///
+/// - `processed` → sent; `delivered`; `dropped` → dropped (never a bounce); `deferred` is ignored.
+/// - `bounce` with `type: bounce` → hard; `type: blocked` → soft (a receiver block, often reputation).
+/// - `open` with `sg_machine_open` → machine open; `click` keeps `url`; `spamreport` → complaint;
+///   `unsubscribe` and `group_unsubscribe` → unsubscribe; `group_resubscribe` is ignored.
+/// - Campaign: the configured custom-args key, else `marketing_campaign_id`, else `singlesend_id`, else the
+///   first `category`. Retries (the same `sg_event_id`, often many times) fold into one.
+enum SendGridFormat: ProviderFormat {
+    static let format = InputFormat.sendgrid
+
+    static func matches(_ o: [String: Any]) -> Bool {
+        o["sg_event_id"] != nil || o["sg_message_id"] != nil || (o["event"] != nil && o["email"] != nil && o["timestamp"] != nil)
+    }
+
+    static func map(_ o: [String: Any], campaignField: String?) throws -> ProviderRecord {
+        guard let event = JSONValue.string(o["event"]) else { throw ProviderError(field: "event", message: "is missing") }
+        let type: EventType
+        var bounce: BounceType?
+        var machine: Bool?
+        switch event {
+        case "processed": type = .sent
+        case "delivered": type = .delivered
+        case "dropped": type = .dropped
+        case "bounce":
+            type = .bounce
+            bounce = JSONValue.string(o["type"]) == "blocked" ? .soft : .hard
+        case "open":
+            type = .open
+            machine = JSONValue.bool(o["sg_machine_open"]) ?? false
+        case "click": type = .click
+        case "spamreport": type = .complaint
+        case "unsubscribe", "group_unsubscribe": type = .unsubscribe
+        case "deferred", "group_resubscribe": return .ignored
+        default: return .unknown(event)
+        }
+        guard let email = JSONValue.string(o["email"]) else { throw ProviderError(field: "email", message: "is missing") }
+        guard let time = JSONValue.unix(o["timestamp"]) else { throw ProviderError(field: "timestamp", message: "is not Unix seconds") }
+        let campaign = campaignField.flatMap { JSONValue.string(o[$0]) }
+            ?? JSONValue.string(o["marketing_campaign_id"]) ?? JSONValue.string(o["singlesend_id"]) ?? JSONValue.first(o["category"])
+        guard let campaign else {
+            throw ProviderError(field: campaignField ?? "marketing_campaign_id", message: "no campaign id: no marketing_campaign_id, singlesend_id or category (set campaign_field: in report.yml for a custom-args key)")
+        }
+        return .events([RecipientEvent(
+            time: time, campaign: campaign, recipient: CanonicalEvents.normalizeRecipient(email), type: type,
+            bounceType: bounce, machine: machine, url: type == .click ? JSONValue.string(o["url"]) : nil)])
+    }
+}
