@@ -35,8 +35,10 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-# Benchmarks (not tests): the preview server against python3 -m http.server.
+# Benchmarks (not tests): a whole build on 10 million events against polars and duckdb, and the preview
+# server against python3 -m http.server. BENCH_DATA=DIR reuses generated data.
 bench: deps
+	scripts/bench-build.sh
 	scripts/bench-server.sh
 
 # Regenerate the example data (deterministic; the output is committed).

@@ -9,9 +9,17 @@ The example sender, "Nordljus", a Swedish outdoor-gear shop, has three programs 
   - onboarding: a weekly welcome mail from a no-reply address to the week's sign-ups, as recipient events
     (about 3,000 recipients), with webhook-style duplicated rows.
 
+  - win-back: every four weeks a "we miss you" offer to the newest low-activity batch (promotions), as
+    recipient events in SendGrid's Event Webhook format;
+  - re-activation: a one-time "still interested?" to a stale part of the newsletter list (decided) and to the
+    2023 fair leads (still pending), as canonical recipient events, gzip-compressed.
+
 Usage: python3 scripts/make-example-data.py [SITE_DIR]   (default: site)
 """
 import datetime as dt
+import gzip
+import json
+import zlib
 import math
 import os
 import random
@@ -193,3 +201,110 @@ write("data/onboarding/events-2026.csv", "\n".join(lines) + "\n")
 write("data/onboarding/campaigns.csv", "\n".join(meta) + "\n")
 print(f"newsletter sends: {len(rows)}, promotions sends: {len(out) - 1}, onboarding sends: {WEEKS}, "
       f"onboarding recipients: {recipient_seq}, events: {len(events)}", file=sys.stderr)
+
+# --- win-back and re-activation: recipient events ----------------------------------------------------------
+CUTOFF = local(dt.date(2026, 11, 21), 8)   # the newest data: the export was taken on Saturday morning
+LAPSED_DOMAINS = [("gmail.com", .35), ("hotmail.com", .12), ("outlook.com", .08), ("icloud.com", .12), ("yahoo.com", .06),
+                  ("telia.com", .12), ("bredband.net", .07), ("gmx.de", .03), ("live.se", .05)]
+
+
+def recipient(prefix, n):
+    d = rng.choices([x for x, _ in LAPSED_DOMAINS], [p for _, p in LAPSED_DOMAINS])[0]
+    return f"{prefix}{n:05d}@{d}", d
+
+
+def outcome_events(cid, at, people, p):
+    """Events of one send to `people`: probabilities p = dict(hard, soft, complaint, unsub, engage, late)."""
+    out = []
+    for rcpt, domain in people:
+        t = at + dt.timedelta(seconds=rng.randint(0, 1200))
+        out.append((t, cid, rcpt, "sent", "", "", ""))
+        u = rng.random()
+        if u < p["hard"]:
+            out.append((t + dt.timedelta(seconds=rng.randint(2, 200)), cid, rcpt, "bounce", "hard", "", ""))
+            continue
+        if u < p["hard"] + p["soft"]:
+            out.append((t + dt.timedelta(seconds=rng.randint(2, 200)), cid, rcpt, "bounce", "soft", "", ""))
+            continue
+        td = t + dt.timedelta(seconds=rng.randint(1, 60))
+        out.append((td, cid, rcpt, "delivered", "", "", ""))
+        if domain in ("icloud.com", "me.com") and rng.random() < 0.9:
+            out.append((td + dt.timedelta(seconds=rng.randint(60, 3000)), cid, rcpt, "open", "", "true", ""))
+        v = rng.random()
+        if v < p["complaint"]:
+            out.append((td + dt.timedelta(hours=rng.randint(1, 72)), cid, rcpt, "complaint", "", "", ""))
+        elif v < p["complaint"] + p["unsub"]:
+            # some open first and then unsubscribe: unsubscribed wins over re-engaged
+            to = td + dt.timedelta(hours=rng.randint(1, 48))
+            if rng.random() < 0.4:
+                out.append((to, cid, rcpt, "open", "", "false", ""))
+            out.append((to + dt.timedelta(minutes=rng.randint(1, 30)), cid, rcpt, "unsubscribe", "", "", ""))
+        elif v < p["complaint"] + p["unsub"] + p["engage"]:
+            to = td + dt.timedelta(seconds=int(rng.lognormvariate(10.5, 1.0)))
+            if to < td + dt.timedelta(days=13):
+                out.append((to, cid, rcpt, "open", "", "false", ""))
+                if rng.random() < 0.35:
+                    out.append((to + dt.timedelta(seconds=rng.randint(10, 300)), cid, rcpt, "click", "", "", f"https://nordljus.example/welcome-back?c={cid}"))
+        elif v < p["complaint"] + p["unsub"] + p["engage"] + p["late"]:
+            # no response within the window, but an open of the same mail weeks later: a late engager
+            out.append((td + dt.timedelta(days=rng.randint(16, 60), hours=rng.randint(0, 23)), cid, rcpt, "open", "", "false", ""))
+    return [e for e in out if e[0] <= CUTOFF]
+
+
+winback_meta, winback_events = [], []
+n = 0
+for i, w in enumerate([1, 5, 9, 13, 17]):          # 2026-W31, W35, W39, W43, W47
+    day = FIRST_MONDAY + dt.timedelta(weeks=w, days=2)
+    cid = f"winback-{iso_week(day).lower().replace('-', '')}"
+    batch = []
+    for _ in range(700 + rng.randint(0, 250)):
+        n += 1
+        batch.append(recipient("lapsed", n))
+    winback_meta.append(f"{cid},promotions,We miss you: 15% off ({iso_week(day)}),Come back for 15% off,Inactive 90+ days,winback,erbjudanden@nordljus.example")
+    engage = 0.13 - 0.012 * i + rng.uniform(-0.01, 0.01)
+    winback_events += outcome_events(cid, local(day, 11), batch, dict(hard=0.012, soft=0.01, complaint=0.0035, unsub=0.02, engage=engage, late=0.03))
+
+react_meta, react_events = [], []
+for cid, program, name, segment, day, size, p in [
+    ("react-2026w42", "newsletter", "Still want Nordljus Weekly?", "Not opened in 12 months", dt.date(2026, 10, 13), 2400,
+     dict(hard=0.06, soft=0.02, complaint=0.005, unsub=0.045, engage=0.08, late=0.02)),
+    ("react-2026w46", "promotions", "Do you want to hear from us?", "Imported 2023 fair leads", dt.date(2026, 11, 11), 2200,
+     dict(hard=0.09, soft=0.02, complaint=0.004, unsub=0.05, engage=0.05, late=0.0)),
+]:
+    people = [recipient("stale" if program == "newsletter" else "lead", k) for k in range(size)]
+    react_meta.append(f"{cid},{program},{name},Please confirm: do you still want our mail?,{segment},reactivation,hej@nordljus.example")
+    react_events += outcome_events(cid, local(day, 12), people, p)
+
+write("data/reactivation/campaigns.csv",
+      "campaign,program,name,subject,segment,kind,from\n" + "\n".join(winback_meta + react_meta) + "\n")
+
+# The win-back's events as SendGrid posts them (Event Webhook, JSON array; some retried).
+SG_EVENT = {"sent": "processed", "delivered": "delivered", "open": "open", "click": "click", "unsubscribe": "unsubscribe",
+            "complaint": "spamreport"}
+winback_events.sort(key=lambda e: (e[0], e[1], e[2], e[3]))
+posts = []
+for k, (t, cid, rcpt, ev, bt, machine, url) in enumerate(winback_events):
+    rec = {"email": rcpt, "timestamp": int(t.timestamp()), "sg_event_id": f"ev{k:07d}", "sg_message_id": f"m{zlib.crc32((cid + rcpt).encode()):08x}.filter",
+           "marketing_campaign_id": cid, "category": ["winback"]}
+    if ev == "bounce":
+        rec["event"] = "bounce"
+        rec["type"] = "bounce" if bt == "hard" else "blocked"
+    else:
+        rec["event"] = SG_EVENT[ev]
+    if ev == "open":
+        rec["sg_machine_open"] = machine == "true"
+    if ev == "click":
+        rec["url"] = url
+    posts.append(rec)
+for rec in rng.sample(posts, 40):
+    posts.append(dict(rec))   # webhook retries: the same sg_event_id again
+write("data/winback/sendgrid-events.json", "[\n" + ",\n".join(json.dumps(r, sort_keys=True) for r in posts) + "\n]\n")
+
+react_events.sort(key=lambda e: (e[0], e[1], e[2], e[3]))
+lines = ["time,campaign,recipient,event,bounce_type,machine,url"] + [
+    f"{t.isoformat()},{cid},{rcpt},{ev},{bt},{machine},{url}" for t, cid, rcpt, ev, bt, machine, url in react_events]
+os.makedirs(os.path.join(SITE, "data/reactivation"), exist_ok=True)
+with open(os.path.join(SITE, "data/reactivation/events.csv.gz"), "wb") as raw:
+    with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+        gz.write(("\n".join(lines) + "\n").encode())
+print(f"win-back events: {len(posts)} (SendGrid), re-activation events: {len(react_events)}", file=sys.stderr)

@@ -16,7 +16,7 @@ public final class InputCache: @unchecked Sendable {
     struct Entry {
         var fingerprint: Fingerprint
         var contribution: FileContribution
-        var events: EventAccumulator
+        var events: [EventAccumulator]
     }
 
     private let lock = NSLock()
@@ -28,7 +28,8 @@ public final class InputCache: @unchecked Sendable {
     public init() {}
 
     static func fingerprint(_ url: URL) -> Fingerprint? {
-        guard let a = try? FileManager.default.attributesOfItem(atPath: url.path) else { return nil }
+        // Follow links: a file under data/ may be a link to an export elsewhere.
+        guard let a = try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path) else { return nil }
         return Fingerprint(
             size: (a[.size] as? NSNumber)?.uint64Value ?? 0,
             modified: (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0,
@@ -36,8 +37,8 @@ public final class InputCache: @unchecked Sendable {
     }
 
     /// Each file's contribution and events, read anew where the file changed.
-    func contributions(reader: ProjectReader, config: ReportConfig, configText: String, files: [String]) throws
-        -> [(FileContribution, EventAccumulator)]
+    func contributions(reader: ProjectReader, config: ReportConfig, configText: String, files: [String],
+                       progress: ((String, Int64, Int64) -> Void)? = nil) throws -> [(FileContribution, [EventAccumulator])]
     {
         lock.lock()
         defer { lock.unlock() }
@@ -45,7 +46,7 @@ public final class InputCache: @unchecked Sendable {
             entries = [:]
             self.configText = configText
         }
-        var out: [(FileContribution, EventAccumulator)] = []
+        var out: [(FileContribution, [EventAccumulator])] = []
         var errors: [ReportError] = []
         var read: [String] = []
         var keep: [String: Entry] = [:]
@@ -56,10 +57,13 @@ public final class InputCache: @unchecked Sendable {
                 out.append((cached.contribution, cached.events))
                 continue
             }
-            let events = EventAccumulator()
             read.append(file)
             do {
-                let contribution = try reader.readFile(file, config: config) { e, location in events.add(e, at: location) }
+                let (contribution, sinks) = try reader.readFile(
+                    file, config: config, makeSink: { EventAccumulator() },
+                    progress: progress.map { p in { done, total in p(file, done, total) } })
+                // A file read by two workers becomes one accumulator, merged in place.
+                let events = EventAccumulator.mergedInPlace(sinks.compactMap { $0 as? EventAccumulator }.filter { $0.eventCount > 0 }).map { [$0] } ?? []
                 if let print { keep[file] = Entry(fingerprint: print, contribution: contribution, events: events) }
                 out.append((contribution, events))
             } catch let e as ReportErrors {

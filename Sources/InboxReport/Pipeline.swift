@@ -58,7 +58,15 @@ public struct ReportProject: Sendable {
 
     /// Reads every input and computes the report. Writes nothing. With a cache, only data files that
     /// changed since the cache last saw them are read again.
-    public func compute(options: BuildOptions, cache: InputCache? = nil, step: (BuildStep) -> Void = { _ in }) throws -> (Report, ProjectInput) {
+    public func compute(options: BuildOptions, cache: InputCache? = nil, step: (BuildStep) -> Void = { _ in },
+                        progress: ((String, Int64, Int64) -> Void)? = nil) throws -> (Report, ProjectInput) {
+        let (report, input, _) = try computeWithEvents(options: options, cache: cache, step: step, progress: progress)
+        return (report, input)
+    }
+
+    /// The same, with the folded recipient events (for the suppression export, which needs recipients).
+    func computeWithEvents(options: BuildOptions, cache: InputCache? = nil, step: (BuildStep) -> Void = { _ in },
+                           progress: ((String, Int64, Int64) -> Void)? = nil) throws -> (Report, ProjectInput, EventAccumulator?) {
         step(.reading)
         let reader = ProjectReader(root: root, options: ReadOptions(lenient: options.lenient))
         var config = try reader.loadConfig()
@@ -66,17 +74,20 @@ public struct ReportProject: Sendable {
         let configText = (try? String(contentsOf: root.appending(path: ConfigLoader.fileName), encoding: .utf8)) ?? ""
         let files = try reader.dataFiles()
         let parts = try (cache ?? InputCache()).contributions(
-            reader: reader, config: config, configText: configText + "\u{0}\(options.lenient)", files: files)
+            reader: reader, config: config, configText: configText + "\u{0}\(options.lenient)", files: files, progress: progress)
         var input = ProjectInput(config: config, contributions: parts.map(\.0))
         if files.isEmpty {
             input.warnings.append(Diagnostic("no input files: put campaign results or recipient events under data/", at: SourceLocation(file: "data")))
         }
         try input.addNotes(reader.readNotes())
+        Timing.mark("read")
         step(.computing)
-        let accumulators = parts.map(\.1).filter { $0.eventCount > 0 }
+        let accumulators = parts.flatMap(\.1).filter { $0.eventCount > 0 }
         let events = accumulators.isEmpty ? nil : EventAccumulator.merged(accumulators)
+        Timing.mark("merge")
         let report = try ReportBuilder.build(config: input.config, rows: input.campaignRows, accumulator: events)
-        return (report, input)
+        Timing.mark("metrics")
+        return (report, input, events)
     }
 
     /// Draws every file of the site in memory.
@@ -86,16 +97,19 @@ public struct ReportProject: Sendable {
     }
 
     /// `inbox-report build`: the site written whole to the output folder, or nothing written at all.
-    public func build(options: BuildOptions, cache: InputCache? = nil, step: (BuildStep) -> Void = { _ in }) throws -> BuildSummary {
+    public func build(options: BuildOptions, cache: InputCache? = nil, step: (BuildStep) -> Void = { _ in },
+                      progress: ((String, Int64, Int64) -> Void)? = nil) throws -> BuildSummary {
         let start = Date()
         let output = (options.output ?? defaultOutput).standardizedFileURL
         try checkOutput(output)  // before any work, so a wrong --output fails at once
         let writer = OutputWriter(output: output)
-        let (report, input) = try compute(options: options, cache: cache, step: step)
+        let (report, input) = try compute(options: options, cache: cache, step: step, progress: progress)
         step(.drawing)
         let files = try draw(report, notes: input.notes)
+        Timing.mark("draw")
         step(.writing)
         let changed = try writer.write(files)
+        Timing.mark("write")
         return summary(report, input, files: files, changed: changed.count, output: output, start: start)
     }
 
@@ -120,6 +134,39 @@ public struct ReportProject: Sendable {
         let data = try WeekExport.render(report: report, notes: input.notes, templates: templates, week: target, baseURL: baseURL ?? input.config.baseURL)
         try Self.writeWhole(data, to: file)
         return target
+    }
+
+    /// `inbox-report export suppressions`: the recipients a win-back or re-activation send says to suppress
+    /// (bounced, complained, unsubscribed, no response; never the re-engaged), as CSV. Personal data: written
+    /// only to the file the user names, never into the site. Returns how many were written.
+    @discardableResult
+    public func exportSuppressions(campaign id: String, to file: URL, includePending: Bool, options: BuildOptions) throws -> Int {
+        let siteFolder = (options.output ?? defaultOutput).standardizedFileURL.path
+        if file.standardizedFileURL.path.hasPrefix(siteFolder + "/") {
+            throw ReportError("\(file.path) is inside the site folder \(siteFolder): a suppression list is personal data and never goes into the site")
+        }
+        let (report, _, events) = try computeWithEvents(options: options)
+        guard let send = report.send(id) else { throw ReportError("there is no send with the campaign id \"\(id)\"") }
+        guard send.kind != .regular else {
+            throw ReportError("\"\(id)\" is a regular send: suppression lists come from win-back and re-activation sends (kind: winback or reactivation)")
+        }
+        guard let result = report.reactivation[id], let events else {
+            throw ReportError("\"\(id)\" has campaign results only: outcomes per recipient need its recipient events")
+        }
+        let calendar = WeekCalendar(timeZone: report.config.timeZone)
+        if result.pending && !includePending {
+            throw ReportError("the response window of \"\(id)\" is open until \(calendar.iso8601(result.windowEnd)): its outcomes are not decided yet (--include-pending exports them anyway)")
+        }
+        let list = events.suppressions(campaign: id, sentAt: send.sentAt, windowDays: report.config.responseWindow(for: send.kind))
+        func field(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        var csv = "recipient,campaign,outcome,decided_at\n"
+        for s in list {
+            csv += "\(field(s.recipient)),\(field(id)),\(s.outcome.key),\(calendar.iso8601(s.decidedAt))\n"
+        }
+        try Self.writeWhole(Data(csv.utf8), to: file)
+        return list.count
     }
 
     /// Writes a file through a temporary sibling and a rename, so a reader never sees half of it.
@@ -164,5 +211,18 @@ public struct ReportProject: Sendable {
         for inputFolder in ["data", "notes", "templates"] where o == r + "/" + inputFolder || o.hasPrefix(r + "/" + inputFolder + "/") {
             throw ReportError("the output folder \(o) is inside the project's \(inputFolder)/ folder, which is read as input; choose another --output")
         }
+    }
+}
+
+/// Phase timings on stderr when INBOX_REPORT_TIMING is set (for profiling builds; off otherwise).
+enum Timing {
+    nonisolated(unsafe) private static var last = Date()
+    static let enabled = ProcessInfo.processInfo.environment["INBOX_REPORT_TIMING"] != nil
+
+    static func mark(_ phase: String) {
+        guard enabled else { return }
+        let now = Date()
+        FileHandle.standardError.write(Data(String(format: "timing: %@ %.2f s\n", phase, now.timeIntervalSince(last)).utf8))
+        last = now
     }
 }

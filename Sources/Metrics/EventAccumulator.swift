@@ -41,8 +41,10 @@ public final class EventAccumulator {
     var campaignIDs = InternTable(capacity: 256)
     var campaigns: [Campaign] = []
     var recipients = InternTable(capacity: 4096)
-    /// Mailbox provider of each recipient, by recipient id.
+    /// Mailbox provider of each recipient, by recipient id; and of each distinct domain.
     var providers: [UInt8] = []
+    var domains = InternTable(capacity: 64)
+    var domainProviders: [UInt8] = []
     var pairs = PairTable(capacity: 4096)
     /// recipient << 32 | hour (hours since 1970) of every positive engagement. Hours, not days: a send's
     /// recipients must not look engaged before it because they opened it later the same day.
@@ -56,6 +58,14 @@ public final class EventAccumulator {
     public private(set) var eventCount = 0
 
     public init() {}
+
+    /// An accumulator sized for about `recipients` recipients and `pairs` messages, so a large log does not
+    /// rebuild its tables while it grows.
+    public init(expectedRecipients recipients: Int, expectedPairs pairs: Int) {
+        self.recipients = InternTable(capacity: recipients)
+        self.pairs = PairTable(capacity: pairs)
+        self.engagementDays = UInt64Set(capacity: pairs / 2)
+    }
 
     public var recipientCount: Int { recipients.count }
 
@@ -87,17 +97,28 @@ public final class EventAccumulator {
     }
 
     /// The id of a recipient (bytes already normalised), with its mailbox provider from `domain` or the
-    /// address.
+    /// address. Each distinct domain is classified once.
     func internRecipient(_ bytes: UnsafeRawBufferPointer, domain: String?) -> Int32 {
         let (r, isNew) = recipients.intern(bytes)
         if isNew {
-            let d: String
-            if let domain { d = domain } else if let at = bytes.lastIndex(of: UInt8(ascii: "@")) {
-                d = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(at + 1)...]), as: UTF8.self)
-            } else { d = "" }
-            providers.append(UInt8(MailboxProvider.classify(domain: d).rawValue))
+            if let domain {
+                providers.append(provider(ofDomain: domain))
+            } else if let at = bytes.lastIndex(of: UInt8(ascii: "@")) {
+                let d = UnsafeRawBufferPointer(rebasing: bytes[(at + 1)...])
+                let (id, isNewDomain) = domains.intern(d)
+                if isNewDomain { domainProviders.append(UInt8(MailboxProvider.classify(domain: String(decoding: d, as: UTF8.self)).rawValue)) }
+                providers.append(domainProviders[Int(id)])
+            } else {
+                providers.append(UInt8(MailboxProvider.other.rawValue))
+            }
         }
         return r
+    }
+
+    private func provider(ofDomain d: String) -> UInt8 {
+        let (id, isNew) = domains.intern(d)
+        if isNew { domainProviders.append(UInt8(MailboxProvider.classify(domain: d).rawValue)) }
+        return domainProviders[Int(id)]
     }
 
     /// The fold of one event.
@@ -112,37 +133,31 @@ public final class EventAccumulator {
         var positive = false
         switch type {
         case .sent, .delivered:
-            pairs.update(slot) { $0.flags |= (type == .sent ? Flags.sent : Flags.delivered).rawValue }
+            pairs.states[slot].flags |= (type == .sent ? Flags.sent : Flags.delivered).rawValue
             let ci = Int(c)
             if campaigns[ci].firstSendTime == nil || time < campaigns[ci].firstSendTime! { campaigns[ci].firstSendTime = time }
         case .bounce:
             if bounce == .soft {
-                pairs.update(slot) { $0.flags |= Flags.softBounce.rawValue }
+                pairs.states[slot].flags |= Flags.softBounce.rawValue
             } else {
-                pairs.update(slot) {
-                    $0.flags |= Flags.hardBounce.rawValue
-                    $0.hardBounce = PairState.earliest($0.hardBounce, t)
-                }
+                pairs.states[slot].flags |= Flags.hardBounce.rawValue
+                pairs.states[slot].hardBounce = PairState.earliest(pairs.states[slot].hardBounce, t)
             }
         case .dropped:
-            pairs.update(slot) { $0.flags |= Flags.dropped.rawValue }
+            pairs.states[slot].flags |= Flags.dropped.rawValue
         case .open:
             if machine == true {
-                pairs.update(slot) { $0.flags |= Flags.machineOpen.rawValue }
+                pairs.states[slot].flags |= Flags.machineOpen.rawValue
             } else {
                 let flag = machine == false ? Flags.humanOpen : Flags.unknownOpen
-                pairs.update(slot) {
-                    $0.flags |= flag.rawValue
-                    $0.firstHumanOpen = PairState.earliest($0.firstHumanOpen, t)
-                }
+                pairs.states[slot].flags |= flag.rawValue
+                pairs.states[slot].firstHumanOpen = PairState.earliest(pairs.states[slot].firstHumanOpen, t)
                 positive = true
             }
             if machine != nil { campaigns[Int(c)].hasMachineSignal = true }
         case .click:
-            pairs.update(slot) {
-                $0.flags |= Flags.click.rawValue
-                $0.firstClick = PairState.earliest($0.firstClick, t)
-            }
+            pairs.states[slot].flags |= Flags.click.rawValue
+            pairs.states[slot].firstClick = PairState.earliest(pairs.states[slot].firstClick, t)
             positive = true
             if let url, url.count > 0 {
                 let (u, isNew) = urls.intern(url)
@@ -150,26 +165,22 @@ public final class EventAccumulator {
                 clickedLinks.insert(UInt64(UInt32(bitPattern: u)) << 32 | UInt64(UInt32(bitPattern: r)))
             }
         case .forward:
-            pairs.update(slot) { $0.flags |= Flags.forward.rawValue }
+            pairs.states[slot].flags |= Flags.forward.rawValue
             positive = true
         case .reply:
-            pairs.update(slot) { $0.flags |= Flags.reply.rawValue }
+            pairs.states[slot].flags |= Flags.reply.rawValue
             positive = true
         case .unsubscribe:
-            pairs.update(slot) {
-                $0.flags |= Flags.unsubscribe.rawValue
-                $0.unsubscribe = PairState.earliest($0.unsubscribe, t)
-            }
+            pairs.states[slot].flags |= Flags.unsubscribe.rawValue
+            pairs.states[slot].unsubscribe = PairState.earliest(pairs.states[slot].unsubscribe, t)
         case .complaint:
-            pairs.update(slot) {
-                $0.flags |= Flags.complaint.rawValue
-                $0.complaint = PairState.earliest($0.complaint, t)
-            }
+            pairs.states[slot].flags |= Flags.complaint.rawValue
+            pairs.states[slot].complaint = PairState.earliest(pairs.states[slot].complaint, t)
         case .deletedUnopened:
-            pairs.update(slot) { $0.flags |= Flags.deletedUnopened.rawValue }
+            pairs.states[slot].flags |= Flags.deletedUnopened.rawValue
         }
         if positive {
-            pairs.update(slot) { $0.firstPositive = PairState.earliest($0.firstPositive, t) }
+            pairs.states[slot].firstPositive = PairState.earliest(pairs.states[slot].firstPositive, t)
             engagementDays.insert(UInt64(UInt32(bitPattern: r)) << 32 | UInt64(t / 3600))
         }
         let ci = Int(c)
@@ -180,12 +191,20 @@ public final class EventAccumulator {
     // MARK: Combining files
 
     /// One accumulator holding several: recipients and sends are matched by name, so a recipient seen in two
-    /// files is one recipient and a pair seen twice is one message.
+    /// files is one recipient and a pair seen twice is one message. The parts are left as they are.
     public static func merged(_ parts: [EventAccumulator]) -> EventAccumulator {
         if parts.count == 1 { return parts[0] }
         let out = EventAccumulator()
         for part in parts { out.absorb(part) }
         return out
+    }
+
+    /// Folds the others into the first, which is returned: for the workers of one file, whose separate
+    /// tables are never needed again (no third copy is made).
+    public static func mergedInPlace(_ parts: [EventAccumulator]) -> EventAccumulator? {
+        guard let first = parts.max(by: { $0.pairs.count < $1.pairs.count }) else { return nil }
+        for part in parts where part !== first { first.absorb(part) }
+        return first
     }
 
     private func absorb(_ other: EventAccumulator) {
@@ -209,12 +228,7 @@ public final class EventAccumulator {
         }
         other.pairs.forEach { c, r, s in
             let slot = pairs.slot(campaignMap[Int(c)], recipientMap[Int(r)])
-            pairs.update(slot) { mine in
-                mine.flags |= s.flags
-                for path in [\PairState.hardBounce, \.unsubscribe, \.complaint, \.firstPositive, \.firstHumanOpen, \.firstClick] where s[keyPath: path] != 0 {
-                    mine[keyPath: path] = PairState.earliest(mine[keyPath: path], s[keyPath: path])
-                }
-            }
+            pairs.states[slot].merge(s)
         }
         other.engagementDays.forEach { v in
             engagementDays.insert(UInt64(UInt32(bitPattern: recipientMap[Int(v >> 32)])) << 32 | (v & 0xFFFF_FFFF))
@@ -308,4 +322,17 @@ public struct EventSummary: Sendable {
     public var firstSendTime: Double
     public var hasMachineSignal: Bool
     public var location: SourceLocation
+}
+
+extension EventAccumulator: RawEventSink {
+    public func add(time: Double, campaign: UnsafeRawBufferPointer, recipient: UnsafeRawBufferPointer, type: EventType,
+                    bounce: BounceType?, machine: Bool?, url: UnsafeRawBufferPointer?, program: UnsafeRawBufferPointer?,
+                    domain: UnsafeRawBufferPointer?, file: String, line: Int) {
+        let c = campaignID(bytes: campaign, location: SourceLocation(file: file, line: line))
+        if let program, program.count > 0, campaigns[Int(c)].program == nil {
+            campaigns[Int(c)].program = String(decoding: program, as: UTF8.self)
+        }
+        let r = internRecipient(recipient, domain: domain.flatMap { $0.count > 0 ? String(decoding: $0, as: UTF8.self).lowercased() : nil })
+        add(time: time, campaign: c, recipient: r, type: type, bounce: bounce, machine: machine, url: url)
+    }
 }

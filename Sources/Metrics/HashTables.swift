@@ -19,44 +19,50 @@ func mix(_ x: UInt64) -> UInt64 {
     return z ^ (z >> 31)
 }
 
-/// Interned byte strings (recipients, campaign ids, URLs): bytes → dense id, and id → bytes.
+/// Interned byte strings (recipients, campaign ids, URLs): bytes → dense id, and id → bytes. A slot holds
+/// the id and 32 bits of the hash, and an entry packs start and length in one word, so a lookup costs about
+/// two cache misses (slot, then the bytes) instead of one per array.
 struct InternTable {
-    private var slots: [Int32]          // id + 1, 0 = empty
+    private var slots: [UInt64]         // hash tag << 32 | (id + 1); 0 = empty
     private var mask: Int
-    private(set) var hashes: [UInt64] = []
     private var arena: [UInt8] = []
-    private var starts: [Int] = []
-    private var lengths: [Int32] = []
+    private var entries: [UInt64] = []  // start << 24 | length
+    private(set) var hashes: [UInt64] = []
 
     init(capacity: Int = 1024) {
         var c = 16
         while c < capacity * 2 { c <<= 1 }
-        slots = [Int32](repeating: 0, count: c)
+        slots = [UInt64](repeating: 0, count: c)
         mask = c - 1
+        arena.reserveCapacity(capacity * 16)
     }
 
-    var count: Int { starts.count }
+    var count: Int { entries.count }
 
     /// The id of these bytes, interning them if new. `isNew` says whether they were.
     @inline(__always)
     mutating func intern(_ bytes: UnsafeRawBufferPointer) -> (id: Int32, isNew: Bool) {
         let h = hashBytes(bytes)
+        let tag = h >> 32
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
             let s = slots[i]
             if s == 0 { break }
-            let id = Int(s - 1)
-            if hashes[id] == h && Int(lengths[id]) == bytes.count && equal(id, bytes) { return (Int32(id), false) }
+            if s >> 32 == tag {
+                let id = Int(s & 0xFFFF_FFFF) - 1
+                let e = entries[id]
+                if Int(e & 0xFF_FFFF) == bytes.count && equal(Int(e >> 24), bytes) { return (Int32(id), false) }
+            }
             i = (i + 1) & mask
         }
-        let id = Int32(starts.count)
-        starts.append(arena.count)
-        lengths.append(Int32(bytes.count))
+        let id = entries.count
+        precondition(bytes.count < 1 << 24, "an interned value is longer than 16 MB")
+        entries.append(UInt64(arena.count) << 24 | UInt64(bytes.count))
         arena.append(contentsOf: bytes)
         hashes.append(h)
-        slots[i] = id + 1
-        if starts.count * 10 > slots.count * 7 { grow() }
-        return (id, true)
+        slots[i] = tag << 32 | UInt64(id + 1)
+        if entries.count * 10 > slots.count * 7 { grow() }
+        return (Int32(id), true)
     }
 
     mutating func intern(_ string: String) -> (id: Int32, isNew: Bool) {
@@ -71,8 +77,9 @@ struct InternTable {
             let h = hashBytes(bytes)
             var i = Int(truncatingIfNeeded: h) & mask
             while slots[i] != 0 {
-                let id = Int(slots[i] - 1)
-                if hashes[id] == h && Int(lengths[id]) == bytes.count && equal(id, bytes) { return Int32(id) }
+                let id = Int(slots[i] & 0xFFFF_FFFF) - 1
+                let e = entries[id]
+                if hashes[id] == h && Int(e & 0xFF_FFFF) == bytes.count && equal(Int(e >> 24), bytes) { return Int32(id) }
                 i = (i + 1) & mask
             }
             return nil
@@ -80,30 +87,30 @@ struct InternTable {
     }
 
     @inline(__always)
-    private func equal(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    private func equal(_ start: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         arena.withUnsafeBytes { a in
-            memcmp(a.baseAddress! + starts[id], bytes.baseAddress!, bytes.count) == 0
+            memcmp(a.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0
         }
     }
 
     func string(_ id: Int32) -> String {
-        let s = starts[Int(id)], n = Int(lengths[Int(id)])
-        return arena.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[s..<(s + n)]), as: UTF8.self) }
+        withBytes(id) { String(decoding: $0, as: UTF8.self) }
     }
 
     func withBytes<T>(_ id: Int32, _ body: (UnsafeRawBufferPointer) -> T) -> T {
-        let s = starts[Int(id)], n = Int(lengths[Int(id)])
+        let e = entries[Int(id)]
+        let s = Int(e >> 24), n = Int(e & 0xFF_FFFF)
         return arena.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[s..<(s + n)])) }
     }
 
     private mutating func grow() {
         let c = slots.count * 2
-        slots = [Int32](repeating: 0, count: c)
+        slots = [UInt64](repeating: 0, count: c)
         mask = c - 1
         for (id, h) in hashes.enumerated() {
             var i = Int(truncatingIfNeeded: h) & mask
             while slots[i] != 0 { i = (i + 1) & mask }
-            slots[i] = Int32(id + 1)
+            slots[i] = (h >> 32) << 32 | UInt64(id + 1)
         }
     }
 }
@@ -118,13 +125,24 @@ struct PairState {
     var firstHumanOpen: UInt32 = 0
     var firstClick: UInt32 = 0
 
-    @inline(__always) static func earliest(_ a: UInt32, _ t: UInt32) -> UInt32 { a == 0 || t < a ? t : a }
+    @inline(__always) static func earliest(_ a: UInt32, _ t: UInt32) -> UInt32 { a == 0 || (t != 0 && t < a) ? t : a }
+
+    /// The union of two records of the same pair.
+    @inline(__always) mutating func merge(_ o: PairState) {
+        flags |= o.flags
+        hardBounce = Self.earliest(hardBounce, o.hardBounce)
+        unsubscribe = Self.earliest(unsubscribe, o.unsubscribe)
+        complaint = Self.earliest(complaint, o.complaint)
+        firstPositive = Self.earliest(firstPositive, o.firstPositive)
+        firstHumanOpen = Self.earliest(firstHumanOpen, o.firstHumanOpen)
+        firstClick = Self.earliest(firstClick, o.firstClick)
+    }
 }
 
 /// (send, recipient) → `PairState`, by open addressing on the packed key.
 struct PairTable {
     private(set) var keys: [UInt64]       // campaign << 32 | recipient, plus 1; 0 = empty
-    private(set) var states: [PairState]
+    var states: [PairState]
     private var mask: Int
     private(set) var count = 0
 

@@ -108,10 +108,16 @@ extension EventAccumulator {
         let weekIndex = Dictionary(uniqueKeysWithValues: weeks.enumerated().map { ($1, $0) })
         let weekEnds = weeks.map { calendar.end(of: $0).timeIntervalSince1970 }
         let sendByID = Dictionary(sends.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        // Per campaign id: its send, program and week index (nil where the report has no such send).
-        let info: [(send: Send, program: Int, week: Int)?] = campaigns.map { c in
-            guard let s = sendByID[c.id], let p = programIndex[s.program], let w = weekIndex[s.week] else { return nil }
-            return (s, p, w)
+        // Per campaign id: send time, program and week index (-1 where the report has no such send). Flat
+        // arrays, so the walk over millions of pairs copies no `Send`.
+        var sendTime = [Double](repeating: 0, count: campaigns.count)
+        var sendProgram = [Int](repeating: -1, count: campaigns.count)
+        var sendWeek = [Int](repeating: -1, count: campaigns.count)
+        for (ci, c) in campaigns.enumerated() {
+            guard let s = sendByID[c.id], let p = programIndex[s.program], let w = weekIndex[s.week] else { continue }
+            sendTime[ci] = s.sentAt.timeIntervalSince1970
+            sendProgram[ci] = p
+            sendWeek[ci] = w
         }
         let hasDelivered = campaigns.map { $0.typesSeen & (1 << EventType.delivered.rawValue) != 0 }
 
@@ -148,11 +154,14 @@ extension EventAccumulator {
         pairs.forEach { c, r, s in
             let f = Flags(rawValue: s.flags)
             let ri = Int(r)
-            for t in [s.hardBounce, s.unsubscribe, s.complaint] where t != 0 { suppressedAt[ri] = min(suppressedAt[ri], Double(t)) }
-            guard let (send, p, w) = info[Int(c)] else { return }
+            if s.hardBounce != 0 { suppressedAt[ri] = min(suppressedAt[ri], Double(s.hardBounce)) }
+            if s.unsubscribe != 0 { suppressedAt[ri] = min(suppressedAt[ri], Double(s.unsubscribe)) }
+            if s.complaint != 0 { suppressedAt[ri] = min(suppressedAt[ri], Double(s.complaint)) }
+            let p = sendProgram[Int(c)], w = sendWeek[Int(c)]
+            guard p >= 0 else { return }
             let delivered = hasDelivered[Int(c)] ? f.contains(.delivered) : (f.contains(.sent) && f.isDisjoint(with: [.hardBounce, .softBounce]))
             guard delivered else { return }
-            let t = send.sentAt.timeIntervalSince1970
+            let t = sendTime[Int(c)]
             firstDelivered[ri] = min(firstDelivered[ri], t)
             firstDeliveredIn[ri * P + p] = min(firstDeliveredIn[ri * P + p], t)
             let k = w * R + ri
@@ -172,7 +181,11 @@ extension EventAccumulator {
                 let tier = bounds.tier(now: weekEnd, firstDelivered: firstDelivered[r], lastEngaged: last, suppressed: sup)
                 senderCounts[w][tier.rawValue] += 1
                 for p in 0..<P where firstDeliveredIn[r * P + p] < weekEnd {
-                    let tierHere = bounds.tier(now: weekEnd, firstDelivered: firstDeliveredIn[r * P + p], lastEngaged: last, suppressed: sup)
+                    // Only a never-engaged recipient's tier (new or inactive) depends on when the program first
+                    // reached them; otherwise it is the sender-wide tier.
+                    let tierHere = (last == nil && tier != .suppressed)
+                        ? bounds.tier(now: weekEnd, firstDelivered: firstDeliveredIn[r * P + p], lastEngaged: nil, suppressed: nil)
+                        : tier
                     programCounts[p][w][tierHere.rawValue] += 1
                 }
             }
@@ -184,13 +197,16 @@ extension EventAccumulator {
         var buckets = (1...5).map { FrequencyBucket(messagesPerWeek: $0) }
         var over = FrequencyBucket(messagesPerWeek: frequencyThreshold + 1)
         var details = [SendDetail](repeating: SendDetail(), count: campaigns.count)
+        let providerKinds = MailboxProvider.allCases.count
+        var providerCounts = [Int](repeating: 0, count: campaigns.count * providerKinds * ProviderTally.width)
         pairs.forEach { c, r, s in
-            guard let (send, p, w) = info[Int(c)] else { return }
+            let p = sendProgram[Int(c)], w = sendWeek[Int(c)]
+            guard p >= 0 else { return }
             let f = Flags(rawValue: s.flags)
             let ri = Int(r)
-            let provider = MailboxProvider(rawValue: Int(providers[ri])) ?? .other
-            details[Int(c)].providers[provider, default: SendCounts()].addPair(f, hasDelivered: hasDelivered[Int(c)], machineSignal: campaigns[Int(c)].hasMachineSignal)
-            let t0 = send.sentAt.timeIntervalSince1970
+            ProviderTally.add(f, hasDelivered: hasDelivered[Int(c)], into: &providerCounts,
+                              at: (Int(c) * providerKinds + Int(providers[ri])) * ProviderTally.width)
+            let t0 = sendTime[Int(c)]
             if s.firstHumanOpen != 0 {
                 let h = Int((Double(s.firstHumanOpen) - t0) / 3600)
                 if h >= 0 && h < 72 { details[Int(c)].opensByHour[h] += 1 }
@@ -241,8 +257,16 @@ extension EventAccumulator {
             details[Int(c)].topLinks = links.map { ($0.key, $0.value) }.sorted { ($1.1, $0.0) < ($0.1, $1.0) }.prefix(10).map { ($0.0, $0.1) }
         }
 
+        for ci in campaigns.indices where sendProgram[ci] >= 0 {
+            for p in MailboxProvider.allCases {
+                let base = (ci * providerKinds + p.rawValue) * ProviderTally.width
+                if providerCounts[base] > 0 {
+                    details[ci].providers[p] = ProviderTally.counts(providerCounts, at: base, machineSignal: campaigns[ci].hasMachineSignal)
+                }
+            }
+        }
         var byID: [String: SendDetail] = [:]
-        for (ci, c) in campaigns.enumerated() where info[ci] != nil { byID[c.id] = details[ci] }
+        for (ci, c) in campaigns.enumerated() where sendProgram[ci] >= 0 { byID[c.id] = details[ci] }
         var programSeries: [String: TierSeries] = [:]
         for (p, slug) in programs.enumerated() {
             programSeries[slug] = TierSeries(weeks: weeks, counts: programCounts[p], messages: programMessages[p])
@@ -261,21 +285,31 @@ extension EventAccumulator {
     }
 }
 
-extension SendCounts {
-    /// Adds one recipient of a send, for per-provider counts.
-    mutating func addPair(_ f: EventAccumulator.Flags, hasDelivered: Bool, machineSignal: Bool) {
-        func inc(_ path: WritableKeyPath<SendCounts, Int?>, _ yes: Bool) { self[keyPath: path] = (self[keyPath: path] ?? 0) + (yes ? 1 : 0) }
+/// Per-provider counts of a send as a flat row of integers while the pairs are walked.
+enum ProviderTally {
+    static let width = 10
+
+    @inline(__always)
+    static func add(_ f: EventAccumulator.Flags, hasDelivered: Bool, into a: inout [Int], at i: Int) {
         let bounced = !f.isDisjoint(with: [.hardBounce, .softBounce])
-        inc(\.sent, !f.isDisjoint(with: [.sent, .delivered, .hardBounce, .softBounce]))
-        inc(\.delivered, hasDelivered ? f.contains(.delivered) : (f.contains(.sent) && !bounced))
-        inc(\.hardBounces, f.contains(.hardBounce))
-        inc(\.softBounces, f.contains(.softBounce) && !f.contains(.hardBounce))
-        inc(\.uniqueOpens, !f.isDisjoint(with: .anyOpen))
-        if machineSignal { inc(\.machineOpens, f.contains(.machineOpen) && f.isDisjoint(with: [.humanOpen, .unknownOpen])) }
-        inc(\.uniqueClicks, f.contains(.click))
-        inc(\.unsubscribes, f.contains(.unsubscribe))
-        inc(\.complaints, f.contains(.complaint))
-        inc(\.positiveRecipients, !f.isDisjoint(with: .positive))
+        let sent = !f.contains(.dropped) && !f.isDisjoint(with: [.sent, .delivered, .hardBounce, .softBounce])
+        if sent { a[i] += 1 }
+        if hasDelivered ? f.contains(.delivered) : (f.contains(.sent) && !bounced && !f.contains(.dropped)) { a[i + 1] += 1 }
+        if f.contains(.hardBounce) { a[i + 2] += 1 }
+        if f.contains(.softBounce) && !f.contains(.hardBounce) { a[i + 3] += 1 }
+        if !f.isDisjoint(with: .anyOpen) { a[i + 4] += 1 }
+        if f.contains(.machineOpen) && f.isDisjoint(with: [.humanOpen, .unknownOpen]) { a[i + 5] += 1 }
+        if f.contains(.click) { a[i + 6] += 1 }
+        if f.contains(.unsubscribe) { a[i + 7] += 1 }
+        if f.contains(.complaint) { a[i + 8] += 1 }
+        if !f.isDisjoint(with: .positive) { a[i + 9] += 1 }
+    }
+
+    static func counts(_ a: [Int], at i: Int, machineSignal: Bool) -> SendCounts {
+        SendCounts(
+            sent: a[i], delivered: a[i + 1], hardBounces: a[i + 2], softBounces: a[i + 3], uniqueOpens: a[i + 4],
+            machineOpens: machineSignal ? a[i + 5] : nil, uniqueClicks: a[i + 6], unsubscribes: a[i + 7],
+            complaints: a[i + 8], positiveRecipients: a[i + 9])
     }
 }
 

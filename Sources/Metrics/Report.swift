@@ -57,6 +57,13 @@ public struct Report: Sendable {
     public var eventCount: Int
     /// Tiers, frequency, providers and per-send details: only where recipient events exist.
     public var insights: RecipientInsights?
+    /// Outcomes of win-back and re-activation sends that have recipient events, by campaign id.
+    public var reactivation: [String: ReactivationResult] = [:]
+    /// The regular sends of the program before and after each win-back or re-activation send.
+    public var beforeAfter: [String: BeforeAfter] = [:]
+
+    /// Every win-back and re-activation send, oldest first.
+    public var reactivationSends: [Send] { sends.filter { $0.kind != .regular } }
 
     private var sendIndex: [String: Int]
 

@@ -10,6 +10,7 @@ public enum ReportBuilder {
         var report = try build(
             config: config, rows: rows, events: events,
             newestEventTime: (accumulator?.eventCount ?? 0) > 0 ? accumulator?.newestTime : nil, eventCount: accumulator?.eventCount ?? 0)
+        for s in report.reactivationSends { report.beforeAfter[s.id] = BeforeAfterRule.compute(s, sends: report.sends) }
         guard let accumulator, accumulator.eventCount > 0, let first = report.sends.map(\.week).min(),
               let last = report.sends.map(\.week).max() else { return report }
         let calendar = WeekCalendar(timeZone: config.timeZone)
@@ -19,6 +20,8 @@ public enum ReportBuilder {
             sends: eventSends, weeks: weeks, calendar: calendar, bounds: config.tierBounds,
             frequencyThreshold: config.thresholds.messagesPerWeek)
         report.insights = insights
+        report.reactivation = accumulator.reactivation(
+            sends: report.sends, newest: report.newestData.timeIntervalSince1970, windowDays: { config.responseWindow(for: $0) })
         report.alerts += insightAlerts(insights, report: report, config: config)
         report.sortAlerts()
         return report

@@ -56,6 +56,12 @@ struct ByteSource {
         return (try? handle.read(upToCount: count)) ?? Data()
     }
 
+    /// Not gzip: byte offsets are content offsets (the fast path splits such files between threads).
+    static func isPlain(path: String) -> Bool {
+        let magic = head(path: path, count: 2)
+        return !(magic.count == 2 && magic[magic.startIndex] == 0x1F && magic[magic.startIndex + 1] == 0x8B)
+    }
+
     /// The first bytes of a file's content, inflated if it is gzip.
     static func headDecoded(path: String, count: Int = 4096) -> Data {
         guard var source = try? ByteSource(path: path, chunkSize: 64 * 1024), let first = try? source.next() else { return Data() }

@@ -23,6 +23,25 @@ public struct ProjectInput: Sendable {
     public var unknownColumns: [String: [String]] = [:]
 }
 
+/// Adapts a closure to a sink (tests, small inputs): raw fields become a `RecipientEvent`.
+final class ClosureSink: RawEventSink {
+    let body: EventSink
+    init(_ body: @escaping EventSink) { self.body = body }
+
+    func add(_ event: RecipientEvent, at location: SourceLocation) { body(event, location) }
+
+    func add(time: Double, campaign: UnsafeRawBufferPointer, recipient: UnsafeRawBufferPointer, type: EventType,
+             bounce: BounceType?, machine: Bool?, url: UnsafeRawBufferPointer?, program: UnsafeRawBufferPointer?,
+             domain: UnsafeRawBufferPointer?, file: String, line: Int) {
+        func text(_ b: UnsafeRawBufferPointer?) -> String? {
+            guard let b, b.count > 0 else { return nil }
+            return String(decoding: b, as: UTF8.self)
+        }
+        body(RecipientEvent(time: time, campaign: text(campaign)!, recipient: text(recipient)!, type: type, bounceType: bounce,
+                            machine: machine, url: text(url), program: text(program), domain: text(domain)?.lowercased()), SourceLocation(file: file, line: line))
+    }
+}
+
 /// What one data file adds to a project's input.
 public struct FileContribution: Sendable {
     public var file: String
@@ -69,7 +88,7 @@ public struct ProjectReader {
 
     /// Reads `report.yml`, every file under `data/` and the notes. Events go to `events` as they are read.
     /// Throws `ReportErrors` listing every rejected row (strict mode) or the first fatal problem.
-    public func read(events: EventSink) throws -> ProjectInput {
+    public func read(events: @escaping EventSink) throws -> ProjectInput {
         let config = try loadConfig()
         var input = ProjectInput(config: config)
         var errors: [ReportError] = []
@@ -93,19 +112,32 @@ public struct ProjectReader {
 
     /// What one data file contributes: its campaign rows (events go to `events`), warnings and counts.
     /// Throws `ReportErrors` with every rejected row of the file.
-    public func readFile(_ file: String, config: ReportConfig, events: EventSink) throws -> FileContribution {
+    public func readFile(_ file: String, config: ReportConfig, events: @escaping EventSink) throws -> FileContribution {
+        let sink = ClosureSink(events)
+        return try readFile(file, config: config, makeSink: { sink }).0
+    }
+
+    /// What one data file contributes, its events folded into sinks from `makeSink` (a large event log is
+    /// read by two threads into two sinks). Returns the sinks that received events.
+    public func readFile(_ file: String, config: ReportConfig, makeSink: () -> RawEventSink,
+                         progress: ((Int64, Int64) -> Void)? = nil) throws -> (FileContribution, [RawEventSink]) {
         var input = ProjectInput(config: config)
         var errors: [ReportError] = []
+        var sinks: [RawEventSink] = []
         do {
-            try readFile(file, config: config, into: &input, errors: &errors, events: events)
+            sinks = try readFile(file, config: config, into: &input, errors: &errors, makeSink: makeSink, progress: progress)
         } catch let error as ReportError {
             errors.append(error)
         }
         if !errors.isEmpty { throw ReportErrors(errors) }
-        return FileContribution(
+        let contribution = FileContribution(
             file: file, campaignRows: input.campaignRows, eventRows: input.eventRows, skippedRows: input.skippedRows,
             warnings: input.warnings, unknownColumns: input.unknownColumns[file] ?? [])
+        return (contribution, sinks)
     }
+
+    /// Workers for one large event log.
+    public var workers = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
 
     /// The notes, read anew each time (they are small and change most often).
     public func readNotes() throws -> (Notes, [Diagnostic]) {
@@ -141,7 +173,8 @@ public struct ProjectReader {
     private enum Container { case csv, json }
 
     private func readFile(_ file: String, config: ReportConfig, into input: inout ProjectInput,
-                          errors: inout [ReportError], events: EventSink) throws {
+                          errors: inout [ReportError], makeSink: () -> RawEventSink,
+                          progress: ((Int64, Int64) -> Void)?) throws -> [RawEventSink] {
         let path = root.appending(path: file).path
         let rule = config.inputRule(for: file)
         var lower = file.lowercased()
@@ -162,6 +195,22 @@ public struct ProjectReader {
             throw ReportError("the \(format.rawValue) format is JSON, but this file reads as CSV", at: SourceLocation(file: file))
         }
         var table = TableState(file: file, rule: rule, zone: config.timeZone, lenient: options.lenient)
+        if container == .csv, let layout = try fastLayout(path: path, file: file, table: &table), ByteSource.isPlain(path: path) {
+            var skipped = 0
+            let (rows, sinks) = try FastEvents.read(
+                path: path, file: file, layout: layout, zone: config.timeZone, lenient: options.lenient, workers: workers,
+                makeSink: makeSink, skipped: &skipped, progress: progress)
+            input.eventRows += rows
+            input.unknownColumns[file] = layout.unknown
+            if skipped > 0 {
+                input.warnings.append(Diagnostic("skipped \(skipped) unreadable row\(skipped == 1 ? "" : "s") (--lenient)", at: SourceLocation(file: file)))
+                input.skippedRows += skipped
+            }
+            return sinks
+        }
+        table = TableState(file: file, rule: rule, zone: config.timeZone, lenient: options.lenient)
+        let primary = makeSink()
+        let events: EventSink = { e, location in primary.add(e, at: location) }
         do {
             switch container {
             case .csv:
@@ -243,6 +292,39 @@ public struct ProjectReader {
             input.warnings.append(Diagnostic("skipped \(table.skipped) unreadable row\(table.skipped == 1 ? "" : "s") (--lenient)", at: SourceLocation(file: file)))
             input.skippedRows += table.skipped
         }
+        return [primary]
+    }
+
+    /// The column layout when a CSV file holds canonical recipient events (the fast path's case), else nil.
+    private func fastLayout(path: String, file: String, table: inout TableState) throws -> FastEvents.Layout? {
+        let head = ByteSource.headDecoded(path: path, count: 65536)
+        guard let nl = head.firstIndex(of: 0x0A) else { return nil }
+        var headerLine = String(decoding: head[head.startIndex..<nl], as: UTF8.self)
+        if headerLine.hasPrefix("\u{FEFF}") { headerLine.removeFirst() }
+        var headers: [String] = []
+        try? CSVReader.parse(headerLine) { fields, _ in if headers.isEmpty { headers = fields } }
+        guard !headers.isEmpty else { return nil }
+        let mapped = try table.begin(headers: headers, line: 1)
+        guard case .events? = table.kind else { return nil }
+        var layout = FastEvents.Layout()
+        layout.count = mapped.count
+        layout.names = mapped
+        for (i, name) in mapped.enumerated() {
+            switch name {
+            case "time": layout.time = i
+            case "campaign": layout.campaign = i
+            case "recipient": layout.recipient = i
+            case "event": layout.event = i
+            case "bounce_type": layout.bounceType = i
+            case "machine": layout.machine = i
+            case "url": layout.url = i
+            case "program": layout.program = i
+            case "domain": layout.domain = i
+            default: break
+            }
+        }
+        layout.unknown = zip(headers, mapped).filter { $0.1 == nil }.map(\.0)
+        return layout
     }
 
     private func readNotes(_ warnings: inout [Diagnostic]) throws -> Notes {

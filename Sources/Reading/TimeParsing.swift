@@ -23,6 +23,25 @@ public enum TimeParsing {
         return unixSeconds(s)
     }
 
+    /// The same from raw bytes (the fast event path).
+    @inline(__always)
+    public static func instant(bytes: UnsafeRawBufferPointer, zone: TimeZone) -> Double? {
+        bytes.withMemoryRebound(to: UInt8.self) { buf in
+            instantSlice(buf, zone: zone)
+        }
+    }
+
+    static func instantSlice(_ buf: UnsafeBufferPointer<UInt8>, zone: TimeZone) -> Double? {
+        var s = buf[...]
+        while let f = s.first, f == 0x20 { s = s.dropFirst() }
+        while let l = s.last, l == 0x20 { s = s.dropLast() }
+        guard !s.isEmpty else { return nil }
+        if s.count >= 10, s[s.startIndex + 4] == UInt8(ascii: "-") {
+            return isoDateTime(s, zone: zone, allowDateOnly: false)
+        }
+        return unixSeconds(s)
+    }
+
     /// A `sent_at`: an ISO date (midnight in `zone`) or date-time.
     public static func sendTime(_ text: String, zone: TimeZone) -> Double? {
         var s = Array(text.utf8)[...]
@@ -34,7 +53,7 @@ public enum TimeParsing {
         return unixSeconds(s)
     }
 
-    static func unixSeconds(_ s: ArraySlice<UInt8>) -> Double? {
+    static func unixSeconds<C: RandomAccessCollection>(_ s: C) -> Double? where C.Element == UInt8, C.Index == Int {
         var whole: Int64 = 0
         var i = s.startIndex
         var digits = 0
@@ -66,7 +85,7 @@ public enum TimeParsing {
         c >= 0x30 && c <= 0x39 ? Int(c - 0x30) : nil
     }
 
-    static func fixed(_ s: ArraySlice<UInt8>, _ offset: Int, _ count: Int) -> Int? {
+    static func fixed<C: RandomAccessCollection>(_ s: C, _ offset: Int, _ count: Int) -> Int? where C.Element == UInt8, C.Index == Int {
         let start = s.startIndex + offset
         guard start + count <= s.endIndex else { return nil }
         var n = 0
@@ -77,7 +96,7 @@ public enum TimeParsing {
         return n
     }
 
-    static func isoDateTime(_ s: ArraySlice<UInt8>, zone: TimeZone, allowDateOnly: Bool) -> Double? {
+    static func isoDateTime<C: RandomAccessCollection>(_ s: C, zone: TimeZone, allowDateOnly: Bool) -> Double? where C.Element == UInt8, C.Index == Int, C.SubSequence: RandomAccessCollection, C.SubSequence.Element == UInt8, C.SubSequence.Index == Int {
         guard let year = fixed(s, 0, 4), s[s.startIndex + 4] == 0x2D, let month = fixed(s, 5, 2),
               s[s.startIndex + 7] == 0x2D, let day = fixed(s, 8, 2),
               (1...12).contains(month), (1...daysIn(month, year)).contains(day) else { return nil }

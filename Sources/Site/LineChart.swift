@@ -22,6 +22,8 @@ struct LineChart {
     var categories: [String]
     var series: [Series]
     var rules: [Rule] = []
+    /// Vertical markers at category indices (win-back and re-activation sends on a program's trends).
+    var markers: [(index: Int, label: String)] = []
     var format: (Double) -> String
 
     static let width = 720.0, height = 260.0
@@ -47,6 +49,9 @@ struct LineChart {
         let every = max(1, Int((Double(n) * 56 / plotW).rounded(.up)))
         for (i, label) in categories.enumerated() where (n - 1 - i) % every == 0 {
             out += "<text class=\"axis\" x=\"\(SVG.n(x(i)))\" y=\"\(SVG.n(h - 8))\" text-anchor=\"middle\">\(SVG.escape(label))</text>"
+        }
+        for m in markers where m.index < n {
+            out += "<line class=\"marker\" x1=\"\(SVG.n(x(m.index)))\" x2=\"\(SVG.n(x(m.index)))\" y1=\"\(SVG.n(Self.top))\" y2=\"\(SVG.n(Self.top + plotH))\"><title>\(SVG.escape(m.label))</title></line>"
         }
         // Goal and threshold rules, labelled at the right edge.
         for rule in rules {

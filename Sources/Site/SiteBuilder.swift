@@ -19,6 +19,7 @@ public enum SiteBuilder {
         }
         files["glossary/index.html"] = try GlossaryPage.render(ctx)
         if report.insights != nil { files["frequency/index.html"] = try FrequencyPage.render(ctx) }
+        if !report.reactivationSends.isEmpty { files["reactivation/index.html"] = try ReactivationPage.render(ctx) }
         files["404.html"] = try NotFoundPage.render(ctx)
         files["feed.xml"] = try Feed.render(ctx)
         for (path, data) in Downloads.files(report) { files[path] = data }

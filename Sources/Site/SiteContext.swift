@@ -32,6 +32,9 @@ struct SiteContext {
         if let latest = report.latestWeek {
             nav.append(["href": root + "weeks/\(latest.week)/index.html", "label": try t("nav.weeks"), "current": section == "week"])
         }
+        if !report.reactivationSends.isEmpty {
+            nav.append(["href": root + "reactivation/index.html", "label": try t("reactivation.nav"), "current": section == "reactivation"])
+        }
         if report.insights != nil {
             nav.append(["href": root + "frequency/index.html", "label": try t("frequency.nav"), "current": section == "frequency"])
         }

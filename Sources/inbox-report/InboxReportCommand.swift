@@ -112,7 +112,7 @@ struct Init: ParsableCommand {
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write one part of the report to a file of its own.",
-        subcommands: [ExportReport.self])
+        subcommands: [ExportReport.self, ExportSuppressions.self])
 }
 
 struct ExportReport: ParsableCommand {
@@ -154,5 +154,28 @@ enum ISOWeekFormat {
         guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), parts[1].hasPrefix("W"),
               let w = Int(parts[1].dropFirst()), (1...53).contains(w) else { return nil }
         return (y, w)
+    }
+}
+
+struct ExportSuppressions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suppressions",
+        abstract: "The recipients a win-back or re-activation send says to suppress, with their outcome (CSV). Personal data: never written into the site.")
+
+    @OptionGroup var project: ProjectOptions
+    @Option(help: "The campaign id of a win-back or re-activation send.")
+    var campaign: String
+    @Option(name: .shortAndLong, help: "The CSV file to write.", completion: .file(extensions: ["csv"]))
+    var output: String
+    @Flag(help: "Export even while the response window is still open (outcomes not yet decided).")
+    var includePending = false
+
+    func run() throws {
+        let console = Console(quiet: false)
+        let file = absoluteURL(output)
+        let count = try console.failing {
+            try ReportProject(root: project.root).exportSuppressions(campaign: campaign, to: file, includePending: includePending, options: project.buildOptions())
+        }
+        console.out("Wrote \(count) recipient\(count == 1 ? "" : "s") to suppress to \(Console.relative(file).dropLast())")
     }
 }

@@ -74,6 +74,9 @@ enum CampaignPage {
         if send.kind != .regular && send.source == .aggregate {
             page["outcomes_need_events"] = try ctx.t("campaign.outcomes_need_events")
         }
+        if send.kind != .regular, report.reactivation[send.id] != nil {
+            page["outcomes"] = try ReactivationPage.outcomeSection(ctx, [send], root: root, id: "outcomes")
+        }
         return try ctx.render("campaign", page)
     }
 }

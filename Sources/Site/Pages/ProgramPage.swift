@@ -61,6 +61,11 @@ enum ProgramPage {
             return out
         }
         let rollingLabel = try ctx.t("chart.rolling")
+        // Win-back and re-activation sends of this program, marked on every trend.
+        let markers: [(index: Int, label: String)] = try ctx.report.reactivationSends.filter { $0.program == program.slug }.compactMap { s in
+            guard let i = weeks.firstIndex(of: s.week) else { return nil }
+            return (i, "\(try ctx.t("kind.\(s.kind.rawValue)")): \(s.title)")
+        }
         var out: [[String: Any]] = []
 
         func line(_ key: String, _ series: [(KPI, String, Bool)], rules: [LineChart.Rule]) throws {
@@ -75,7 +80,7 @@ enum ProgramPage {
             }
             let chart = LineChart(
                 title: title, description: try ctx.labels.format("chart.description_line", ["first": categories.first ?? "", "last": categories.last ?? ""]),
-                categories: categories, series: chartSeries, rules: rules, format: { f.percent($0) })
+                categories: categories, series: chartSeries, rules: rules, markers: markers, format: { f.percent($0) })
             let columns = [try ctx.t("table.week")] + chartSeries.map(\.name)
             let rows = weeks.enumerated().map { i, w in [f.weekTitle(w)] + chartSeries.map { f.percent($0.values[i]) } }
             out.append([

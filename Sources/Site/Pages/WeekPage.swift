@@ -49,6 +49,17 @@ enum WeekPage {
             }
         }
         page["charts"] = try charts(ctx, week)
+        // Re-activation outcomes decided this week (their window closed in it) or pending (sent this week).
+        let calendar = ctx.format.calendar
+        let these = report.reactivationSends.filter { s in
+            guard let r = report.reactivation[s.id] else { return false }
+            return calendar.week(of: r.windowEnd) == week.week || (r.pending && s.week == week.week)
+        }
+        if !these.isEmpty {
+            var section = try ReactivationPage.outcomeSection(ctx, these, root: root, id: "reactivation")
+            section["heading"] = try ctx.t("reactivation.this_week")
+            page["outcomes"] = section
+        }
         let providers = try ctx.providerRows(ctx.providers(of: week.sendIDs))
         if !providers.isEmpty {
             page["providers"] = ["rows": providers, "columns": try ctx.providerColumns()]
