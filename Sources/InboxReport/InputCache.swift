@@ -24,6 +24,11 @@ public final class InputCache: @unchecked Sendable {
     private var entries: [String: Entry] = [:]
     /// Files read (not taken from the cache) by the last build, for tests and the terminal.
     public private(set) var lastRead: [String] = []
+    /// Whether the last call found any data file or setting changed, added or removed.
+    private(set) var inputsChanged = true
+    /// The report computed from these inputs, reused while they do not change (a note edit redraws pages only).
+    var report: Report?
+    var events: EventAccumulator?
 
     public init() {}
 
@@ -42,10 +47,13 @@ public final class InputCache: @unchecked Sendable {
     {
         lock.lock()
         defer { lock.unlock() }
+        var changed = false
         if configText != self.configText {
             entries = [:]
             self.configText = configText
+            changed = true
         }
+        if Set(entries.keys) != Set(files) { changed = true }
         var out: [(FileContribution, [EventAccumulator])] = []
         var errors: [ReportError] = []
         var read: [String] = []
@@ -73,6 +81,7 @@ public final class InputCache: @unchecked Sendable {
         }
         entries = keep  // deleted files drop out
         lastRead = read
+        inputsChanged = changed || !read.isEmpty
         if !errors.isEmpty { throw ReportErrors(errors) }
         return out
     }

@@ -74,7 +74,7 @@ public struct ReportProject: Sendable {
         let configText = (try? String(contentsOf: root.appending(path: ConfigLoader.fileName), encoding: .utf8)) ?? ""
         let files = try reader.dataFiles()
         let parts = try (cache ?? InputCache()).contributions(
-            reader: reader, config: config, configText: configText + "\u{0}\(options.lenient)", files: files, progress: progress)
+            reader: reader, config: config, configText: configText + "\u{0}\(options.lenient)\u{0}\(options.language ?? "")", files: files, progress: progress)
         var input = ProjectInput(config: config, contributions: parts.map(\.0))
         if files.isEmpty {
             input.warnings.append(Diagnostic("no input files: put campaign results or recipient events under data/", at: SourceLocation(file: "data")))
@@ -82,11 +82,16 @@ public struct ReportProject: Sendable {
         try input.addNotes(reader.readNotes())
         Timing.mark("read")
         step(.computing)
+        if let cache, !cache.inputsChanged, let report = cache.report {
+            return (report, input, cache.events)  // nothing but notes or templates changed
+        }
         let accumulators = parts.flatMap(\.1).filter { $0.eventCount > 0 }
         let events = accumulators.isEmpty ? nil : EventAccumulator.merged(accumulators)
         Timing.mark("merge")
         let report = try ReportBuilder.build(config: input.config, rows: input.campaignRows, accumulator: events)
         Timing.mark("metrics")
+        cache?.report = report
+        cache?.events = events
         return (report, input, events)
     }
 

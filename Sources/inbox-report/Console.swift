@@ -3,6 +3,19 @@ import Foundation
 import InboxReport
 import ReportCore
 
+/// The last percentage shown, shared by the reading threads.
+final class ProgressState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var shown = -1
+    func advance(to percent: Int) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard percent > shown else { return false }
+        shown = percent
+        return true
+    }
+}
+
 /// Terminal output: results on stdout, progress, warnings and errors on stderr. Progress only when stderr is
 /// a terminal; colour only on a terminal and never with NO_COLOR set.
 struct Console {
@@ -30,6 +43,18 @@ struct Console {
     func step(_ step: BuildStep) {
         guard isTerminal && !quiet else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K[\(step.rawValue)/\(BuildStep.allCases.count)] \(step.title)…".utf8))
+    }
+
+    /// `[1/4] Reading data/events.csv  42% (290 of 687 MB)`, on a terminal only, at most every whole percent.
+    var progress: ((String, Int64, Int64) -> Void)? {
+        guard isTerminal && !quiet else { return nil }
+        let last = ProgressState()
+        return { file, done, total in
+            guard total > 1 << 20 else { return }
+            let percent = Int(done * 100 / max(total, 1))
+            guard last.advance(to: percent) else { return }
+            FileHandle.standardError.write(Data("\r\u{1B}[2K[1/4] Reading \(file)  \(percent)% (\(done >> 20) of \(total >> 20) MB)".utf8))
+        }
     }
 
     func finishProgress() {

@@ -66,7 +66,7 @@ struct Build: ParsableCommand {
         let console = Console(quiet: quiet)
         let outputURL = output.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL }
         let summary = try console.failing {
-            try ReportProject(root: project.root).build(options: project.buildOptions(output: outputURL), step: console.step)
+            try ReportProject(root: project.root).build(options: project.buildOptions(output: outputURL), step: console.step, progress: console.progress)
         }
         console.finishProgress()
         console.report(summary, verbose: verbose)
