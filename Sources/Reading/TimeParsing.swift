@@ -13,14 +13,7 @@ public enum TimeParsing {
     }
 
     public static func instant(_ b: ArraySlice<UInt8>, zone: TimeZone) -> Double? {
-        var s = b
-        while let f = s.first, f == 0x20 { s = s.dropFirst() }
-        while let l = s.last, l == 0x20 { s = s.dropLast() }
-        guard !s.isEmpty else { return nil }
-        if s.count >= 10, s[s.startIndex + 4] == UInt8(ascii: "-") {
-            return isoDateTime(s, zone: zone, allowDateOnly: false)
-        }
-        return unixSeconds(s)
+        b.withUnsafeBufferPointer { instantSlice($0, zone: zone) }
     }
 
     /// The same from raw bytes (the fast event path).
