@@ -171,6 +171,7 @@ extension EventAccumulator {
         // Tier counts at the end of each week.
         var senderCounts = [[Int]](repeating: [Int](repeating: 0, count: Tier.allCases.count), count: weeks.count)
         var programCounts = [[[Int]]](repeating: senderCounts, count: P)
+        func countTiers() {
         for r in 0..<R where firstDelivered[r].isFinite {
             var pointer = Int(dayCount[r])
             let end = Int(dayCount[r + 1])
@@ -190,6 +191,7 @@ extension EventAccumulator {
                 }
             }
         }
+        }
 
         // Messages by the tier their recipient was in when the send went out; frequency buckets; details.
         var senderMessages = [TierMessages](repeating: TierMessages(), count: Tier.allCases.count)
@@ -199,7 +201,7 @@ extension EventAccumulator {
         var details = [SendDetail](repeating: SendDetail(), count: campaigns.count)
         let providerKinds = MailboxProvider.allCases.count
         var providerCounts = [Int](repeating: 0, count: campaigns.count * providerKinds * ProviderTally.width)
-        pairs.forEach { c, r, s in
+        func countMessages() { pairs.forEach { c, r, s in
             let p = sendProgram[Int(c)], w = sendWeek[Int(c)]
             guard p >= 0 else { return }
             let f = Flags(rawValue: s.flags)
@@ -238,7 +240,11 @@ extension EventAccumulator {
                 over.unsubscribes += unsub
                 over.complaints += complaint
             }
-        }
+        } }
+        // The two walks only read what the first pass built and write their own results: run them side by side.
+        let work = Unchecked([countTiers, countMessages])
+        DispatchQueue.concurrentPerform(iterations: 2) { i in work.value[i]() }
+
         for (k, n) in perWeek.enumerated() where n > 0 {
             buckets[min(Int(n), 5) - 1].recipientWeeks += 1
             if Int(n) > frequencyThreshold { over.recipientWeeks += 1 }
@@ -324,4 +330,10 @@ extension ReportConfig {
         if let v = tierDays["new"] { b.newDays = v }
         return b
     }
+}
+
+/// A value handed to worker threads that is safe by construction (see the call site), not by type.
+final class Unchecked<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
