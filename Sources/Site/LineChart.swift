@@ -40,16 +40,8 @@ struct LineChart {
         func y(_ v: Double) -> Double { Self.top + plotH - v / yMax * plotH }
 
         var out = SVG.open(id: id, width: w, height: h, title: title, description: description, cssClass: "line-chart")
-        // Grid and y axis labels.
-        for t in ticks {
-            out += "<line class=\"grid\" x1=\"\(SVG.n(Self.left))\" x2=\"\(SVG.n(Self.left + plotW))\" y1=\"\(SVG.n(y(t)))\" y2=\"\(SVG.n(y(t)))\"/>"
-            out += "<text class=\"axis\" x=\"\(SVG.n(Self.left - 6))\" y=\"\(SVG.n(y(t) + 4))\" text-anchor=\"end\">\(SVG.escape(format(t)))</text>"
-        }
-        // X labels, thinned so they never overlap (about 56 px each).
-        let every = max(1, Int((Double(n) * 56 / plotW).rounded(.up)))
-        for (i, label) in categories.enumerated() where (n - 1 - i) % every == 0 {
-            out += "<text class=\"axis\" x=\"\(SVG.n(x(i)))\" y=\"\(SVG.n(h - 8))\" text-anchor=\"middle\">\(SVG.escape(label))</text>"
-        }
+        out += SVG.yGrid(ticks, left: Self.left, width: plotW, format: format, y: y)
+        out += SVG.xLabels(categories, width: plotW, baseline: h - 8, x: x)
         for m in markers where m.index < n {
             out += "<line class=\"marker\" x1=\"\(SVG.n(x(m.index)))\" x2=\"\(SVG.n(x(m.index)))\" y1=\"\(SVG.n(Self.top))\" y2=\"\(SVG.n(Self.top + plotH))\"><title>\(SVG.escape(m.label))</title></line>"
         }

@@ -29,6 +29,27 @@ enum SVG {
             + "<title id=\"\(id)-t\">\(escape(title))</title><desc id=\"\(id)-d\">\(escape(description))</desc>"
     }
 
+    /// Horizontal grid lines at the ticks, each labelled on the left: the y axis of every chart.
+    static func yGrid(_ ticks: [Double], left: Double, width: Double, format: (Double) -> String, y: (Double) -> Double) -> String {
+        var out = ""
+        for t in ticks {
+            out += "<line class=\"grid\" x1=\"\(n(left))\" x2=\"\(n(left + width))\" y1=\"\(n(y(t)))\" y2=\"\(n(y(t)))\"/>"
+            out += "<text class=\"axis\" x=\"\(n(left - 6))\" y=\"\(n(y(t) + 4))\" text-anchor=\"end\">\(escape(format(t)))</text>"
+        }
+        return out
+    }
+
+    /// Category labels under the plot, thinned so they never overlap (about 56 px each), always keeping the last.
+    static func xLabels(_ categories: [String], width: Double, baseline: Double, x: (Int) -> Double) -> String {
+        let count = max(categories.count, 1)
+        let every = max(1, Int((Double(count) * 56 / width).rounded(.up)))
+        var out = ""
+        for (i, label) in categories.enumerated() where (count - 1 - i) % every == 0 {
+            out += "<text class=\"axis\" x=\"\(n(x(i)))\" y=\"\(n(baseline))\" text-anchor=\"middle\">\(escape(label))</text>"
+        }
+        return out
+    }
+
     /// Round axis steps: 1, 2, 2.5, 5 × 10ⁿ, about `count` of them up to `maximum`.
     static func ticks(maximum: Double, count: Int = 4) -> [Double] {
         guard maximum > 0, maximum.isFinite else { return [0] }

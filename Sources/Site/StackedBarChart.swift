@@ -26,11 +26,8 @@ struct StackedBarChart {
         let slot = plotW / Double(n)
         func y(_ v: Double) -> Double { top + plotH - v / yMax * plotH }
         var out = SVG.open(id: id, width: w, height: h, title: title, description: description, cssClass: "stacked-chart")
-        for t in ticks {
-            out += "<line class=\"grid\" x1=\"\(SVG.n(left))\" x2=\"\(SVG.n(left + plotW))\" y1=\"\(SVG.n(y(t)))\" y2=\"\(SVG.n(y(t)))\"/>"
-            out += "<text class=\"axis\" x=\"\(SVG.n(left - 6))\" y=\"\(SVG.n(y(t) + 4))\" text-anchor=\"end\">\(SVG.escape(format(t)))</text>"
-        }
-        let every = max(1, Int((Double(n) * 56 / plotW).rounded(.up)))
+        out += SVG.yGrid(ticks, left: left, width: plotW, format: format, y: y)
+        out += SVG.xLabels(categories, width: plotW, baseline: h - 8) { left + (Double($0) + 0.5) * slot }
         for i in categories.indices {
             var base = 0.0
             let x = left + Double(i) * slot + slot * 0.12
@@ -38,9 +35,6 @@ struct StackedBarChart {
                 let v = Double(s.values[i])
                 out += "<rect class=\"seg \(s.cssClass)\" x=\"\(SVG.n(x))\" y=\"\(SVG.n(y(base + v)))\" width=\"\(SVG.n(slot * 0.76))\" height=\"\(SVG.n(y(base) - y(base + v)))\"><title>\(SVG.escape(categories[i])) · \(SVG.escape(s.name)): \(SVG.escape(format(v)))</title></rect>"
                 base += v
-            }
-            if (n - 1 - i) % every == 0 {
-                out += "<text class=\"axis\" x=\"\(SVG.n(left + (Double(i) + 0.5) * slot))\" y=\"\(SVG.n(h - 8))\" text-anchor=\"middle\">\(SVG.escape(categories[i]))</text>"
             }
         }
         out += legend(y: 14, left: left, width: plotW)
