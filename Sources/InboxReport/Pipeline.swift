@@ -67,6 +67,7 @@ public struct ReportProject: Sendable {
     /// The same, with the folded recipient events (for the suppression export, which needs recipients).
     func computeWithEvents(options: BuildOptions, cache: InputCache? = nil, step: (BuildStep) -> Void = { _ in },
                            progress: ((String, Int64, Int64) -> Void)? = nil) throws -> (Report, ProjectInput, EventAccumulator?) {
+        Timing.start()
         step(.reading)
         let reader = ProjectReader(root: root, options: ReadOptions(lenient: options.lenient))
         var config = try reader.loadConfig()
@@ -223,6 +224,8 @@ public struct ReportProject: Sendable {
 enum Timing {
     nonisolated(unsafe) private static var last = Date()
     static let enabled = ProcessInfo.processInfo.environment["INBOX_REPORT_TIMING"] != nil
+
+    static func start() { last = Date() }
 
     static func mark(_ phase: String) {
         guard enabled else { return }

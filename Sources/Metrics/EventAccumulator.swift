@@ -301,16 +301,6 @@ public final class EventAccumulator {
         }
         return out
     }
-
-    /// Per-send counts over several accumulators (one per input file).
-    public static func summaries(of parts: [EventAccumulator]) -> [String: EventSummary] {
-        merged(parts).summaries()
-    }
-
-    /// The newest event time over several accumulators.
-    public static func newestTime(of parts: [EventAccumulator]) -> Double? {
-        parts.filter { $0.eventCount > 0 }.map(\.newestTime).max()
-    }
 }
 
 /// What one send's recipient events add up to.

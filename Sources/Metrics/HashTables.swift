@@ -179,11 +179,6 @@ struct PairTable {
         }
     }
 
-    @inline(__always)
-    mutating func update(_ slot: Int, _ body: (inout PairState) -> Void) {
-        body(&states[slot])
-    }
-
     private mutating func grow() {
         let oldKeys = keys, oldStates = states
         let c = keys.count * 2

@@ -331,9 +331,3 @@ extension ReportConfig {
         return b
     }
 }
-
-/// A value handed to worker threads that is safe by construction (see the call site), not by type.
-final class Unchecked<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}

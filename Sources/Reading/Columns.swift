@@ -24,14 +24,25 @@ enum Columns {
         return Dictionary(uniqueKeysWithValues: names.map { (normalize($0), $0) })
     }()
 
-    /// Maps each raw header to a canonical name (or nil when unknown), using `columns:` first.
-    static func map(headers: [String], canonical: [String: String], mapping: [String: String]) -> [String?] {
-        let userMap = Dictionary(mapping.map { (normalize($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
-        return headers.map { raw in
-            let key = normalize(raw)
-            if let target = userMap[key] { return canonical[normalize(target)] }
-            return canonical[key]
-        }
+}
+
+/// Header → canonical column, with the project's `columns:` mapping applied first.
+struct ColumnMapping {
+    private let user: [String: String]
+
+    init(_ columns: [String: String]) {
+        user = Dictionary(columns.map { (Columns.normalize($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The header's name after the user's mapping, normalised (before choosing a table's columns).
+    func normalized(_ header: String) -> String {
+        let key = Columns.normalize(header)
+        return user[key].map(Columns.normalize) ?? key
+    }
+
+    /// The canonical column a header maps to among `canonical`, or nil when unknown.
+    func name(_ header: String, in canonical: [String: String]) -> String? {
+        canonical[normalized(header)]
     }
 }
 

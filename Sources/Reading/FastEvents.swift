@@ -63,9 +63,8 @@ enum FastEvents {
         for (i, result) in results.enumerated() {
             let scanned = try result.get()
             if scanned.oddQuotes && i + 1 < results.count {
-                // The cut fell inside a quoted field: read the file again on one thread.
-                var s = 0
-                return try read(path: path, file: file, layout: layout, zone: zone, lenient: lenient, workers: 1, makeSink: makeSink, skipped: &s, progress: progress)
+                // The cut fell inside a quoted field: read the file again on one thread, into new sinks.
+                return try read(path: path, file: file, layout: layout, zone: zone, lenient: lenient, workers: 1, makeSink: makeSink, skipped: &skipped, progress: progress)
             }
             for var e in scanned.errors {
                 let relative = e.location?.line ?? 0
@@ -78,12 +77,6 @@ enum FastEvents {
         }
         if !errors.isEmpty { throw ReportErrors(Array(errors.prefix(50))) }
         return (rows, sinks)
-    }
-
-    /// A value handed to worker threads that is safe by construction (see the call site), not by type.
-    final class Unchecked<T>: @unchecked Sendable {
-        let value: T
-        init(_ value: T) { self.value = value }
     }
 
     final class ResultsBox: @unchecked Sendable {

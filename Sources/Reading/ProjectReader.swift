@@ -113,8 +113,11 @@ public struct ProjectReader {
     /// What one data file contributes: its campaign rows (events go to `events`), warnings and counts.
     /// Throws `ReportErrors` with every rejected row of the file.
     public func readFile(_ file: String, config: ReportConfig, events: @escaping EventSink) throws -> FileContribution {
+        // One closure is one sink: read on one thread, so a re-read (see FastEvents) cannot deliver twice.
         let sink = ClosureSink(events)
-        return try readFile(file, config: config, makeSink: { sink }).0
+        var single = self
+        single.workers = 1
+        return try single.readFile(file, config: config, makeSink: { sink }).0
     }
 
     /// What one data file contributes, its events folded into sinks from `makeSink` (a large event log is
@@ -364,14 +367,14 @@ private struct TableState {
     var kind: Kind?
     var skipped = 0
     var unknownTypes: [String: Int] = [:]
-    private var userMap: [String: String] = [:]
+    private let mapping: ColumnMapping
 
     init(file: String, rule: InputRule?, zone: TimeZone, lenient: Bool) {
         self.file = file
         self.rule = rule
         self.zone = zone
         self.lenient = lenient
-        self.userMap = Dictionary((rule?.columns ?? [:]).map { (Columns.normalize($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+        self.mapping = ColumnMapping(rule?.columns ?? [:])
     }
 
     var canonical: [String: String] {
@@ -380,9 +383,7 @@ private struct TableState {
     }
 
     func canonicalName(_ header: String) -> String? {
-        let key = Columns.normalize(header)
-        if let target = userMap[key] { return canonical[Columns.normalize(target)] }
-        return canonical[key]
+        mapping.name(header, in: canonical)
     }
 
     /// Decides the table kind from the header (or a pinned format) and maps the header.
@@ -391,7 +392,7 @@ private struct TableState {
         case .campaigns?: kind = .campaigns
         case .events?: kind = .events
         default:
-            let names = Set(headers.map { userMap[Columns.normalize($0)].map(Columns.normalize) ?? Columns.normalize($0) })
+            let names = Set(headers.map(mapping.normalized))
             if names.isSuperset(of: ["time", "recipient", "event"]) {
                 kind = .events
             } else if names.contains("campaign") {

@@ -129,7 +129,7 @@ struct ExportReport: ParsableCommand {
     var baseURL: String?
 
     func validate() throws {
-        if week.lowercased() != "latest" && ISOWeekFormat.parse(week) == nil {
+        if week.lowercased() != "latest" && ISOWeek(week) == nil {
             throw ValidationError("--week must be an ISO week like 2026-W47, or latest")
         }
         if let baseURL, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
@@ -144,16 +144,6 @@ struct ExportReport: ParsableCommand {
             try ReportProject(root: project.root).exportWeek(week, to: file, baseURL: baseURL, options: project.buildOptions())
         }
         console.out("Wrote the report of \(written) to \(Console.relative(file).dropLast())")
-    }
-}
-
-/// `2026-W47` checks without pulling the report model into argument parsing.
-enum ISOWeekFormat {
-    static func parse(_ text: String) -> (Int, Int)? {
-        let parts = text.uppercased().split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), parts[1].hasPrefix("W"),
-              let w = Int(parts[1].dropFirst()), (1...53).contains(w) else { return nil }
-        return (y, w)
     }
 }
 

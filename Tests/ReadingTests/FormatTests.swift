@@ -47,8 +47,8 @@ import ReportCore
     }
 
     @Test func headersMatchIgnoringCaseSpacesDashesAndUnderscores() {
-        let mapped = Columns.map(headers: ["Unique Opens", "HARD-BOUNCES", "sent_at", "Emails Sent", "whatever"],
-                                 canonical: Columns.campaignFields, mapping: ["emails sent": "sent"])
+        let mapping = ColumnMapping(["emails sent": "sent"])
+        let mapped = ["Unique Opens", "HARD-BOUNCES", "sent_at", "Emails Sent", "whatever"].map { mapping.name($0, in: Columns.campaignFields) }
         #expect(mapped == ["unique_opens", "hard_bounces", "sent_at", "sent", nil])
     }
 }
