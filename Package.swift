@@ -39,8 +39,10 @@ let package = Package(
             name: "Reading", dependencies: ["ReportCore", "CZlib", .product(name: "Yams", package: "Yams")],
             swiftSettings: hotPath
         ),
+        // A cache prefetch hint for the event fold (one static inline C function).
+        .target(name: "CPrefetch"),
         // Canonical records → numbers. Pure computation.
-        .target(name: "Metrics", dependencies: ["ReportCore"], swiftSettings: hotPath),
+        .target(name: "Metrics", dependencies: ["ReportCore", "CPrefetch"], swiftSettings: hotPath),
         // Numbers → pages: page models, Markdown, templates, charts, atomic output.
         .target(
             name: "Site",

@@ -16,7 +16,7 @@ public final class InputCache: @unchecked Sendable {
     struct Entry {
         var fingerprint: Fingerprint
         var contribution: FileContribution
-        var events: [EventAccumulator]
+        var events: EventAccumulator?
     }
 
     private let lock = NSLock()
@@ -43,7 +43,7 @@ public final class InputCache: @unchecked Sendable {
 
     /// Each file's contribution and events, read anew where the file changed.
     func contributions(reader: ProjectReader, config: ReportConfig, configText: String, files: [String],
-                       progress: ((String, Int64, Int64) -> Void)? = nil) throws -> [(FileContribution, [EventAccumulator])]
+                       progress: ((String, Int64, Int64) -> Void)? = nil) throws -> [(FileContribution, EventAccumulator?)]
     {
         lock.lock()
         defer { lock.unlock() }
@@ -54,7 +54,7 @@ public final class InputCache: @unchecked Sendable {
             changed = true
         }
         if Set(entries.keys) != Set(files) { changed = true }
-        var out: [(FileContribution, [EventAccumulator])] = []
+        var out: [(FileContribution, EventAccumulator?)] = []
         var errors: [ReportError] = []
         var read: [String] = []
         var keep: [String: Entry] = [:]
@@ -67,11 +67,11 @@ public final class InputCache: @unchecked Sendable {
             }
             read.append(file)
             do {
-                let (contribution, sinks) = try reader.readFile(
-                    file, config: config, makeSink: { EventAccumulator() },
+                let accumulator = EventAccumulator()
+                let contribution = try reader.readFile(
+                    file, config: config, into: accumulator,
                     progress: progress.map { p in { done, total in p(file, done, total) } })
-                // A file read by two workers becomes one accumulator, merged in place.
-                let events = EventAccumulator.mergedInPlace(sinks.compactMap { $0 as? EventAccumulator }.filter { $0.eventCount > 0 }).map { [$0] } ?? []
+                let events = accumulator.eventCount > 0 ? accumulator : nil
                 if let print { keep[file] = Entry(fingerprint: print, contribution: contribution, events: events) }
                 out.append((contribution, events))
             } catch let e as ReportErrors {

@@ -86,7 +86,7 @@ public struct ReportProject: Sendable {
         if let cache, !cache.inputsChanged, let report = cache.report {
             return (report, input, cache.events)  // nothing but notes or templates changed
         }
-        let accumulators = parts.flatMap(\.1).filter { $0.eventCount > 0 }
+        let accumulators = parts.compactMap(\.1)
         let events = accumulators.isEmpty ? nil : EventAccumulator.merged(accumulators)
         Timing.mark("merge")
         let report = try ReportBuilder.build(config: input.config, rows: input.campaignRows, accumulator: events)

@@ -69,21 +69,49 @@ public struct Suppression: Sendable {
 }
 
 extension EventAccumulator {
-    /// Outcomes of every win-back and re-activation send that has recipient events.
+    /// Outcomes of every win-back and re-activation send that has recipient events, each shard counting its
+    /// own recipients.
     func reactivation(sends: [Send], newest: Double, windowDays: (SendKind) -> Int, lateDays: Int = 90) -> [String: ReactivationResult] {
         let targets = sends.filter { $0.kind != .regular && $0.source == .events }
         guard !targets.isEmpty else { return [:] }
-        var byCampaign: [Int32: Send] = [:]
-        for s in targets { if let c = campaignIDs.lookup(s.id) { byCampaign[c] = s } }
-        var results: [Int32: ReactivationResult] = [:]
-        var noResponse: [Int32: [Int32]] = [:]
-        for (c, s) in byCampaign {
+        let index = campaignIndex()
+        var results: [String: ReactivationResult] = [:]
+        for s in targets where index.byID[s.id] != nil {
             let end = s.sentAt.timeIntervalSince1970 + Double(windowDays(s.kind)) * 86400
-            results[c] = ReactivationResult(
+            results[s.id] = ReactivationResult(
                 campaign: s.id, windowEnd: Date(timeIntervalSince1970: end), pending: end > newest,
                 targeted: 0, delivered: 0, outcomes: [Int](repeating: 0, count: Outcome.allCases.count), lateEngagers: 0)
         }
-        let hasDelivered = campaigns.map { $0.typesSeen & (1 << EventType.delivered.rawValue) != 0 }
+        let hasDelivered = index.campaigns.map { $0.typesSeen & (1 << EventType.delivered.rawValue) != 0 }
+        let parts = perShard { i, shard in
+            shard.reactivation(empty: results, hasDelivered: index.global[i].map { hasDelivered[$0] }, lateDays: lateDays)
+        }
+        for part in parts {
+            for (id, r) in part {
+                results[id]!.targeted += r.targeted
+                results[id]!.delivered += r.delivered
+                results[id]!.lateEngagers += r.lateEngagers
+                for k in r.outcomes.indices { results[id]!.outcomes[k] += r.outcomes[k] }
+            }
+        }
+        return results
+    }
+
+    /// The recipients a send says to suppress (everyone but the re-engaged), with their outcome.
+    public func suppressions(campaign id: String, sentAt: Date, windowDays: Int) -> [Suppression] {
+        let end = sentAt.timeIntervalSince1970 + Double(windowDays) * 86400
+        return perShard { _, shard in shard.suppressions(campaign: id, windowEnd: end) }.joined()
+            .sorted { ($0.outcome.rawValue, $0.recipient) < ($1.outcome.rawValue, $1.recipient) }
+    }
+}
+
+extension EventShard {
+    /// This shard's counts for each send of `empty` (keyed by campaign id, all counts zero).
+    func reactivation(empty: [String: ReactivationResult], hasDelivered: [Bool], lateDays: Int) -> [String: ReactivationResult] {
+        var results: [Int32: ReactivationResult] = [:]
+        for (id, r) in empty { if let c = campaignIDs.lookup(id) { results[c] = r } }
+        guard !results.isEmpty else { return [:] }
+        var noResponse: [Int32: [Int32]] = [:]
         pairs.forEach { c, r, state in
             guard var result = results[c] else { return }
             let f = Flags(rawValue: state.flags)
@@ -120,10 +148,8 @@ extension EventAccumulator {
         return out
     }
 
-    /// The recipients a send says to suppress (everyone but the re-engaged), with their outcome.
-    public func suppressions(campaign id: String, sentAt: Date, windowDays: Int) -> [Suppression] {
+    func suppressions(campaign id: String, windowEnd end: Double) -> [Suppression] {
         guard let c = campaignIDs.lookup(id) else { return [] }
-        let end = sentAt.timeIntervalSince1970 + Double(windowDays) * 86400
         var out: [Suppression] = []
         pairs.forEach { pc, r, state in
             guard pc == c else { return }
@@ -133,7 +159,7 @@ extension EventAccumulator {
             guard outcome.suppress else { return }
             out.append(Suppression(recipient: recipients.string(r), outcome: outcome, decidedAt: Date(timeIntervalSince1970: decided ?? end)))
         }
-        return out.sorted { ($0.outcome.rawValue, $0.recipient) < ($1.outcome.rawValue, $1.recipient) }
+        return out
     }
 }
 

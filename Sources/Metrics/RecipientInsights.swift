@@ -100,26 +100,164 @@ public struct RecipientInsights: Sendable {
 }
 
 extension EventAccumulator {
-    /// Tiers, frequency and per-send details, given what the report knows of each send.
+    /// Tiers, frequency and per-send details, given what the report knows of each send. Each shard walks its
+    /// own recipients (side by side); the parts are then added up.
     func insights(sends: [Send], weeks: [ISOWeek], calendar: WeekCalendar, bounds: TierBounds, frequencyThreshold: Int) -> RecipientInsights {
-        let R = recipients.count
+        let index = campaignIndex()
+        let G = index.campaigns.count
         let programs = Array(Set(sends.map(\.program))).sorted()
         let programIndex = Dictionary(uniqueKeysWithValues: programs.enumerated().map { ($1, $0) })
         let weekIndex = Dictionary(uniqueKeysWithValues: weeks.enumerated().map { ($1, $0) })
-        let weekEnds = weeks.map { calendar.end(of: $0).timeIntervalSince1970 }
         let sendByID = Dictionary(sends.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        // Per campaign id: send time, program and week index (-1 where the report has no such send). Flat
-        // arrays, so the walk over millions of pairs copies no `Send`.
-        var sendTime = [Double](repeating: 0, count: campaigns.count)
-        var sendProgram = [Int](repeating: -1, count: campaigns.count)
-        var sendWeek = [Int](repeating: -1, count: campaigns.count)
-        for (ci, c) in campaigns.enumerated() {
+        // Per send (all shards' index): send time, program and week index (-1 where the report has no such
+        // send). Flat arrays, so the walk over millions of pairs copies no `Send`.
+        var plan = InsightsPlan(
+            weekEnds: weeks.map { calendar.end(of: $0).timeIntervalSince1970 }, programs: programs.count,
+            sendTime: [Double](repeating: 0, count: G), sendProgram: [Int](repeating: -1, count: G),
+            sendWeek: [Int](repeating: -1, count: G),
+            hasDelivered: index.campaigns.map { $0.typesSeen & (1 << EventType.delivered.rawValue) != 0 },
+            bounds: bounds, frequencyThreshold: frequencyThreshold)
+        for (g, c) in index.campaigns.enumerated() {
             guard let s = sendByID[c.id], let p = programIndex[s.program], let w = weekIndex[s.week] else { continue }
-            sendTime[ci] = s.sentAt.timeIntervalSince1970
-            sendProgram[ci] = p
-            sendWeek[ci] = w
+            plan.sendTime[g] = s.sentAt.timeIntervalSince1970
+            plan.sendProgram[g] = p
+            plan.sendWeek[g] = w
         }
-        let hasDelivered = campaigns.map { $0.typesSeen & (1 << EventType.delivered.rawValue) != 0 }
+        var total = InsightsPart(plan: plan, campaigns: G)
+        for part in perShard({ i, shard in shard.insights(plan: plan, global: index.global[i], campaigns: G) }) {
+            total.add(part)
+        }
+
+        var details = [SendDetail](repeating: SendDetail(), count: G)
+        for g in 0..<G where plan.sendProgram[g] >= 0 {
+            details[g].opensByHour = Array(total.opensByHour[(g * 72)..<(g * 72 + 72)])
+            details[g].clicksByHour = Array(total.clicksByHour[(g * 72)..<(g * 72 + 72)])
+            if let links = total.links[g] {
+                details[g].topLinks = links.map { ($0.key, $0.value) }.sorted { ($1.1, $0.0) < ($0.1, $1.0) }.prefix(10).map { ($0.0, $0.1) }
+            }
+            for p in MailboxProvider.allCases {
+                let base = (g * InsightsPart.providerKinds + p.rawValue) * ProviderTally.width
+                if total.providerCounts[base] > 0 {
+                    details[g].providers[p] = ProviderTally.counts(total.providerCounts, at: base, machineSignal: index.campaigns[g].hasMachineSignal)
+                }
+            }
+        }
+        var byID: [String: SendDetail] = [:]
+        for (g, c) in index.campaigns.enumerated() where plan.sendProgram[g] >= 0 { byID[c.id] = details[g] }
+        var programSeries: [String: TierSeries] = [:]
+        for (p, slug) in programs.enumerated() {
+            programSeries[slug] = TierSeries(weeks: weeks, counts: total.programCounts[p], messages: total.programMessages[p])
+        }
+        return RecipientInsights(
+            sender: TierSeries(weeks: weeks, counts: total.senderCounts, messages: total.senderMessages),
+            programs: programSeries, frequency: total.buckets, overThreshold: total.over, sends: byID)
+    }
+
+    /// A link as the site may show it: scheme, host and path only. Query strings and fragments often carry
+    /// tracking tokens or the recipient's address, which never go into the site.
+    static func displayURL(_ url: String) -> String {
+        var s = Substring(url)
+        if let i = s.firstIndex(where: { $0 == "?" || $0 == "#" }) { s = s[..<i] }
+        return s.contains("@") ? "(link with personal data)" : String(s)
+    }
+}
+
+/// What every shard needs to know of the report's sends, indexed by the accumulator's send index.
+struct InsightsPlan {
+    var weekEnds: [Double]
+    var programs: Int
+    var sendTime: [Double]
+    var sendProgram: [Int]
+    var sendWeek: [Int]
+    var hasDelivered: [Bool]
+    var bounds: TierBounds
+    var frequencyThreshold: Int
+}
+
+/// One shard's tier counts, messages by tier, frequency buckets and per-send details; parts add up.
+struct InsightsPart {
+    static let providerKinds = MailboxProvider.allCases.count
+    var senderCounts: [[Int]]
+    var programCounts: [[[Int]]]
+    var senderMessages: [TierMessages]
+    var programMessages: [[TierMessages]]
+    var buckets: [FrequencyBucket]
+    var over: FrequencyBucket
+    var opensByHour: [Int]
+    var clicksByHour: [Int]
+    var providerCounts: [Int]
+    /// Per send: shown link → recipients who clicked it.
+    var links: [Int: [String: Int]] = [:]
+
+    init(plan: InsightsPlan, campaigns G: Int) {
+        senderCounts = [[Int]](repeating: [Int](repeating: 0, count: Tier.allCases.count), count: plan.weekEnds.count)
+        programCounts = [[[Int]]](repeating: senderCounts, count: plan.programs)
+        senderMessages = [TierMessages](repeating: TierMessages(), count: Tier.allCases.count)
+        programMessages = [[TierMessages]](repeating: senderMessages, count: plan.programs)
+        buckets = (1...5).map { FrequencyBucket(messagesPerWeek: $0) }
+        over = FrequencyBucket(messagesPerWeek: plan.frequencyThreshold + 1)
+        opensByHour = [Int](repeating: 0, count: G * 72)
+        clicksByHour = [Int](repeating: 0, count: G * 72)
+        providerCounts = [Int](repeating: 0, count: G * Self.providerKinds * ProviderTally.width)
+    }
+
+    mutating func add(_ o: InsightsPart) {
+        func sum(_ a: inout [Int], _ b: [Int]) { for i in a.indices { a[i] += b[i] } }
+        func sum(_ a: inout [TierMessages], _ b: [TierMessages]) { for i in a.indices { a[i].add(b[i]) } }
+        for w in senderCounts.indices { sum(&senderCounts[w], o.senderCounts[w]) }
+        for p in programCounts.indices { for w in programCounts[p].indices { sum(&programCounts[p][w], o.programCounts[p][w]) } }
+        sum(&senderMessages, o.senderMessages)
+        for p in programMessages.indices { sum(&programMessages[p], o.programMessages[p]) }
+        for b in buckets.indices { buckets[b].add(o.buckets[b]) }
+        over.add(o.over)
+        sum(&opensByHour, o.opensByHour)
+        sum(&clicksByHour, o.clicksByHour)
+        sum(&providerCounts, o.providerCounts)
+        for (g, links) in o.links { links.forEach { self.links[g, default: [:]][$0.key, default: 0] += $0.value } }
+    }
+}
+
+extension TierMessages {
+    mutating func add(_ o: TierMessages) {
+        delivered += o.delivered
+        unsubscribes += o.unsubscribes
+        complaints += o.complaints
+    }
+
+    @inline(__always)
+    mutating func count(unsubscribe: Int, complaint: Int) {
+        delivered += 1
+        unsubscribes += unsubscribe
+        complaints += complaint
+    }
+}
+
+extension FrequencyBucket {
+    @inline(__always)
+    mutating func count(unsubscribe: Int, complaint: Int) {
+        delivered += 1
+        unsubscribes += unsubscribe
+        complaints += complaint
+    }
+
+    mutating func add(_ o: FrequencyBucket) {
+        recipientWeeks += o.recipientWeeks
+        delivered += o.delivered
+        unsubscribes += o.unsubscribes
+        complaints += o.complaints
+    }
+}
+
+extension EventShard {
+    /// This shard's part of the insights: every recipient here is in no other shard.
+    func insights(plan: InsightsPlan, global: [Int], campaigns G: Int) -> InsightsPart {
+        var out = InsightsPart(plan: plan, campaigns: G)
+        let R = recipients.count
+        let P = plan.programs, W = plan.weekEnds.count
+        let bounds = plan.bounds, weekEnds = plan.weekEnds
+        // Per local send: its place in the plan.
+        let sendProgram = global.map { plan.sendProgram[$0] }, sendWeek = global.map { plan.sendWeek[$0] }
+        let sendTime = global.map { plan.sendTime[$0] }, hasDelivered = global.map { plan.hasDelivered[$0] }
 
         // Engagement hours per recipient, sorted (CSR).
         var dayCount = [Int32](repeating: 0, count: R + 1)
@@ -144,24 +282,23 @@ extension EventAccumulator {
             }
             return lo > Int(dayCount[r]) ? Double(days[lo - 1]) * 3600 : nil
         }
+        @inline(__always) func delivered(_ f: Flags, _ c: Int) -> Bool {
+            hasDelivered[c] ? f.contains(.delivered) : (f.contains(.sent) && f.isDisjoint(with: [.hardBounce, .softBounce]))
+        }
 
         // First delivery per recipient (sender-wide and per program), suppression per recipient.
-        let P = programs.count
         var firstDelivered = [Double](repeating: .infinity, count: R)
         var firstDeliveredIn = [Double](repeating: .infinity, count: R * max(P, 1))
         var suppressedAt = [Double](repeating: .infinity, count: R)
-        var perWeek = [UInt8](repeating: 0, count: R * max(weeks.count, 1))
+        var perWeek = [UInt8](repeating: 0, count: R * max(W, 1))
         pairs.forEach { c, r, s in
-            let f = Flags(rawValue: s.flags)
-            let ri = Int(r)
+            let ri = Int(r), ci = Int(c)
             if s.hardBounce != 0 { suppressedAt[ri] = min(suppressedAt[ri], Double(s.hardBounce)) }
             if s.unsubscribe != 0 { suppressedAt[ri] = min(suppressedAt[ri], Double(s.unsubscribe)) }
             if s.complaint != 0 { suppressedAt[ri] = min(suppressedAt[ri], Double(s.complaint)) }
-            let p = sendProgram[Int(c)], w = sendWeek[Int(c)]
-            guard p >= 0 else { return }
-            let delivered = hasDelivered[Int(c)] ? f.contains(.delivered) : (f.contains(.sent) && f.isDisjoint(with: [.hardBounce, .softBounce]))
-            guard delivered else { return }
-            let t = sendTime[Int(c)]
+            let p = sendProgram[ci], w = sendWeek[ci]
+            guard p >= 0, delivered(Flags(rawValue: s.flags), ci) else { return }
+            let t = sendTime[ci]
             firstDelivered[ri] = min(firstDelivered[ri], t)
             firstDeliveredIn[ri * P + p] = min(firstDeliveredIn[ri * P + p], t)
             let k = w * R + ri
@@ -169,125 +306,71 @@ extension EventAccumulator {
         }
 
         // Tier counts at the end of each week.
-        var senderCounts = [[Int]](repeating: [Int](repeating: 0, count: Tier.allCases.count), count: weeks.count)
-        var programCounts = [[[Int]]](repeating: senderCounts, count: P)
-        func countTiers() {
         for r in 0..<R where firstDelivered[r].isFinite {
             var pointer = Int(dayCount[r])
             let end = Int(dayCount[r + 1])
+            let sup = suppressedAt[r].isFinite ? suppressedAt[r] : nil
             for (w, weekEnd) in weekEnds.enumerated() where firstDelivered[r] < weekEnd {
                 while pointer < end && Double(days[pointer] + 1) * 3600 <= weekEnd { pointer += 1 }
                 let last = pointer > Int(dayCount[r]) ? Double(days[pointer - 1]) * 3600 : nil
-                let sup = suppressedAt[r].isFinite ? suppressedAt[r] : nil
                 let tier = bounds.tier(now: weekEnd, firstDelivered: firstDelivered[r], lastEngaged: last, suppressed: sup)
-                senderCounts[w][tier.rawValue] += 1
+                out.senderCounts[w][tier.rawValue] += 1
                 for p in 0..<P where firstDeliveredIn[r * P + p] < weekEnd {
                     // Only a never-engaged recipient's tier (new or inactive) depends on when the program first
                     // reached them; otherwise it is the sender-wide tier.
                     let tierHere = (last == nil && tier != .suppressed)
                         ? bounds.tier(now: weekEnd, firstDelivered: firstDeliveredIn[r * P + p], lastEngaged: nil, suppressed: nil)
                         : tier
-                    programCounts[p][w][tierHere.rawValue] += 1
+                    out.programCounts[p][w][tierHere.rawValue] += 1
                 }
             }
         }
-        }
 
         // Messages by the tier their recipient was in when the send went out; frequency buckets; details.
-        var senderMessages = [TierMessages](repeating: TierMessages(), count: Tier.allCases.count)
-        var programMessages = [[TierMessages]](repeating: senderMessages, count: P)
-        var buckets = (1...5).map { FrequencyBucket(messagesPerWeek: $0) }
-        var over = FrequencyBucket(messagesPerWeek: frequencyThreshold + 1)
-        var details = [SendDetail](repeating: SendDetail(), count: campaigns.count)
-        let providerKinds = MailboxProvider.allCases.count
-        var providerCounts = [Int](repeating: 0, count: campaigns.count * providerKinds * ProviderTally.width)
-        func countMessages() { pairs.forEach { c, r, s in
-            let p = sendProgram[Int(c)], w = sendWeek[Int(c)]
+        let kinds = InsightsPart.providerKinds
+        pairs.forEach { c, r, s in
+            let ci = Int(c)
+            let p = sendProgram[ci], w = sendWeek[ci]
             guard p >= 0 else { return }
             let f = Flags(rawValue: s.flags)
-            let ri = Int(r)
-            ProviderTally.add(f, hasDelivered: hasDelivered[Int(c)], into: &providerCounts,
-                              at: (Int(c) * providerKinds + Int(providers[ri])) * ProviderTally.width)
-            let t0 = sendTime[Int(c)]
+            let ri = Int(r), g = global[ci]
+            ProviderTally.add(f, hasDelivered: hasDelivered[ci], into: &out.providerCounts,
+                              at: (g * kinds + Int(providers[ri])) * ProviderTally.width)
+            let t0 = sendTime[ci]
             if s.firstHumanOpen != 0 {
                 let h = Int((Double(s.firstHumanOpen) - t0) / 3600)
-                if h >= 0 && h < 72 { details[Int(c)].opensByHour[h] += 1 }
+                if h >= 0 && h < 72 { out.opensByHour[g * 72 + h] += 1 }
             }
             if s.firstClick != 0 {
                 let h = Int((Double(s.firstClick) - t0) / 3600)
-                if h >= 0 && h < 72 { details[Int(c)].clicksByHour[h] += 1 }
+                if h >= 0 && h < 72 { out.clicksByHour[g * 72 + h] += 1 }
             }
-            let delivered = hasDelivered[Int(c)] ? f.contains(.delivered) : (f.contains(.sent) && f.isDisjoint(with: [.hardBounce, .softBounce]))
-            guard delivered else { return }
+            guard delivered(f, ci) else { return }
             let last = lastEngaged(ri, before: t0)
             let sup = suppressedAt[ri] < t0 ? suppressedAt[ri] : nil
             let tier = bounds.tier(now: t0, firstDelivered: min(firstDelivered[ri], t0), lastEngaged: last, suppressed: sup).rawValue
             let tierInProgram = bounds.tier(now: t0, firstDelivered: min(firstDeliveredIn[ri * P + p], t0), lastEngaged: last, suppressed: sup).rawValue
             let unsub = f.contains(.unsubscribe) ? 1 : 0, complaint = f.contains(.complaint) ? 1 : 0
-            senderMessages[tier].delivered += 1
-            senderMessages[tier].unsubscribes += unsub
-            senderMessages[tier].complaints += complaint
-            programMessages[p][tierInProgram].delivered += 1
-            programMessages[p][tierInProgram].unsubscribes += unsub
-            programMessages[p][tierInProgram].complaints += complaint
+            out.senderMessages[tier].count(unsubscribe: unsub, complaint: complaint)
+            out.programMessages[p][tierInProgram].count(unsubscribe: unsub, complaint: complaint)
             let n = Int(perWeek[w * R + ri])
-            let b = min(n, 5) - 1
-            buckets[b].delivered += 1
-            buckets[b].unsubscribes += unsub
-            buckets[b].complaints += complaint
-            if n > frequencyThreshold {
-                over.delivered += 1
-                over.unsubscribes += unsub
-                over.complaints += complaint
-            }
-        } }
-        // The two walks only read what the first pass built and write their own results: run them side by side.
-        let work = Unchecked([countTiers, countMessages])
-        DispatchQueue.concurrentPerform(iterations: 2) { i in work.value[i]() }
-
-        for (k, n) in perWeek.enumerated() where n > 0 {
-            buckets[min(Int(n), 5) - 1].recipientWeeks += 1
-            if Int(n) > frequencyThreshold { over.recipientWeeks += 1 }
-            _ = k
+            out.buckets[min(n, 5) - 1].count(unsubscribe: unsub, complaint: complaint)
+            if n > plan.frequencyThreshold { out.over.count(unsubscribe: unsub, complaint: complaint) }
+        }
+        for n in perWeek where n > 0 {
+            out.buckets[min(Int(n), 5) - 1].recipientWeeks += 1
+            if Int(n) > plan.frequencyThreshold { out.over.recipientWeeks += 1 }
         }
 
-        // Top links by recipients who clicked, per send.
+        // Links by recipients who clicked them, per send.
         var clickers = [Int](repeating: 0, count: urls.count)
         clickedLinks.forEach { clickers[Int($0 >> 32)] += 1 }
-        var linksBySend: [Int32: [String: Int]] = [:]
         for u in 0..<urls.count where clickers[u] > 0 {
-            let shown = Self.displayURL(urls.string(Int32(u)))
-            linksBySend[urlCampaign[u], default: [:]][shown, default: 0] += clickers[u]
+            let g = global[Int(urlCampaign[u])]
+            guard plan.sendProgram[g] >= 0 else { continue }
+            out.links[g, default: [:]][EventAccumulator.displayURL(urls.string(Int32(u))), default: 0] += clickers[u]
         }
-        for (c, links) in linksBySend {
-            details[Int(c)].topLinks = links.map { ($0.key, $0.value) }.sorted { ($1.1, $0.0) < ($0.1, $1.0) }.prefix(10).map { ($0.0, $0.1) }
-        }
-
-        for ci in campaigns.indices where sendProgram[ci] >= 0 {
-            for p in MailboxProvider.allCases {
-                let base = (ci * providerKinds + p.rawValue) * ProviderTally.width
-                if providerCounts[base] > 0 {
-                    details[ci].providers[p] = ProviderTally.counts(providerCounts, at: base, machineSignal: campaigns[ci].hasMachineSignal)
-                }
-            }
-        }
-        var byID: [String: SendDetail] = [:]
-        for (ci, c) in campaigns.enumerated() where sendProgram[ci] >= 0 { byID[c.id] = details[ci] }
-        var programSeries: [String: TierSeries] = [:]
-        for (p, slug) in programs.enumerated() {
-            programSeries[slug] = TierSeries(weeks: weeks, counts: programCounts[p], messages: programMessages[p])
-        }
-        return RecipientInsights(
-            sender: TierSeries(weeks: weeks, counts: senderCounts, messages: senderMessages),
-            programs: programSeries, frequency: buckets, overThreshold: over, sends: byID)
-    }
-
-    /// A link as the site may show it: scheme, host and path only. Query strings and fragments often carry
-    /// tracking tokens or the recipient's address, which never go into the site.
-    static func displayURL(_ url: String) -> String {
-        var s = Substring(url)
-        if let i = s.firstIndex(where: { $0 == "?" || $0 == "#" }) { s = s[..<i] }
-        return s.contains("@") ? "(link with personal data)" : String(s)
+        return out
     }
 }
 
@@ -296,7 +379,7 @@ enum ProviderTally {
     static let width = 10
 
     @inline(__always)
-    static func add(_ f: EventAccumulator.Flags, hasDelivered: Bool, into a: inout [Int], at i: Int) {
+    static func add(_ f: EventShard.Flags, hasDelivered: Bool, into a: inout [Int], at i: Int) {
         let bounced = !f.isDisjoint(with: [.hardBounce, .softBounce])
         let sent = !f.contains(.dropped) && !f.isDisjoint(with: [.sent, .delivered, .hardBounce, .softBounce])
         if sent { a[i] += 1 }

@@ -37,7 +37,10 @@ public final class FileWatcher: @unchecked Sendable {
             return
         }
         #endif
-        let thread = Thread { [self] in pollLoop() }
+        // The first picture is taken now, not when the thread gets going: a change saved right after `start`
+        // returns must be seen (under load the thread may start late).
+        let first = snapshot()
+        let thread = Thread { [self] in pollLoop(from: first) }
         thread.name = "inbox-report poll"
         thread.start()
     }
@@ -75,8 +78,8 @@ public final class FileWatcher: @unchecked Sendable {
         return out
     }
 
-    private func pollLoop() {
-        var last = snapshot()
+    private func pollLoop(from first: [String: (Double, UInt64)]) {
+        var last = first
         while isRunning {
             Thread.sleep(forTimeInterval: pollInterval)
             let now = snapshot()

@@ -14,10 +14,15 @@ enum FastEvents {
         var unknown: [String] = []
     }
 
-    /// Reads `path` (a CSV whose header maps to event columns) into sinks; returns (rows read, sinks used).
-    /// `progress` gets bytes done of the total. Throws the ordinary `ReportError` of the first bad row.
-    static func read(path: String, file: String, layout: Layout, zone: TimeZone, lenient: Bool, workers: Int,
-                     makeSink: () -> RawEventSink, skipped: inout Int, progress: ((Int64, Int64) -> Void)?) throws -> (rows: Int, sinks: [RawEventSink]) {
+    /// Reads `path` (a CSV whose header maps to event columns) into `sink`; returns the rows read. `progress`
+    /// gets bytes done of the total. Throws the ordinary `ReportError`s of the bad rows.
+    ///
+    /// A large file and a sink split by recipient (`PartitionedEventSink`) get one worker per part: each
+    /// worker scans the whole file but parses and folds only the rows of its own recipients, into its own
+    /// part, so no two threads ever touch the same table and nothing is merged afterwards. Splitting a line
+    /// and hashing its recipient is cheap; parsing and folding the row is not.
+    static func read(path: String, file: String, layout: Layout, zone: TimeZone, lenient: Bool, sink: RawEventSink,
+                     parallelFromBytes: Int64 = 8 << 20, skipped: inout Int, progress: ((Int64, Int64) -> Void)?) throws -> Int {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ReportError("cannot open the file", at: SourceLocation(file: file)) }
         defer { close(fd) }
@@ -25,64 +30,77 @@ enum FastEvents {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw ReportError("cannot read the file", at: SourceLocation(file: file)) }
         let size = Int64(st.st_size)
-        // The header line ends where the data begins.
         let headerEnd = Self.headerEnd(fd: fd)
-        let ranges: [(Int64, Int64)]
-        if workers > 1 && size > 64 << 20 {
-            let cut = nextLineStart(fd: fd, from: headerEnd + (size - headerEnd) / 2, size: size)
-            ranges = [(headerEnd, cut), (cut, size)]
+        let routes: [Route?]
+        if let partitioned = sink as? PartitionedEventSink, partitioned.parts.count > 1, size >= parallelFromBytes {
+            routes = partitioned.parts.indices.map { Route(sink: partitioned, mine: $0) }
         } else {
-            ranges = [(headerEnd, size)]
+            routes = [nil]
         }
-        let sinks = ranges.map { _ in makeSink() }
-        var results = [Result<Scan, Error>](repeating: .failure(CancellationError()), count: ranges.count)
         let progressLock = NSLock()
-        var done = [Int64](repeating: 0, count: ranges.count)
+        var done = [Int64](repeating: 0, count: routes.count)
         let report: (Int, Int64) -> Void = { i, bytes in
             guard let progress else { return }
             progressLock.lock()
             done[i] = bytes
-            let total = done.reduce(0, +)
+            let slowest = done.min() ?? 0
             progressLock.unlock()
-            progress(total, size - headerEnd)
+            progress(slowest, size - headerEnd)
         }
-        let box = ResultsBox(results)
-        // Each worker touches only its own sink and range; progress reports go through a lock.
-        let shared = Unchecked((sinks, report))
-        DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
-            let (sinks, report) = shared.value
-            let r = Result {
-                try scan(fd: fd, range: ranges[i], layout: layout, zone: zone, lenient: lenient, sink: sinks[i], file: file) { report(i, $0) }
-            }
-            box.set(i, r)
+        let box = ResultsBox(routes.count)
+        // Each worker writes only its own part of the sink; progress reports go through a lock.
+        let shared = Unchecked((routes, report, sink))
+        DispatchQueue.concurrentPerform(iterations: routes.count) { i in
+            let (routes, report, sink) = shared.value
+            let target = routes[i].map { $0.sink.parts[$0.mine] } ?? sink
+            box.set(i, Result {
+                try scan(fd: fd, range: (headerEnd, size), layout: layout, zone: zone, lenient: lenient, route: routes[i],
+                         sink: target, file: file) { report(i, $0) }
+            })
         }
-        results = box.results
         var rows = 0
-        var lineBase = 1  // the header is line 1
         var errors: [ReportError] = []
-        for (i, result) in results.enumerated() {
+        for result in box.results {
             let scanned = try result.get()
-            if scanned.oddQuotes && i + 1 < results.count {
-                // The cut fell inside a quoted field: read the file again on one thread, into new sinks.
-                return try read(path: path, file: file, layout: layout, zone: zone, lenient: lenient, workers: 1, makeSink: makeSink, skipped: &skipped, progress: progress)
-            }
-            for var e in scanned.errors {
-                let relative = e.location?.line ?? 0
-                e.location?.line = relative + lineBase
-                errors.append(e)
-            }
+            errors += scanned.errors
             rows += scanned.rows
             skipped += scanned.skipped
-            lineBase += scanned.lines
         }
-        if !errors.isEmpty { throw ReportErrors(Array(errors.prefix(50))) }
-        return (rows, sinks)
+        if !errors.isEmpty {
+            errors.sort { ($0.location?.line ?? 0) < ($1.location?.line ?? 0) }
+            throw ReportErrors(Array(errors.prefix(50)))
+        }
+        return rows
+    }
+
+    /// Which part of a partitioned sink a worker fills.
+    struct Route {
+        var sink: PartitionedEventSink
+        var mine: Int
+
+        /// The worker that owns a row with this recipient field (as read, before lower-casing). A row without
+        /// a recipient is the first worker's, which reports it.
+        @inline(__always)
+        func owner(of recipient: UnsafeRawBufferPointer) -> Int {
+            guard recipient.count > 0 else { return 0 }
+            guard FastEvents.needsLowering(recipient) else { return sink.part(forRecipient: recipient) }
+            if recipient.contains(where: { $0 >= 0x80 }) {
+                var lowered = String(decoding: recipient, as: UTF8.self).lowercased()
+                return lowered.withUTF8 { sink.part(forRecipient: UnsafeRawBufferPointer($0)) }
+            }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: recipient.count) { buf in
+                for (k, b) in recipient.enumerated() { buf[k] = b >= 0x41 && b <= 0x5A ? b + 32 : b }
+                return sink.part(forRecipient: UnsafeRawBufferPointer(buf))
+            }
+        }
+        /// Rows that belong to no recipient (too many fields, no recipient) are reported by the first worker.
+        var reportsOrphans: Bool { mine == 0 }
     }
 
     final class ResultsBox: @unchecked Sendable {
         private let lock = NSLock()
         private(set) var results: [Result<Scan, Error>]
-        init(_ r: [Result<Scan, Error>]) { results = r }
+        init(_ n: Int) { results = [Result<Scan, Error>](repeating: .failure(CancellationError()), count: n) }
         func set(_ i: Int, _ r: Result<Scan, Error>) {
             lock.lock()
             results[i] = r
@@ -94,8 +112,7 @@ enum FastEvents {
         var rows = 0
         var lines = 0
         var skipped = 0
-        var oddQuotes = false
-        /// Rejected rows, their lines counted from the start of the worker's range.
+        /// Rejected rows, with their lines.
         var errors: [ReportError] = []
     }
 
@@ -106,32 +123,31 @@ enum FastEvents {
         return Int64(nl + 1)
     }
 
-    static func nextLineStart(fd: Int32, from: Int64, size: Int64) -> Int64 {
-        var buf = [UInt8](repeating: 0, count: 65536)
-        var at = from
-        while at < size {
-            let n = pread(fd, &buf, buf.count, off_t(at))
-            guard n > 0 else { break }
-            if let nl = buf[..<n].firstIndex(of: 0x0A) { return at + Int64(nl) + 1 }
-            at += Int64(n)
-        }
-        return size
-    }
-
     /// Scans one byte range record by record. Quoted fields are handled (their quotes removed, `""` kept as
     /// `"`); a record may span reads.
-    static func scan(fd: Int32, range: (Int64, Int64), layout: Layout, zone: TimeZone, lenient: Bool, sink: RawEventSink,
-                     file: String, progress: (Int64) -> Void) throws -> Scan {
+    static func scan(fd: Int32, range: (Int64, Int64), layout: Layout, zone: TimeZone, lenient: Bool, route: Route?,
+                     sink: RawEventSink, file: String, progress: (Int64) -> Void) throws -> Scan {
         var result = Scan()
+        result.lines = 1  // the header
         let chunk = 4 << 20
         var buffer = [UInt8](repeating: 0, count: chunk + 65536)
         var carry = 0        // bytes of an unfinished record at the start of `buffer`
         var offset = range.0
-        var quotes = 0
-        var starts = [Int](repeating: 0, count: max(layout.count, 1) + 1)
-        var ends = [Int](repeating: 0, count: max(layout.count, 1) + 1)
-        var quoted = [Bool](repeating: false, count: max(layout.count, 1) + 1)
-        var scratch = [UInt8]()
+        // Field positions of the current record (raw memory: written for every field of every row).
+        let fieldSlots = max(layout.count, 1) + 1
+        let starts = UnsafeMutablePointer<Int>.allocate(capacity: fieldSlots)
+        let ends = UnsafeMutablePointer<Int>.allocate(capacity: fieldSlots)
+        let quoted = UnsafeMutablePointer<Bool>.allocate(capacity: fieldSlots)
+        starts.initialize(repeating: 0, count: fieldSlots)
+        ends.initialize(repeating: 0, count: fieldSlots)
+        quoted.initialize(repeating: false, count: fieldSlots)
+        var collector = Collector(sink: sink, file: file)
+        defer {
+            collector.release()
+            starts.deallocate()
+            ends.deallocate()
+            quoted.deallocate()
+        }
         while offset < range.1 || carry > 0 {
             let want = Int(min(Int64(chunk), range.1 - offset))
             if carry + want > buffer.count { buffer += [UInt8](repeating: 0, count: carry + want - buffer.count) }
@@ -149,6 +165,7 @@ enum FastEvents {
                 /// Parses one record's fields (in starts/ends/quoted) and hands the event over.
                 func deliver(_ field: Int) throws {
                     if field > layout.count {
+                        guard route?.reportsOrphans ?? true else { return }
                         if lenient { result.skipped += 1; return }
                         result.errors.append(ReportError("has \(field) fields but the header has \(layout.count)", at: SourceLocation(file: file, line: result.lines)))
                         return
@@ -165,25 +182,31 @@ enum FastEvents {
                             var x = s
                             while x < e { if p[x] == 0x22 { hasEscape = true; break }; x += 1 }
                             if hasEscape {
-                                scratch.removeAll(keepingCapacity: true)
+                                // Undoubled into the collector's stash, which lives until its batch is handed over.
+                                let out = collector.reserve(e - s)
+                                var n = 0
                                 x = s
                                 while x < e {
-                                    scratch.append(p[x])
+                                    out[n] = p[x]
+                                    n += 1
                                     x += p[x] == 0x22 && x + 1 < e && p[x + 1] == 0x22 ? 2 : 1
                                 }
-                                return scratch.withUnsafeBytes { UnsafeRawBufferPointer(start: $0.baseAddress, count: $0.count) }
+                                return UnsafeRawBufferPointer(start: out, count: n)
                             }
                         }
                         while s < e && p[s] == 0x20 { s += 1 }
                         while e > s && p[e - 1] == 0x20 { e -= 1 }
                         return UnsafeRawBufferPointer(start: p + s, count: e - s)
                     }
-                    let ok = handle(
-                        time: bytes(layout.time)!, campaign: bytes(layout.campaign)!, recipient: bytes(layout.recipient)!,
+                    // Another worker's recipient: nothing else of the row is looked at.
+                    let recipient = bytes(layout.recipient)!
+                    if let route, route.owner(of: recipient) != route.mine { return }
+                    let outcome = handle(
+                        time: bytes(layout.time)!, campaign: bytes(layout.campaign)!, recipient: recipient,
                         event: bytes(layout.event)!, bounceType: bytes(layout.bounceType), machine: bytes(layout.machine),
                         url: bytes(layout.url), program: bytes(layout.program), domain: bytes(layout.domain),
-                        zone: zone, sink: sink, file: file, line: result.lines)
-                    if ok {
+                        zone: zone, collector: &collector, line: result.lines)
+                    if outcome == .added {
                         result.rows += 1
                     } else if lenient {
                         result.skipped += 1
@@ -205,49 +228,77 @@ enum FastEvents {
                 var i = 0
                 recordLoop: while i < end {
                     var field = 0
-                    // Most lines have no quote: find the line's end and its commas with memchr (vectorised in
-                    // the C library). Lines with a quote go through the state machine below.
-                    let newline = memchr(p + i, 0x0A, end - i)
-                    if newline != nil || atEOF {
-                        let lineEnd = newline.map { UnsafeMutablePointer<UInt8>(OpaquePointer($0)) - p } ?? end
-                        if memchr(p + i, 0x22, lineEnd - i) == nil {
-                            var k = i
-                            var fieldStart = i
-                            while k < lineEnd, let comma = memchr(p + k, 0x2C, lineEnd - k) {
-                                let at = UnsafeMutablePointer<UInt8>(OpaquePointer(comma)) - p
-                                if field < starts.count {
-                                    starts[field] = fieldStart
-                                    ends[field] = at
-                                    quoted[field] = false
-                                }
-                                field += 1
-                                k = at + 1
-                                fieldStart = k
-                            }
-                            if field < starts.count {
-                                starts[field] = fieldStart
-                                ends[field] = lineEnd > fieldStart && p[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd
-                                quoted[field] = false
-                            }
-                            field += 1
-                            result.lines += 1
-                            i = min(lineEnd + 1, end)
-                            consumed = i
-                            if field == 1 && ends[0] == starts[0] { continue recordLoop }
-                            try deliver(field)
-                            if result.errors.count >= 50 { break recordLoop }
-                            continue recordLoop
+                    // Most lines have no quote: split them in one pass, eight bytes at a time. A line with a
+                    // quote goes through the state machine below.
+                    var j = i
+                    var fieldStart = i
+                    var lineEnd = -1
+                    var sawQuote = false
+                    @inline(__always) func comma(_ at: Int) {
+                        if field < fieldSlots {
+                            starts[field] = fieldStart
+                            ends[field] = at
+                            quoted[field] = false
                         }
-                    } else {
-                        break recordLoop  // unfinished line: carry it over
+                        field += 1
+                        fieldStart = at + 1
                     }
+                    split: while true {
+                        if j + 8 <= end {
+                            let w = UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)
+                            let newlines = Self.bytes(equalTo: 0x0A, in: w)
+                            let quotes = Self.bytes(equalTo: 0x22, in: w)
+                            // A quote before this word's first newline (if it has one) makes a quoted line.
+                            if quotes != 0 && (newlines == 0 || quotes & ((newlines & (0 &- newlines)) &- 1) != 0) {
+                                sawQuote = true
+                                break split
+                            }
+                            var m = Self.bytes(equalTo: 0x2C, in: w) | newlines
+                            while m != 0 {
+                                let at = j + m.trailingZeroBitCount >> 3
+                                if p[at] == 0x0A { lineEnd = at; break split }
+                                comma(at)
+                                m &= m - 1
+                            }
+                            j += 8
+                        } else {
+                            while j < end {
+                                let c = p[j]
+                                if c == 0x22 { sawQuote = true; break split }
+                                if c == 0x0A { lineEnd = j; break split }
+                                if c == 0x2C { comma(j) }
+                                j += 1
+                            }
+                            break split
+                        }
+                    }
+                    if !sawQuote {
+                        if lineEnd < 0 {
+                            guard atEOF else { break recordLoop }  // unfinished line: carry it over
+                            lineEnd = end
+                        }
+                        if field < fieldSlots {
+                            starts[field] = fieldStart
+                            ends[field] = lineEnd > fieldStart && p[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd
+                            quoted[field] = false
+                        }
+                        field += 1
+                        result.lines += 1
+                        i = min(lineEnd + 1, end)
+                        consumed = i
+                        if field == 1 && ends[0] == starts[0] { continue recordLoop }
+                        try deliver(field)
+                        if result.errors.count >= 50 { break recordLoop }
+                        continue recordLoop
+                    }
+                    field = 0
                     // One record: fields split by commas outside quotes, ended by LF (CR before it dropped).
                     let recordStart = i
                     var inQuotes = false
-                    var fieldStart = i
+                    fieldStart = i
                     var fieldQuoted = false
                     var lineBreaks = 0
-                    var j = i
+                    j = i
                     while true {
                         if j >= end {
                             if atEOF && j > recordStart { break }  // last record without a newline
@@ -256,7 +307,6 @@ enum FastEvents {
                         let c = p[j]
                         if inQuotes {
                             if c == 0x22 {
-                                quotes += 1
                                 if j + 1 < end && p[j + 1] == 0x22 { j += 2; continue }
                                 if j + 1 >= end && !atEOF { break recordLoop }
                                 inQuotes = false
@@ -267,7 +317,7 @@ enum FastEvents {
                             continue
                         }
                         if c == 0x2C || c == 0x0A {
-                            if field < starts.count {
+                            if field < fieldSlots {
                                 starts[field] = fieldStart
                                 var e = j
                                 if c == 0x0A && e > fieldStart && p[e - 1] == 0x0D { e -= 1 }
@@ -281,12 +331,11 @@ enum FastEvents {
                         } else if c == 0x22 && j == fieldStart {
                             inQuotes = true
                             fieldQuoted = true
-                            quotes += 1
                         }
                         j += 1
                     }
                     if j >= end {  // the final record at end of file, without a newline
-                        if field < starts.count {
+                        if field < fieldSlots {
                             starts[field] = fieldStart
                             var e = end
                             if e > fieldStart && p[e - 1] == 0x0D { e -= 1 }
@@ -303,6 +352,8 @@ enum FastEvents {
                     try deliver(field)
                     if result.errors.count >= 50 { break recordLoop }
                 }
+                // The batch points into this buffer, which is about to move: hand it over now.
+                collector.flush()
             }
             // Move the unfinished record to the front.
             carry = end - consumed
@@ -314,57 +365,159 @@ enum FastEvents {
             if atEOF && carry > 0 && n == 0 { break }
             progress(offset - range.0)
         }
-        result.oddQuotes = quotes % 2 == 1
         return result
     }
 
-    /// One row: parse and hand over, or false when any field is not what the ordinary parser accepts.
+    enum Outcome { case added, bad }
+
+    /// Gathers parsed rows into batches for a `BatchEventSink` (one call per batch, so the sink can overlap
+    /// the memory loads of several events), or hands each row straight to any other sink. Bytes a row needs
+    /// beyond the reader's buffer (a lower-cased address, an unquoted field) are kept in a stash until the
+    /// batch is handed over.
+    struct Collector {
+        static let batchSize = 32
+        static let stashSize = 1 << 16
+        let sink: RawEventSink
+        let batchSink: BatchEventSink?
+        let file: String
+        var events: [RawEvent] = []
+        let stashBase: UnsafeMutablePointer<UInt8>
+        var stashUsed = 0
+        /// Stashes too large for the stash, freed after their batch.
+        var large: [UnsafeMutablePointer<UInt8>] = []
+
+        init(sink: RawEventSink, file: String) {
+            self.sink = sink
+            batchSink = sink as? BatchEventSink
+            self.file = file
+            events.reserveCapacity(Self.batchSize)
+            stashBase = .allocate(capacity: Self.stashSize)
+        }
+
+        func release() { stashBase.deallocate() }
+
+        @inline(__always)
+        mutating func emit(_ e: RawEvent) {
+            events.append(e)
+            if events.count >= Self.batchSize || batchSink == nil { flush() }
+        }
+
+        mutating func flush() {
+            if !events.isEmpty {
+                if let batchSink {
+                    events.withUnsafeBufferPointer { batchSink.add(batch: $0, file: file) }
+                } else {
+                    for e in events {
+                        sink.add(time: e.time, campaign: e.campaign, recipient: e.recipient, type: e.type, bounce: e.bounce,
+                                 machine: e.machine, url: e.url, program: e.program, domain: e.domain, file: file, line: e.line)
+                    }
+                }
+                events.removeAll(keepingCapacity: true)
+            }
+            stashUsed = 0
+            for p in large { p.deallocate() }
+            large.removeAll()
+        }
+
+        /// Room for up to `n` bytes that stays valid until the batch is handed over. Never hands the batch
+        /// over itself (a row being parsed may already point into the stash): when the stash is full, the room
+        /// comes from the heap instead.
+        @inline(__always)
+        mutating func reserve(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+            if stashUsed + n > Self.stashSize {
+                let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(n, 1))
+                large.append(p)
+                return p
+            }
+            defer { stashUsed += n }
+            return stashBase + stashUsed
+        }
+
+        mutating func stash(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+            let out = reserve(bytes.count)
+            if bytes.count > 0 { out.update(from: bytes.bindMemory(to: UInt8.self).baseAddress!, count: bytes.count) }
+            return UnsafeRawBufferPointer(start: out, count: bytes.count)
+        }
+    }
+
+    /// One row: parse and hand over, or `.bad` when any field is not what the ordinary parser accepts.
     @inline(__always)
     static func handle(time: UnsafeRawBufferPointer, campaign: UnsafeRawBufferPointer, recipient: UnsafeRawBufferPointer,
                        event: UnsafeRawBufferPointer, bounceType: UnsafeRawBufferPointer?, machine: UnsafeRawBufferPointer?,
                        url: UnsafeRawBufferPointer?, program: UnsafeRawBufferPointer?, domain: UnsafeRawBufferPointer?,
-                       zone: TimeZone, sink: RawEventSink, file: String, line: Int) -> Bool {
-        guard campaign.count > 0, recipient.count > 0,
-              let t = TimeParsing.instant(bytes: time, zone: zone),
-              let type = eventType(event) else { return false }
-        var bounce: BounceType?
-        if type == .bounce {
-            if let b = bounceType, b.count > 0 {
-                if word(b, "hard") { bounce = .hard } else if word(b, "soft") { bounce = .soft } else { return false }
-            } else {
-                bounce = .hard
+                       zone: TimeZone, collector: inout Collector, line: Int) -> Outcome {
+        /// The rest, once the recipient is in its compared form.
+        func parse(_ recipient: UnsafeRawBufferPointer) -> Outcome {
+            guard campaign.count > 0, recipient.count > 0,
+                  let t = TimeParsing.instant(bytes: time, zone: zone),
+                  let type = eventType(event) else { return .bad }
+            var bounce: BounceType?
+            if type == .bounce {
+                if let b = bounceType, b.count > 0 {
+                    if word(b, "hard") { bounce = .hard } else if word(b, "soft") { bounce = .soft } else { return .bad }
+                } else {
+                    bounce = .hard
+                }
             }
-        }
-        var isMachine: Bool?
-        if type == .open, let m = machine, m.count > 0 {
-            if word(m, "true") || word(m, "1") || word(m, "yes") {
-                isMachine = true
-            } else if word(m, "false") || word(m, "0") || word(m, "no") {
-                isMachine = false
-            } else {
-                return false
+            var isMachine: Bool?
+            if type == .open, let m = machine, m.count > 0 {
+                if word(m, "true") || word(m, "1") || word(m, "yes") {
+                    isMachine = true
+                } else if word(m, "false") || word(m, "0") || word(m, "no") {
+                    isMachine = false
+                } else {
+                    return .bad
+                }
             }
+            collector.emit(RawEvent(time: t, campaign: campaign, recipient: recipient, type: type, bounce: bounce, machine: isMachine,
+                                    url: type == .click ? url : nil, program: program, domain: domain, line: line))
+            return .added
         }
-        // Addresses compare lower-cased; ids (no @) exactly. Only non-ASCII addresses need Unicode rules.
-        if recipient.contains(UInt8(ascii: "@")) && recipient.contains(where: { ($0 >= 0x41 && $0 <= 0x5A) || $0 >= 0x80 }) {
+        if needsLowering(recipient) {
+            // Lower-cased into the collector's stash, which lives until its batch is handed over.
             if recipient.contains(where: { $0 >= 0x80 }) {
                 var lowered = String(decoding: recipient, as: UTF8.self).lowercased()
-                lowered.withUTF8 {
-                    sink.add(time: t, campaign: campaign, recipient: UnsafeRawBufferPointer($0), type: type, bounce: bounce, machine: isMachine,
-                             url: type == .click ? url : nil, program: program, domain: domain, file: file, line: line)
-                }
-            } else {
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: recipient.count) { buf in
-                    for (k, b) in recipient.enumerated() { buf[k] = b >= 0x41 && b <= 0x5A ? b + 32 : b }
-                    sink.add(time: t, campaign: campaign, recipient: UnsafeRawBufferPointer(buf), type: type, bounce: bounce, machine: isMachine,
-                             url: type == .click ? url : nil, program: program, domain: domain, file: file, line: line)
-                }
+                let copy = lowered.withUTF8 { collector.stash(UnsafeRawBufferPointer($0)) }
+                return parse(copy)
             }
-        } else {
-            sink.add(time: t, campaign: campaign, recipient: recipient, type: type, bounce: bounce, machine: isMachine,
-                     url: type == .click ? url : nil, program: program, domain: domain, file: file, line: line)
+            let out = collector.reserve(recipient.count)
+            for (k, b) in recipient.enumerated() { out[k] = b >= 0x41 && b <= 0x5A ? b + 32 : b }
+            return parse(UnsafeRawBufferPointer(start: out, count: recipient.count))
         }
-        return true
+        return parse(recipient)
+    }
+
+    /// Addresses compare lower-cased; ids (no @) exactly. True for an address with an upper-case or non-ASCII
+    /// byte (only those need Unicode rules), checked eight bytes at a time: almost no address needs it.
+    @inline(__always)
+    static func needsLowering(_ b: UnsafeRawBufferPointer) -> Bool {
+        let n = b.count
+        guard n > 0, let base = b.baseAddress else { return false }
+        var found = false
+        var i = 0
+        while i + 8 <= n {
+            let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let low = w & 0x7F7F_7F7F_7F7F_7F7F
+            // Bit 7 of each byte: set when the byte is >= 0x80, or in 0x41 ... 0x5A (A-Z).
+            let upper = (low &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low &+ 0x2525_2525_2525_2525)
+            if (w | upper) & 0x8080_8080_8080_8080 != 0 { found = true; break }
+            i += 8
+        }
+        if !found {
+            while i < n {
+                let c = base.load(fromByteOffset: i, as: UInt8.self)
+                if c >= 0x80 || (c >= 0x41 && c <= 0x5A) { found = true; break }
+                i += 1
+            }
+        }
+        return found && b.contains(UInt8(ascii: "@"))
+    }
+
+    /// 0x80 in each byte of `w` equal to `c`, 0 elsewhere (exact: no false matches next to a match).
+    @inline(__always)
+    static func bytes(equalTo c: UInt8, in w: UInt64) -> UInt64 {
+        let v = w ^ (UInt64(c) &* 0x0101_0101_0101_0101)
+        return ~(((v & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | v) & 0x8080_8080_8080_8080
     }
 
     /// Bytes equal to a lower-case ASCII word, ignoring case.

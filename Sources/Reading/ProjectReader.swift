@@ -5,7 +5,13 @@ import ReportCore
 public struct ReadOptions: Sendable {
     /// Contradicting counts become warnings and unreadable rows are skipped (and counted).
     public var lenient: Bool
-    public init(lenient: Bool = false) { self.lenient = lenient }
+    /// Event logs from this size on are read by one worker per part of a partitioned sink (smaller ones on
+    /// one thread, where starting workers costs more than it saves).
+    public var parallelFromBytes: Int64
+    public init(lenient: Bool = false, parallelFromBytes: Int64 = 8 << 20) {
+        self.lenient = lenient
+        self.parallelFromBytes = parallelFromBytes
+    }
 }
 
 /// Everything read from a project except the events, which are streamed to the caller's sink.
@@ -113,34 +119,26 @@ public struct ProjectReader {
     /// What one data file contributes: its campaign rows (events go to `events`), warnings and counts.
     /// Throws `ReportErrors` with every rejected row of the file.
     public func readFile(_ file: String, config: ReportConfig, events: @escaping EventSink) throws -> FileContribution {
-        // One closure is one sink: read on one thread, so a re-read (see FastEvents) cannot deliver twice.
-        let sink = ClosureSink(events)
-        var single = self
-        single.workers = 1
-        return try single.readFile(file, config: config, makeSink: { sink }).0
+        try readFile(file, config: config, into: ClosureSink(events))
     }
 
-    /// What one data file contributes, its events folded into sinks from `makeSink` (a large event log is
-    /// read by two threads into two sinks). Returns the sinks that received events.
-    public func readFile(_ file: String, config: ReportConfig, makeSink: () -> RawEventSink,
-                         progress: ((Int64, Int64) -> Void)? = nil) throws -> (FileContribution, [RawEventSink]) {
+    /// What one data file contributes, its events folded into `sink`. A large event log and a sink split by
+    /// recipient are read by one thread per part (see `FastEvents`); any other sink gets every event on one
+    /// thread.
+    public func readFile(_ file: String, config: ReportConfig, into sink: RawEventSink,
+                         progress: ((Int64, Int64) -> Void)? = nil) throws -> FileContribution {
         var input = ProjectInput(config: config)
         var errors: [ReportError] = []
-        var sinks: [RawEventSink] = []
         do {
-            sinks = try readFile(file, config: config, into: &input, errors: &errors, makeSink: makeSink, progress: progress)
+            try readFile(file, config: config, into: &input, errors: &errors, sink: sink, progress: progress)
         } catch let error as ReportError {
             errors.append(error)
         }
         if !errors.isEmpty { throw ReportErrors(errors) }
-        let contribution = FileContribution(
+        return FileContribution(
             file: file, campaignRows: input.campaignRows, eventRows: input.eventRows, skippedRows: input.skippedRows,
             warnings: input.warnings, unknownColumns: input.unknownColumns[file] ?? [])
-        return (contribution, sinks)
     }
-
-    /// Workers for one large event log.
-    public var workers = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
 
     /// The notes, read anew each time (they are small and change most often).
     public func readNotes() throws -> (Notes, [Diagnostic]) {
@@ -176,8 +174,8 @@ public struct ProjectReader {
     private enum Container { case csv, json }
 
     private func readFile(_ file: String, config: ReportConfig, into input: inout ProjectInput,
-                          errors: inout [ReportError], makeSink: () -> RawEventSink,
-                          progress: ((Int64, Int64) -> Void)?) throws -> [RawEventSink] {
+                          errors: inout [ReportError], sink: RawEventSink,
+                          progress: ((Int64, Int64) -> Void)?) throws {
         let path = root.appending(path: file).path
         let rule = config.inputRule(for: file)
         var lower = file.lowercased()
@@ -200,20 +198,19 @@ public struct ProjectReader {
         var table = TableState(file: file, rule: rule, zone: config.timeZone, lenient: options.lenient)
         if container == .csv, let layout = try fastLayout(path: path, file: file, table: &table), ByteSource.isPlain(path: path) {
             var skipped = 0
-            let (rows, sinks) = try FastEvents.read(
-                path: path, file: file, layout: layout, zone: config.timeZone, lenient: options.lenient, workers: workers,
-                makeSink: makeSink, skipped: &skipped, progress: progress)
+            let rows = try FastEvents.read(
+                path: path, file: file, layout: layout, zone: config.timeZone, lenient: options.lenient, sink: sink,
+                parallelFromBytes: options.parallelFromBytes, skipped: &skipped, progress: progress)
             input.eventRows += rows
             input.unknownColumns[file] = layout.unknown
             if skipped > 0 {
                 input.warnings.append(Diagnostic("skipped \(skipped) unreadable row\(skipped == 1 ? "" : "s") (--lenient)", at: SourceLocation(file: file)))
                 input.skippedRows += skipped
             }
-            return sinks
+            return
         }
         table = TableState(file: file, rule: rule, zone: config.timeZone, lenient: options.lenient)
-        let primary = makeSink()
-        let events: EventSink = { e, location in primary.add(e, at: location) }
+        let events: EventSink = { e, location in sink.add(e, at: location) }
         do {
             switch container {
             case .csv:
@@ -295,7 +292,6 @@ public struct ProjectReader {
             input.warnings.append(Diagnostic("skipped \(table.skipped) unreadable row\(table.skipped == 1 ? "" : "s") (--lenient)", at: SourceLocation(file: file)))
             input.skippedRows += table.skipped
         }
-        return [primary]
     }
 
     /// The column layout when a CSV file holds canonical recipient events (the fast path's case), else nil.
