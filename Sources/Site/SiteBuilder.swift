@@ -6,26 +6,45 @@ import ReportCore
 public enum SiteBuilder {
     public static func files(report: Report, notes: Notes, templates: TemplateSet) throws -> [String: Data] {
         let ctx = try SiteContext(report: report, notes: notes, templates: templates)
-        var files: [String: Data] = [:]
-        files["index.html"] = try IndexPage.render(ctx)
+        // Every page is drawn from the same read-only context: the pages are drawn side by side.
+        var pages: [(String, () throws -> Data)] = [("index.html", { try IndexPage.render(ctx) })]
         for week in report.weeks {
-            files["weeks/\(week.week)/index.html"] = try WeekPage.render(ctx, week)
+            pages.append(("weeks/\(week.week)/index.html", { try WeekPage.render(ctx, week) }))
         }
         for program in report.programs {
-            files["programs/\(program.slug)/index.html"] = try ProgramPage.render(ctx, program)
+            pages.append(("programs/\(program.slug)/index.html", { try ProgramPage.render(ctx, program) }))
         }
         for send in report.sends {
-            files["campaigns/\(Slug.pathSegment(forID: send.id))/index.html"] = try CampaignPage.render(ctx, send)
+            pages.append(("campaigns/\(Slug.pathSegment(forID: send.id))/index.html", { try CampaignPage.render(ctx, send) }))
         }
-        files["glossary/index.html"] = try GlossaryPage.render(ctx)
-        if report.insights != nil { files["frequency/index.html"] = try FrequencyPage.render(ctx) }
-        if !report.reactivationSends.isEmpty { files["reactivation/index.html"] = try ReactivationPage.render(ctx) }
-        files["404.html"] = try NotFoundPage.render(ctx)
-        files["feed.xml"] = try Feed.render(ctx)
+        pages.append(("glossary/index.html", { try GlossaryPage.render(ctx) }))
+        if report.insights != nil { pages.append(("frequency/index.html", { try FrequencyPage.render(ctx) })) }
+        if !report.reactivationSends.isEmpty { pages.append(("reactivation/index.html", { try ReactivationPage.render(ctx) })) }
+        pages.append(("404.html", { try NotFoundPage.render(ctx) }))
+        pages.append(("feed.xml", { try Feed.render(ctx) }))
+        let drawn = Drawn(pages.count)
+        let work = Unchecked(pages)
+        DispatchQueue.concurrentPerform(iterations: pages.count) { i in
+            drawn.set(i, Result { try work.value[i].1() })
+        }
+        var files: [String: Data] = [:]
+        for (i, page) in pages.enumerated() { files[page.0] = try drawn.results[i].get() }
         for (path, data) in Downloads.files(report) { files[path] = data }
         for (path, text) in templates.files where path.hasPrefix("assets/") {
             files[path] = Data(text.utf8)
         }
         return files
+    }
+}
+
+/// Pages drawn on several threads, each into its own slot.
+private final class Drawn: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var results: [Result<Data, Error>]
+    init(_ n: Int) { results = [Result<Data, Error>](repeating: .failure(CancellationError()), count: n) }
+    func set(_ i: Int, _ r: Result<Data, Error>) {
+        lock.lock()
+        results[i] = r
+        lock.unlock()
     }
 }
