@@ -30,7 +30,16 @@ public final class InputCache: @unchecked Sendable {
     var report: Report?
     var events: EventAccumulator?
 
-    public init() {}
+    /// Whether each file's events are kept apart (to re-read only changed files next time). A one-shot build
+    /// folds every file into one accumulator instead: no merge, and half the memory.
+    let keepsFiles: Bool
+
+    public init() { keepsFiles = true }
+
+    /// A cache for one build only.
+    static func oneShot() -> InputCache { InputCache(keepingFiles: false) }
+
+    private init(keepingFiles: Bool) { keepsFiles = keepingFiles }
 
     static func fingerprint(_ url: URL) -> Fingerprint? {
         // Follow links: a file under data/ may be a link to an export elsewhere.
@@ -55,6 +64,7 @@ public final class InputCache: @unchecked Sendable {
         }
         if Set(entries.keys) != Set(files) { changed = true }
         var out: [(FileContribution, EventAccumulator?)] = []
+        let shared = keepsFiles ? nil : EventAccumulator()
         var errors: [ReportError] = []
         var read: [String] = []
         var keep: [String: Entry] = [:]
@@ -67,11 +77,13 @@ public final class InputCache: @unchecked Sendable {
             }
             read.append(file)
             do {
-                let accumulator = EventAccumulator()
+                let accumulator = shared ?? EventAccumulator()
+                let before = accumulator.eventCount
                 let contribution = try reader.readFile(
                     file, config: config, into: accumulator,
                     progress: progress.map { p in { done, total in p(file, done, total) } })
-                let events = accumulator.eventCount > 0 ? accumulator : nil
+                // With one shared accumulator, the first file with events carries it.
+                let events = accumulator.eventCount > 0 && (shared == nil || before == 0) ? accumulator : nil
                 if let print { keep[file] = Entry(fingerprint: print, contribution: contribution, events: events) }
                 out.append((contribution, events))
             } catch let e as ReportErrors {

@@ -74,7 +74,7 @@ public struct ReportProject: Sendable {
         if let language = options.language { config.language = language }
         let configText = (try? String(contentsOf: root.appending(path: ConfigLoader.fileName), encoding: .utf8)) ?? ""
         let files = try reader.dataFiles()
-        let parts = try (cache ?? InputCache()).contributions(
+        let parts = try (cache ?? InputCache.oneShot()).contributions(
             reader: reader, config: config, configText: configText + "\u{0}\(options.lenient)\u{0}\(options.language ?? "")", files: files, progress: progress)
         var input = ProjectInput(config: config, contributions: parts.map(\.0))
         if files.isEmpty {
