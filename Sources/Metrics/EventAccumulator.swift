@@ -143,11 +143,19 @@ public struct EventSummary: Sendable {
 }
 
 extension EventAccumulator: PartitionedEventSink, BatchEventSink {
+    public func expect(events: Int) {
+        for shard in shards { shard.expect(events: events / shards.count) }
+    }
+
     /// A batch read on one thread: each shard gets its own events, in order.
     public func add(batch: UnsafeBufferPointer<RawEvent>, file: String) {
         if shards.count == 1 { return shards[0].add(batch: batch, file: file) }
         var parts = [[RawEvent]](repeating: [], count: shards.count)
-        for e in batch { parts[part(forRecipient: e.recipient)].append(e) }
+        for var e in batch {
+            let h = e.recipientHash ?? RecipientHash.of(e.recipient)
+            e.recipientHash = h
+            parts[RecipientHash.part(h, of: shards.count)].append(e)
+        }
         for (i, events) in parts.enumerated() where !events.isEmpty {
             events.withUnsafeBufferPointer { shards[i].add(batch: $0, file: file) }
         }
@@ -155,16 +163,10 @@ extension EventAccumulator: PartitionedEventSink, BatchEventSink {
 
     public var parts: [RawEventSink] { shards }
 
+    /// The shard of a recipient (bytes as received: trimmed, an address lower-cased).
     @inline(__always)
-    static func shard(ofHash h: UInt64, count n: Int) -> Int {
-        // A multiplicative spread of the hash: the tables inside a shard index by its low bits and tag by its
-        // top bits, so the shard must not be either.
-        n == 1 ? 0 : Int(truncatingIfNeeded: ((h &* 0x9E37_79B9_7F4A_7C15) >> 32) % UInt64(n))
-    }
-
-    @inline(__always)
-    public func part(forRecipient recipient: UnsafeRawBufferPointer) -> Int {
-        Self.shard(ofHash: hashBytes(recipient), count: shards.count)
+    func part(forRecipient recipient: UnsafeRawBufferPointer) -> Int {
+        RecipientHash.part(RecipientHash.of(recipient), of: shards.count)
     }
 
     public func add(_ event: RecipientEvent, at location: SourceLocation) {

@@ -275,6 +275,15 @@ final class EventShard {
 }
 
 extension EventShard: BatchEventSink {
+    /// Sizes the tables for about `events` more events, by the shape of typical logs: about 0.4 messages, 0.1
+    /// recipients and 0.12 engagement hours per event. Only a guess: the tables still grow past it.
+    func expect(events: Int) {
+        guard events > 0 else { return }
+        pairs.reserve(events * 2 / 5)
+        recipients.reserve(events / 10)
+        engagementDays.reserve(events / 8)
+    }
+
     /// A batch in four passes, so that the cache misses of different events overlap instead of following
     /// one another: hash every recipient and prefetch its slot; prefetch the record each slot points to;
     /// intern the recipients and sends and prefetch each message (and engagement hour); then fold.
@@ -282,7 +291,7 @@ extension EventShard: BatchEventSink {
         let n = batch.count
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { hashes in
             for k in 0..<n {
-                let h = hashBytes(batch[k].recipient)
+                let h = batch[k].recipientHash ?? hashBytes(batch[k].recipient)
                 hashes[k] = h
                 recipients.prefetchSlot(hash: h)
             }

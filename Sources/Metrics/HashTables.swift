@@ -1,42 +1,16 @@
 import CPrefetch
+import ReportCore
 
 /// Open-addressing tables for the event fold. Tens of millions of events go through these, so they work on
 /// bytes and integers, never on `String` or `Dictionary`, and are laid out so that one event costs as few
 /// cache misses as possible: the fold is bound by memory latency, not by arithmetic.
 
-/// A 64-bit hash of bytes, eight at a time (FNV-1a byte by byte was a long multiply chain per address).
+/// The hash of interned bytes: the recipients' hash (shared with the readers, which route by it).
 @inline(__always)
-func hashBytes(_ p: UnsafeRawBufferPointer) -> UInt64 {
-    let n = p.count
-    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ (UInt64(n) &* 0xFF51_AFD7_ED55_8CCD)
-    guard n > 0, let base = p.baseAddress else { return mix(h) }
-    var i = 0
-    while i + 8 <= n {
-        h = (h ^ base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-        h ^= h >> 29
-        i += 8
-    }
-    if i < n {
-        // The last 1…7 bytes: the final eight of the buffer when it has them (overlap is harmless), else
-        // byte by byte.
-        var w: UInt64 = 0
-        if n >= 8 {
-            w = base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-        } else {
-            for k in 0..<n { w |= UInt64(base.load(fromByteOffset: k, as: UInt8.self)) << (k * 8) }
-        }
-        h = (h ^ w) &* 0x94D0_49BB_1331_11EB
-    }
-    return mix(h)
-}
+func hashBytes(_ p: UnsafeRawBufferPointer) -> UInt64 { RecipientHash.of(p) }
 
 @inline(__always)
-func mix(_ x: UInt64) -> UInt64 {
-    var z = x &+ 0x9e37_79b9_7f4a_7c15
-    z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-    z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-    return z ^ (z >> 31)
-}
+func mix(_ x: UInt64) -> UInt64 { RecipientHash.mix(x) }
 
 /// Interned byte strings (recipients, campaign ids, URLs): bytes → dense id, and id → bytes.
 ///
@@ -170,8 +144,22 @@ final class InternTable {
         return body(UnsafeRawBufferPointer(start: arena + at + Self.header, count: n))
     }
 
-    private func grow() {
-        let c = slotCount * 2
+    /// Room for `n` more values without growing: the slots now (while they are few to move), the arena as
+    /// address space that costs nothing until it is written.
+    func reserve(_ n: Int) {
+        var c = slotCount
+        while (count + n) * 10 > c * 7 { c <<= 1 }
+        if c > slotCount { rehash(into: c) }
+        let bytes = arenaUsed + n * 24
+        if bytes > arenaCapacity {
+            arenaCapacity = bytes
+            arena = realloc(arena, arenaCapacity)!
+        }
+    }
+
+    private func grow() { rehash(into: slotCount * 2) }
+
+    private func rehash(into c: Int) {
         let fresh = calloc(c, MemoryLayout<UInt64>.stride)!.assumingMemoryBound(to: UInt64.self)
         let m = c - 1
         for at in offsets {
@@ -288,8 +276,20 @@ final class PairTable {
         return k
     }
 
-    private func grow() {
-        let c = slotCount * 2
+    /// Room for `n` more pairs without growing (see `InternTable.reserve`).
+    func reserve(_ n: Int) {
+        var c = slotCount
+        while (count + n) * 10 > c * 7 { c <<= 1 }
+        if c > slotCount { rehash(into: c) }
+        if count + n > capacity {
+            capacity = count + n
+            pairs = realloc(pairs, capacity * MemoryLayout<Pair>.stride)!.assumingMemoryBound(to: Pair.self)
+        }
+    }
+
+    private func grow() { rehash(into: slotCount * 2) }
+
+    private func rehash(into c: Int) {
         let fresh = calloc(c, MemoryLayout<UInt64>.stride)!.assumingMemoryBound(to: UInt64.self)
         let m = c - 1
         for k in 0..<count {
@@ -352,9 +352,17 @@ struct UInt64Set {
         }
     }
 
-    private mutating func grow() {
+    /// Room for `n` more values without growing.
+    mutating func reserve(_ n: Int) {
+        var c = slots.count
+        while (count + n) * 10 > c * 7 { c <<= 1 }
+        if c > slots.count { rehash(into: c) }
+    }
+
+    private mutating func grow() { rehash(into: slots.count * 2) }
+
+    private mutating func rehash(into c: Int) {
         let old = slots
-        let c = slots.count * 2
         slots = [UInt64](repeating: 0, count: c)
         mask = c - 1
         for v in old where v != 0 {

@@ -31,9 +31,12 @@ enum FastEvents {
         guard fstat(fd, &st) == 0 else { throw ReportError("cannot read the file", at: SourceLocation(file: file)) }
         let size = Int64(st.st_size)
         let headerEnd = Self.headerEnd(fd: fd)
+        if let batchSink = sink as? BatchEventSink, let perRow = Self.bytesPerRow(fd: fd, from: headerEnd) {
+            batchSink.expect(events: Int((size - headerEnd) / perRow))
+        }
         let routes: [Route?]
         if let partitioned = sink as? PartitionedEventSink, partitioned.parts.count > 1, size >= parallelFromBytes {
-            routes = partitioned.parts.indices.map { Route(sink: partitioned, mine: $0) }
+            routes = partitioned.parts.indices.map { Route(parts: partitioned.parts.count, mine: $0) }
         } else {
             routes = [nil]
         }
@@ -52,7 +55,7 @@ enum FastEvents {
         let shared = Unchecked((routes, report, sink))
         DispatchQueue.concurrentPerform(iterations: routes.count) { i in
             let (routes, report, sink) = shared.value
-            let target = routes[i].map { $0.sink.parts[$0.mine] } ?? sink
+            let target = routes[i].map { (sink as! PartitionedEventSink).parts[$0.mine] } ?? sink
             box.set(i, Result {
                 try scan(fd: fd, range: (headerEnd, size), layout: layout, zone: zone, lenient: lenient, route: routes[i],
                          sink: target, file: file) { report(i, $0) }
@@ -75,23 +78,26 @@ enum FastEvents {
 
     /// Which part of a partitioned sink a worker fills.
     struct Route {
-        /// Not retained: the caller's sink outlives the read, and a retain per row showed in profiles.
-        unowned(unsafe) var sink: PartitionedEventSink
+        var parts: Int
         var mine: Int
 
         /// The worker that owns a row with this recipient field (as read, before lower-casing). A row without
         /// a recipient is the first worker's, which reports it.
+        /// With the hash of the recipient when it needs no lower-casing (so the sink need not hash it again).
         @inline(__always)
-        func owner(of recipient: UnsafeRawBufferPointer) -> Int {
-            guard recipient.count > 0 else { return 0 }
-            guard FastEvents.needsLowering(recipient) else { return sink.part(forRecipient: recipient) }
+        func owner(of recipient: UnsafeRawBufferPointer) -> (Int, UInt64?) {
+            guard recipient.count > 0 else { return (0, nil) }
+            guard FastEvents.needsLowering(recipient) else {
+                let h = RecipientHash.of(recipient)
+                return (RecipientHash.part(h, of: parts), h)
+            }
             if recipient.contains(where: { $0 >= 0x80 }) {
                 var lowered = String(decoding: recipient, as: UTF8.self).lowercased()
-                return lowered.withUTF8 { sink.part(forRecipient: UnsafeRawBufferPointer($0)) }
+                return (lowered.withUTF8 { RecipientHash.part(RecipientHash.of(UnsafeRawBufferPointer($0)), of: parts) }, nil)
             }
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: recipient.count) { buf in
                 for (k, b) in recipient.enumerated() { buf[k] = b >= 0x41 && b <= 0x5A ? b + 32 : b }
-                return sink.part(forRecipient: UnsafeRawBufferPointer(buf))
+                return (RecipientHash.part(RecipientHash.of(UnsafeRawBufferPointer(buf)), of: parts), nil)
             }
         }
         /// Rows that belong to no recipient (too many fields, no recipient) are reported by the first worker.
@@ -115,6 +121,15 @@ enum FastEvents {
         var skipped = 0
         /// Rejected rows, with their lines.
         var errors: [ReportError] = []
+    }
+
+    /// The average length of the first rows (up to 64 KB of them), to estimate how many rows a file has.
+    static func bytesPerRow(fd: Int32, from: Int64) -> Int64? {
+        var buf = [UInt8](repeating: 0, count: 65536)
+        let n = pread(fd, &buf, buf.count, off_t(from))
+        guard n > 0 else { return nil }
+        let rows = buf[..<n].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        return rows > 0 ? Int64(n / rows) : nil
     }
 
     static func headerEnd(fd: Int32) -> Int64 {
@@ -201,12 +216,17 @@ enum FastEvents {
                     }
                     // Another worker's recipient: nothing else of the row is looked at.
                     let recipient = bytes(layout.recipient)!
-                    if let route, route.owner(of: recipient) != route.mine { return }
+                    var hash: UInt64?
+                    if let route {
+                        let (owner, h) = route.owner(of: recipient)
+                        if owner != route.mine { return }
+                        hash = h
+                    }
                     let outcome = handle(
                         time: bytes(layout.time)!, campaign: bytes(layout.campaign)!, recipient: recipient,
                         event: bytes(layout.event)!, bounceType: bytes(layout.bounceType), machine: bytes(layout.machine),
                         url: bytes(layout.url), program: bytes(layout.program), domain: bytes(layout.domain),
-                        zone: zone, collector: &collector, line: result.lines)
+                        zone: zone, collector: &collector, line: result.lines, recipientHash: hash)
                     if outcome == .added {
                         result.rows += 1
                     } else if lenient {
@@ -446,7 +466,7 @@ enum FastEvents {
     static func handle(time: UnsafeRawBufferPointer, campaign: UnsafeRawBufferPointer, recipient: UnsafeRawBufferPointer,
                        event: UnsafeRawBufferPointer, bounceType: UnsafeRawBufferPointer?, machine: UnsafeRawBufferPointer?,
                        url: UnsafeRawBufferPointer?, program: UnsafeRawBufferPointer?, domain: UnsafeRawBufferPointer?,
-                       zone: TimeZone, collector: inout Collector, line: Int) -> Outcome {
+                       zone: TimeZone, collector: inout Collector, line: Int, recipientHash: UInt64? = nil) -> Outcome {
         /// The rest, once the recipient is in its compared form.
         func parse(_ recipient: UnsafeRawBufferPointer) -> Outcome {
             guard campaign.count > 0, recipient.count > 0,
@@ -471,7 +491,8 @@ enum FastEvents {
                 }
             }
             collector.emit(RawEvent(time: t, campaign: campaign, recipient: recipient, type: type, bounce: bounce, machine: isMachine,
-                                    url: type == .click ? url : nil, program: program, domain: domain, line: line))
+                                    url: type == .click ? url : nil, program: program, domain: domain, line: line,
+                                    recipientHash: recipientHash))
             return .added
         }
         if needsLowering(recipient) {
