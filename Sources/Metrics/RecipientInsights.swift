@@ -305,6 +305,18 @@ extension EventShard {
             if perWeek[k] < 255 { perWeek[k] += 1 }
         }
 
+        // The walks below count into flat raw arrays (a nested Swift array pays a uniqueness check per
+        // increment); they are copied into `out` at the end. Tier counts: [sender + programs][week][tier].
+        let T = Tier.allCases.count
+        let tierCounts = Counters((P + 1) * W * T)
+        // Messages by tier: [sender + programs][tier][delivered, unsubscribes, complaints]; buckets 1…5 and
+        // over the threshold: [bucket][delivered, unsubscribes, complaints].
+        let messages = Counters((P + 1) * T * 3)
+        let bucketCounts = Counters(6 * 3)
+        let providerCounts = Counters(G * InsightsPart.providerKinds * ProviderTally.width)
+        let opens = Counters(G * 72), clicks = Counters(G * 72)
+        defer { for c in [tierCounts, messages, bucketCounts, providerCounts, opens, clicks] { c.free() } }
+
         // Tier counts at the end of each week.
         for r in 0..<R where firstDelivered[r].isFinite {
             var pointer = Int(dayCount[r])
@@ -314,14 +326,14 @@ extension EventShard {
                 while pointer < end && Double(days[pointer] + 1) * 3600 <= weekEnd { pointer += 1 }
                 let last = pointer > Int(dayCount[r]) ? Double(days[pointer - 1]) * 3600 : nil
                 let tier = bounds.tier(now: weekEnd, firstDelivered: firstDelivered[r], lastEngaged: last, suppressed: sup)
-                out.senderCounts[w][tier.rawValue] += 1
+                tierCounts.p[w * T + tier.rawValue] += 1
                 for p in 0..<P where firstDeliveredIn[r * P + p] < weekEnd {
                     // Only a never-engaged recipient's tier (new or inactive) depends on when the program first
                     // reached them; otherwise it is the sender-wide tier.
                     let tierHere = (last == nil && tier != .suppressed)
                         ? bounds.tier(now: weekEnd, firstDelivered: firstDeliveredIn[r * P + p], lastEngaged: nil, suppressed: nil)
                         : tier
-                    out.programCounts[p][w][tierHere.rawValue] += 1
+                    tierCounts.p[((p + 1) * W + w) * T + tierHere.rawValue] += 1
                 }
             }
         }
@@ -334,16 +346,15 @@ extension EventShard {
             guard p >= 0 else { return }
             let f = Flags(rawValue: s.flags)
             let ri = Int(r), g = global[ci]
-            ProviderTally.add(f, hasDelivered: hasDelivered[ci], into: &out.providerCounts,
-                              at: (g * kinds + Int(providers[ri])) * ProviderTally.width)
+            ProviderTally.add(f, hasDelivered: hasDelivered[ci], into: providerCounts.p + (g * kinds + Int(providers[ri])) * ProviderTally.width)
             let t0 = sendTime[ci]
             if s.firstHumanOpen != 0 {
                 let h = Int((Double(s.firstHumanOpen) - t0) / 3600)
-                if h >= 0 && h < 72 { out.opensByHour[g * 72 + h] += 1 }
+                if h >= 0 && h < 72 { opens.p[g * 72 + h] += 1 }
             }
             if s.firstClick != 0 {
                 let h = Int((Double(s.firstClick) - t0) / 3600)
-                if h >= 0 && h < 72 { out.clicksByHour[g * 72 + h] += 1 }
+                if h >= 0 && h < 72 { clicks.p[g * 72 + h] += 1 }
             }
             guard delivered(f, ci) else { return }
             let last = lastEngaged(ri, before: t0)
@@ -351,12 +362,51 @@ extension EventShard {
             let tier = bounds.tier(now: t0, firstDelivered: min(firstDelivered[ri], t0), lastEngaged: last, suppressed: sup).rawValue
             let tierInProgram = bounds.tier(now: t0, firstDelivered: min(firstDeliveredIn[ri * P + p], t0), lastEngaged: last, suppressed: sup).rawValue
             let unsub = f.contains(.unsubscribe) ? 1 : 0, complaint = f.contains(.complaint) ? 1 : 0
-            out.senderMessages[tier].count(unsubscribe: unsub, complaint: complaint)
-            out.programMessages[p][tierInProgram].count(unsubscribe: unsub, complaint: complaint)
+            @inline(__always) func count(_ at: Int) {
+                messages.p[at] += 1
+                messages.p[at + 1] += unsub
+                messages.p[at + 2] += complaint
+            }
+            count(tier * 3)
+            count(((p + 1) * T + tierInProgram) * 3)
             let n = Int(perWeek[w * R + ri])
-            out.buckets[min(n, 5) - 1].count(unsubscribe: unsub, complaint: complaint)
-            if n > plan.frequencyThreshold { out.over.count(unsubscribe: unsub, complaint: complaint) }
+            bucketCounts.p[(min(n, 5) - 1) * 3] += 1
+            bucketCounts.p[(min(n, 5) - 1) * 3 + 1] += unsub
+            bucketCounts.p[(min(n, 5) - 1) * 3 + 2] += complaint
+            if n > plan.frequencyThreshold {
+                bucketCounts.p[15] += 1
+                bucketCounts.p[16] += unsub
+                bucketCounts.p[17] += complaint
+            }
         }
+        for w in 0..<W {
+            for t in 0..<T {
+                out.senderCounts[w][t] = tierCounts.p[w * T + t]
+                for p in 0..<P { out.programCounts[p][w][t] = tierCounts.p[((p + 1) * W + w) * T + t] }
+            }
+        }
+        func tierMessages(_ at: Int) -> TierMessages {
+            var m = TierMessages()
+            m.delivered = messages.p[at * 3]
+            m.unsubscribes = messages.p[at * 3 + 1]
+            m.complaints = messages.p[at * 3 + 2]
+            return m
+        }
+        for t in 0..<T {
+            out.senderMessages[t] = tierMessages(t)
+            for p in 0..<P { out.programMessages[p][t] = tierMessages((p + 1) * T + t) }
+        }
+        for b in 0..<5 {
+            out.buckets[b].delivered = bucketCounts.p[b * 3]
+            out.buckets[b].unsubscribes = bucketCounts.p[b * 3 + 1]
+            out.buckets[b].complaints = bucketCounts.p[b * 3 + 2]
+        }
+        out.over.delivered = bucketCounts.p[15]
+        out.over.unsubscribes = bucketCounts.p[16]
+        out.over.complaints = bucketCounts.p[17]
+        out.providerCounts = Array(UnsafeBufferPointer(start: providerCounts.p, count: providerCounts.count))
+        out.opensByHour = Array(UnsafeBufferPointer(start: opens.p, count: opens.count))
+        out.clicksByHour = Array(UnsafeBufferPointer(start: clicks.p, count: clicks.count))
         for n in perWeek where n > 0 {
             out.buckets[min(Int(n), 5) - 1].recipientWeeks += 1
             if Int(n) > plan.frequencyThreshold { out.over.recipientWeeks += 1 }
@@ -374,12 +424,25 @@ extension EventShard {
     }
 }
 
+/// Zeroed integers in raw memory, for counting in a hot loop; freed by the owner.
+final class Counters {
+    let p: UnsafeMutablePointer<Int>
+    let count: Int
+    init(_ n: Int) {
+        count = n
+        p = .allocate(capacity: max(n, 1))
+        p.initialize(repeating: 0, count: max(n, 1))
+    }
+    func free() { p.deallocate() }
+}
+
 /// Per-provider counts of a send as a flat row of integers while the pairs are walked.
 enum ProviderTally {
     static let width = 10
 
     @inline(__always)
-    static func add(_ f: EventShard.Flags, hasDelivered: Bool, into a: inout [Int], at i: Int) {
+    static func add(_ f: EventShard.Flags, hasDelivered: Bool, into a: UnsafeMutablePointer<Int>) {
+        let i = 0
         let bounced = !f.isDisjoint(with: [.hardBounce, .softBounce])
         let sent = !f.contains(.dropped) && !f.isDisjoint(with: [.sent, .delivered, .hardBounce, .softBounce])
         if sent { a[i] += 1 }
