@@ -54,11 +54,12 @@ public enum RecipientHash {
         return z ^ (z >> 31)
     }
 
-    /// The part (of `n`) a recipient with hash `h` belongs to. A multiplicative spread of the hash: the tables
-    /// inside a part index by its low bits and tag by its top bits, so the part must not be either.
+    /// The part (of `n`) a recipient with hash `h` belongs to. A multiplicative spread of the hash (the tables
+    /// inside a part index by its low bits and tag by its top bits, so the part must not be either), scaled to
+    /// 0..<n by a multiply and a shift rather than a division.
     @inlinable @inline(__always)
     public static func part(_ h: UInt64, of n: Int) -> Int {
-        n == 1 ? 0 : Int(truncatingIfNeeded: ((h &* 0x9E37_79B9_7F4A_7C15) >> 32) % UInt64(n))
+        n == 1 ? 0 : Int(truncatingIfNeeded: (((h &* 0x9E37_79B9_7F4A_7C15) >> 32) &* UInt64(n)) >> 32)
     }
 }
 
