@@ -24,7 +24,7 @@ public final class EventAccumulator {
     /// Runs `body` once per shard, side by side when there are several.
     func perShard<T>(_ body: (Int, EventShard) -> T) -> [T] {
         if shards.count == 1 { return [body(0, shards[0])] }
-        let out = ResultSlots<T>(shards.count)
+        let out = WorkerResults<T>(shards.count)
         // Each worker reads its own shard only and writes its own slot.
         withoutActuallyEscaping(body) { body in
             let work = Unchecked((shards, body))
@@ -182,17 +182,4 @@ extension EventAccumulator: PartitionedEventSink, BatchEventSink {
             time: time, campaign: campaign, recipient: recipient, type: type, bounce: bounce, machine: machine, url: url,
             program: program, domain: domain, file: file, line: line)
     }
-}
-
-/// One result per worker, written from several threads (each to its own slot).
-final class ResultSlots<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [T?]
-    init(_ n: Int) { slots = [T?](repeating: nil, count: n) }
-    func set(_ i: Int, _ value: T) {
-        lock.lock()
-        slots[i] = value
-        lock.unlock()
-    }
-    var values: [T] { slots.map { $0! } }
 }

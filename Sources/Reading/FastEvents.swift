@@ -50,7 +50,7 @@ enum FastEvents {
             progressLock.unlock()
             progress(slowest, size - headerEnd)
         }
-        let box = ResultsBox(routes.count)
+        let box = WorkerResults<Result<Scan, Error>>(routes.count)
         // Each worker writes only its own part of the sink; progress reports go through a lock.
         let shared = Unchecked((routes, report, sink))
         DispatchQueue.concurrentPerform(iterations: routes.count) { i in
@@ -63,7 +63,7 @@ enum FastEvents {
         }
         var rows = 0
         var errors: [ReportError] = []
-        for result in box.results {
+        for result in box.values {
             let scanned = try result.get()
             errors += scanned.errors
             rows += scanned.rows
@@ -102,17 +102,6 @@ enum FastEvents {
         }
         /// Rows that belong to no recipient (too many fields, no recipient) are reported by the first worker.
         var reportsOrphans: Bool { mine == 0 }
-    }
-
-    final class ResultsBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private(set) var results: [Result<Scan, Error>]
-        init(_ n: Int) { results = [Result<Scan, Error>](repeating: .failure(CancellationError()), count: n) }
-        func set(_ i: Int, _ r: Result<Scan, Error>) {
-            lock.lock()
-            results[i] = r
-            lock.unlock()
-        }
     }
 
     struct Scan {

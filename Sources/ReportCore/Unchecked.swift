@@ -1,6 +1,29 @@
+import Foundation
+
 /// A value handed to worker threads that is safe by construction (each call site says why), not by type:
 /// each thread touches only its own part, or only reads.
 public final class Unchecked<T>: @unchecked Sendable {
     public let value: T
     public init(_ value: T) { self.value = value }
+}
+
+/// One result per worker of a `concurrentPerform`, each written by its own worker, read when all are done.
+public final class WorkerResults<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [T?]
+
+    public init(_ count: Int) { slots = [T?](repeating: nil, count: count) }
+
+    public func set(_ i: Int, _ value: T) {
+        lock.lock()
+        slots[i] = value
+        lock.unlock()
+    }
+
+    /// Every result, in worker order (all must have been set).
+    public var values: [T] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0! }
+    }
 }

@@ -22,29 +22,18 @@ public enum SiteBuilder {
         if !report.reactivationSends.isEmpty { pages.append(("reactivation/index.html", { try ReactivationPage.render(ctx) })) }
         pages.append(("404.html", { try NotFoundPage.render(ctx) }))
         pages.append(("feed.xml", { try Feed.render(ctx) }))
-        let drawn = Drawn(pages.count)
+        let drawn = WorkerResults<Result<Data, Error>>(pages.count)
         let work = Unchecked(pages)
         DispatchQueue.concurrentPerform(iterations: pages.count) { i in
             drawn.set(i, Result { try work.value[i].1() })
         }
         var files: [String: Data] = [:]
-        for (i, page) in pages.enumerated() { files[page.0] = try drawn.results[i].get() }
+        let results = drawn.values
+        for (i, page) in pages.enumerated() { files[page.0] = try results[i].get() }
         for (path, data) in Downloads.files(report) { files[path] = data }
         for (path, text) in templates.files where path.hasPrefix("assets/") {
             files[path] = Data(text.utf8)
         }
         return files
-    }
-}
-
-/// Pages drawn on several threads, each into its own slot.
-private final class Drawn: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var results: [Result<Data, Error>]
-    init(_ n: Int) { results = [Result<Data, Error>](repeating: .failure(CancellationError()), count: n) }
-    func set(_ i: Int, _ r: Result<Data, Error>) {
-        lock.lock()
-        results[i] = r
-        lock.unlock()
     }
 }
