@@ -1,4 +1,5 @@
 import Foundation
+import CPrefetch
 import ReportCore
 
 /// List-health tiers (`metrics.md`, *List health*). A recipient's tier is the age of their last positive
@@ -287,51 +288,63 @@ extension EventShard {
         }
 
         // First delivery per recipient (sender-wide and per program), suppression per recipient.
-        var firstDelivered = [Double](repeating: .infinity, count: R)
-        var firstDeliveredIn = [Double](repeating: .infinity, count: R * max(P, 1))
-        var suppressedAt = [Double](repeating: .infinity, count: R)
-        var perWeek = [UInt8](repeating: 0, count: R * max(W, 1))
-        pairs.forEach { c, r, s in
+        // Per recipient, in raw memory so the walks can prefetch the recipient of a message a few messages
+        // ahead (messages come in the order first seen, their recipients in no order: each is a cache miss).
+        // Frequency: messages per recipient-week, a recipient's weeks side by side.
+        let firstDelivered = RawArray<Double>(R, .infinity)
+        let firstDeliveredIn = RawArray<Double>(R * max(P, 1), .infinity)
+        let suppressedAt = RawArray<Double>(R, .infinity)
+        let perWeek = RawArray<UInt8>(R * max(W, 1), 0)
+        defer { for a in [firstDelivered, firstDeliveredIn, suppressedAt] { a.free() }; perWeek.free() }
+        let PP = max(P, 1), WW = max(W, 1)
+        let lookahead: (Int32) -> Void = { r in
+            let ri = Int(r)
+            inbox_prefetch(firstDelivered.p + ri)
+            inbox_prefetch(firstDeliveredIn.p + ri * PP)
+            inbox_prefetch(suppressedAt.p + ri)
+            inbox_prefetch(perWeek.p + ri * WW)
+        }
+        pairs.forEach(lookahead: lookahead) { c, r, s in
             let ri = Int(r), ci = Int(c)
-            if s.hardBounce != 0 { suppressedAt[ri] = min(suppressedAt[ri], Double(s.hardBounce)) }
-            if s.unsubscribe != 0 { suppressedAt[ri] = min(suppressedAt[ri], Double(s.unsubscribe)) }
-            if s.complaint != 0 { suppressedAt[ri] = min(suppressedAt[ri], Double(s.complaint)) }
+            if s.hardBounce != 0 { suppressedAt.p[ri] = min(suppressedAt.p[ri], Double(s.hardBounce)) }
+            if s.unsubscribe != 0 { suppressedAt.p[ri] = min(suppressedAt.p[ri], Double(s.unsubscribe)) }
+            if s.complaint != 0 { suppressedAt.p[ri] = min(suppressedAt.p[ri], Double(s.complaint)) }
             let p = sendProgram[ci], w = sendWeek[ci]
             guard p >= 0, delivered(Flags(rawValue: s.flags), ci) else { return }
             let t = sendTime[ci]
-            firstDelivered[ri] = min(firstDelivered[ri], t)
-            firstDeliveredIn[ri * P + p] = min(firstDeliveredIn[ri * P + p], t)
-            let k = w * R + ri
-            if perWeek[k] < 255 { perWeek[k] += 1 }
+            firstDelivered.p[ri] = min(firstDelivered.p[ri], t)
+            firstDeliveredIn.p[ri * P + p] = min(firstDeliveredIn.p[ri * P + p], t)
+            let k = ri * W + w
+            if perWeek.p[k] < 255 { perWeek.p[k] += 1 }
         }
 
         // The walks below count into flat raw arrays (a nested Swift array pays a uniqueness check per
         // increment); they are copied into `out` at the end. Tier counts: [sender + programs][week][tier].
         let T = Tier.allCases.count
-        let tierCounts = Counters((P + 1) * W * T)
+        let tierCounts = RawArray<Int>((P + 1) * W * T, 0)
         // Messages by tier: [sender + programs][tier][delivered, unsubscribes, complaints]; buckets 1…5 and
         // over the threshold: [bucket][delivered, unsubscribes, complaints].
-        let messages = Counters((P + 1) * T * 3)
-        let bucketCounts = Counters(6 * 3)
-        let providerCounts = Counters(G * InsightsPart.providerKinds * ProviderTally.width)
-        let opens = Counters(G * 72), clicks = Counters(G * 72)
+        let messages = RawArray<Int>((P + 1) * T * 3, 0)
+        let bucketCounts = RawArray<Int>(6 * 3, 0)
+        let providerCounts = RawArray<Int>(G * InsightsPart.providerKinds * ProviderTally.width, 0)
+        let opens = RawArray<Int>(G * 72, 0), clicks = RawArray<Int>(G * 72, 0)
         defer { for c in [tierCounts, messages, bucketCounts, providerCounts, opens, clicks] { c.free() } }
 
         // Tier counts at the end of each week.
-        for r in 0..<R where firstDelivered[r].isFinite {
+        for r in 0..<R where firstDelivered.p[r].isFinite {
             var pointer = Int(dayCount[r])
             let end = Int(dayCount[r + 1])
-            let sup = suppressedAt[r].isFinite ? suppressedAt[r] : nil
-            for (w, weekEnd) in weekEnds.enumerated() where firstDelivered[r] < weekEnd {
+            let sup = suppressedAt.p[r].isFinite ? suppressedAt.p[r] : nil
+            for (w, weekEnd) in weekEnds.enumerated() where firstDelivered.p[r] < weekEnd {
                 while pointer < end && Double(days[pointer] + 1) * 3600 <= weekEnd { pointer += 1 }
                 let last = pointer > Int(dayCount[r]) ? Double(days[pointer - 1]) * 3600 : nil
-                let tier = bounds.tier(now: weekEnd, firstDelivered: firstDelivered[r], lastEngaged: last, suppressed: sup)
+                let tier = bounds.tier(now: weekEnd, firstDelivered: firstDelivered.p[r], lastEngaged: last, suppressed: sup)
                 tierCounts.p[w * T + tier.rawValue] += 1
-                for p in 0..<P where firstDeliveredIn[r * P + p] < weekEnd {
+                for p in 0..<P where firstDeliveredIn.p[r * P + p] < weekEnd {
                     // Only a never-engaged recipient's tier (new or inactive) depends on when the program first
                     // reached them; otherwise it is the sender-wide tier.
                     let tierHere = (last == nil && tier != .suppressed)
-                        ? bounds.tier(now: weekEnd, firstDelivered: firstDeliveredIn[r * P + p], lastEngaged: nil, suppressed: nil)
+                        ? bounds.tier(now: weekEnd, firstDelivered: firstDeliveredIn.p[r * P + p], lastEngaged: nil, suppressed: nil)
                         : tier
                     tierCounts.p[((p + 1) * W + w) * T + tierHere.rawValue] += 1
                 }
@@ -340,7 +353,10 @@ extension EventShard {
 
         // Messages by the tier their recipient was in when the send went out; frequency buckets; details.
         let kinds = InsightsPart.providerKinds
-        pairs.forEach { c, r, s in
+        pairs.forEach(lookahead: { r in
+            lookahead(r)
+            inbox_prefetch(dayCount.withUnsafeBufferPointer { $0.baseAddress! + Int(r) })
+        }) { c, r, s in
             let ci = Int(c)
             let p = sendProgram[ci], w = sendWeek[ci]
             guard p >= 0 else { return }
@@ -358,9 +374,9 @@ extension EventShard {
             }
             guard delivered(f, ci) else { return }
             let last = lastEngaged(ri, before: t0)
-            let sup = suppressedAt[ri] < t0 ? suppressedAt[ri] : nil
-            let tier = bounds.tier(now: t0, firstDelivered: min(firstDelivered[ri], t0), lastEngaged: last, suppressed: sup).rawValue
-            let tierInProgram = bounds.tier(now: t0, firstDelivered: min(firstDeliveredIn[ri * P + p], t0), lastEngaged: last, suppressed: sup).rawValue
+            let sup = suppressedAt.p[ri] < t0 ? suppressedAt.p[ri] : nil
+            let tier = bounds.tier(now: t0, firstDelivered: min(firstDelivered.p[ri], t0), lastEngaged: last, suppressed: sup).rawValue
+            let tierInProgram = bounds.tier(now: t0, firstDelivered: min(firstDeliveredIn.p[ri * P + p], t0), lastEngaged: last, suppressed: sup).rawValue
             let unsub = f.contains(.unsubscribe) ? 1 : 0, complaint = f.contains(.complaint) ? 1 : 0
             @inline(__always) func count(_ at: Int) {
                 messages.p[at] += 1
@@ -369,7 +385,7 @@ extension EventShard {
             }
             count(tier * 3)
             count(((p + 1) * T + tierInProgram) * 3)
-            let n = Int(perWeek[w * R + ri])
+            let n = Int(perWeek.p[ri * W + w])
             bucketCounts.p[(min(n, 5) - 1) * 3] += 1
             bucketCounts.p[(min(n, 5) - 1) * 3 + 1] += unsub
             bucketCounts.p[(min(n, 5) - 1) * 3 + 2] += complaint
@@ -404,10 +420,10 @@ extension EventShard {
         out.over.delivered = bucketCounts.p[15]
         out.over.unsubscribes = bucketCounts.p[16]
         out.over.complaints = bucketCounts.p[17]
-        out.providerCounts = Array(UnsafeBufferPointer(start: providerCounts.p, count: providerCounts.count))
-        out.opensByHour = Array(UnsafeBufferPointer(start: opens.p, count: opens.count))
-        out.clicksByHour = Array(UnsafeBufferPointer(start: clicks.p, count: clicks.count))
-        for n in perWeek where n > 0 {
+        out.providerCounts = providerCounts.array
+        out.opensByHour = opens.array
+        out.clicksByHour = clicks.array
+        for n in UnsafeBufferPointer(start: perWeek.p, count: perWeek.count) where n > 0 {
             out.buckets[min(Int(n), 5) - 1].recipientWeeks += 1
             if Int(n) > plan.frequencyThreshold { out.over.recipientWeeks += 1 }
         }
@@ -424,16 +440,18 @@ extension EventShard {
     }
 }
 
-/// Zeroed integers in raw memory, for counting in a hot loop; freed by the owner.
-final class Counters {
-    let p: UnsafeMutablePointer<Int>
+/// Values in raw memory for a hot loop over millions of messages (no uniqueness or bounds checks, and an
+/// address to prefetch); freed by the owner.
+final class RawArray<T> {
+    let p: UnsafeMutablePointer<T>
     let count: Int
-    init(_ n: Int) {
+    init(_ n: Int, _ value: T) {
         count = n
         p = .allocate(capacity: max(n, 1))
-        p.initialize(repeating: 0, count: max(n, 1))
+        p.initialize(repeating: value, count: max(n, 1))
     }
     func free() { p.deallocate() }
+    var array: [T] { Array(UnsafeBufferPointer(start: p, count: count)) }
 }
 
 /// Per-provider counts of a send as a flat row of integers while the pairs are walked.
