@@ -100,7 +100,7 @@ public final class EventAccumulator {
         typealias Flags = EventShard.Flags
         var out: [String: EventSummary] = [:]
         for (g, c) in index.campaigns.enumerated() {
-            let n = totals[(g * w)..<(g * w + w)].map { $0 }
+            let n = Array(totals[(g * w)..<(g * w + w)])
             func count(_ f: Flags) -> Int { n[f.rawValue.trailingZeroBitCount] }
             func saw(_ t: EventType) -> Bool { c.typesSeen & (1 << t.rawValue) != 0 }
             var k = SendCounts()

@@ -139,6 +139,16 @@ final class EventShard {
         return k
     }
 
+    /// A positive engagement (`metrics.md`): a human (or unknown) open, a click, a reply or a forward.
+    @inline(__always)
+    static func isPositive(_ type: EventType, machine: Bool?) -> Bool {
+        switch type {
+        case .click, .forward, .reply: return true
+        case .open: return machine != true
+        default: return false
+        }
+    }
+
     /// The fold of one event.
     @inline(__always)
     func add(time: Double, campaign c: Int32, recipient r: Int32, record: Int, type: EventType, bounce: BounceType?, machine: Bool?, url: UnsafeRawBufferPointer?) {
@@ -149,7 +159,7 @@ final class EventShard {
         let t = UInt32(clamping: Int64(time))
         let k = pairIndex(c, r, record: record)  // may move the pairs: take the pointer after it
         let state = pairs.pairs + k
-        var positive = false
+        let positive = Self.isPositive(type, machine: machine)
         switch type {
         case .sent, .delivered:
             state.pointee.state.flags |= (type == .sent ? Flags.sent : Flags.delivered).rawValue
@@ -171,13 +181,11 @@ final class EventShard {
                 let flag = machine == false ? Flags.humanOpen : Flags.unknownOpen
                 state.pointee.state.flags |= flag.rawValue
                 state.pointee.state.firstHumanOpen = PairState.earliest(state.pointee.state.firstHumanOpen, t)
-                positive = true
             }
             if machine != nil { campaigns[Int(c)].hasMachineSignal = true }
         case .click:
             state.pointee.state.flags |= Flags.click.rawValue
             state.pointee.state.firstClick = PairState.earliest(state.pointee.state.firstClick, t)
-            positive = true
             if let url, url.count > 0 {
                 let (u, isNew) = urls.intern(url)
                 if isNew { urlCampaign.append(c) }
@@ -185,10 +193,8 @@ final class EventShard {
             }
         case .forward:
             state.pointee.state.flags |= Flags.forward.rawValue
-            positive = true
         case .reply:
             state.pointee.state.flags |= Flags.reply.rawValue
-            positive = true
         case .unsubscribe:
             state.pointee.state.flags |= Flags.unsubscribe.rawValue
             state.pointee.state.unsubscribe = PairState.earliest(state.pointee.state.unsubscribe, t)
@@ -307,7 +313,7 @@ extension EventShard: BatchEventSink {
                     let (r, record) = internRecipient(e.recipient, hash: hashes[k], domain: domain)
                     ids[k] = (c, r, record)
                     pairs.prefetch(c, r, expected: Int(recipients.note(at: record)) - 1)
-                    if e.type == .click || e.type == .forward || e.type == .reply || (e.type == .open && e.machine != true) {
+                    if Self.isPositive(e.type, machine: e.machine) {
                         engagementDays.prefetch(UInt64(UInt32(bitPattern: r)) << 32 | UInt64(UInt32(clamping: Int64(e.time)) / 3600))
                     }
                 }
@@ -321,14 +327,12 @@ extension EventShard: BatchEventSink {
     }
 
 
+    /// One event from bytes: a batch of one.
     func add(time: Double, campaign: UnsafeRawBufferPointer, recipient: UnsafeRawBufferPointer, type: EventType,
              bounce: BounceType?, machine: Bool?, url: UnsafeRawBufferPointer?, program: UnsafeRawBufferPointer?,
              domain: UnsafeRawBufferPointer?, file: String, line: Int) {
-        let c = campaignID(bytes: campaign, location: SourceLocation(file: file, line: line))
-        if let program, program.count > 0, campaigns[Int(c)].program == nil {
-            campaigns[Int(c)].program = String(decoding: program, as: UTF8.self)
-        }
-        let (r, record) = internRecipient(recipient, domain: domain.flatMap { $0.count > 0 ? String(decoding: $0, as: UTF8.self).lowercased() : nil })
-        add(time: time, campaign: c, recipient: r, record: record, type: type, bounce: bounce, machine: machine, url: url)
+        var e = RawEvent(time: time, campaign: campaign, recipient: recipient, type: type, bounce: bounce, machine: machine,
+                         url: url, program: program, domain: domain, line: line)
+        withUnsafePointer(to: &e) { add(batch: UnsafeBufferPointer(start: $0, count: 1), file: file) }
     }
 }

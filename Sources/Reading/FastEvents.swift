@@ -81,25 +81,12 @@ enum FastEvents {
         var parts: Int
         var mine: Int
 
-        /// The worker that owns a row with this recipient field (as read, before lower-casing). A row without
-        /// a recipient is the first worker's, which reports it.
-        /// With the hash of the recipient when it needs no lower-casing (so the sink need not hash it again).
+        /// The worker that owns a recipient (compared form; a row without one is the first worker's).
         @inline(__always)
-        func owner(of recipient: UnsafeRawBufferPointer) -> (Int, UInt64?) {
-            guard recipient.count > 0 else { return (0, nil) }
-            guard FastEvents.needsLowering(recipient) else {
-                let h = RecipientHash.of(recipient)
-                return (RecipientHash.part(h, of: parts), h)
-            }
-            if recipient.contains(where: { $0 >= 0x80 }) {
-                var lowered = String(decoding: recipient, as: UTF8.self).lowercased()
-                return (lowered.withUTF8 { RecipientHash.part(RecipientHash.of(UnsafeRawBufferPointer($0)), of: parts) }, nil)
-            }
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: recipient.count) { buf in
-                for (k, b) in recipient.enumerated() { buf[k] = b >= 0x41 && b <= 0x5A ? b + 32 : b }
-                return (RecipientHash.part(RecipientHash.of(UnsafeRawBufferPointer(buf)), of: parts), nil)
-            }
+        func owner(of recipient: UnsafeRawBufferPointer, hash: UInt64) -> Int {
+            recipient.count == 0 ? 0 : RecipientHash.part(hash, of: parts)
         }
+
         /// Rows that belong to no recipient (too many fields, no recipient) are reported by the first worker.
         var reportsOrphans: Bool { mine == 0 }
     }
@@ -203,12 +190,17 @@ enum FastEvents {
                         while e > s && p[e - 1] == 0x20 { e -= 1 }
                         return UnsafeRawBufferPointer(start: p + s, count: e - s)
                     }
-                    // Another worker's recipient: nothing else of the row is looked at.
-                    let recipient = bytes(layout.recipient)!
+                    // Another worker's recipient: nothing else of the row is looked at (and the stash it used for
+                    // a lower-cased address is given back).
+                    let mark = collector.stashUsed
+                    let recipient = collector.normalized(bytes(layout.recipient)!)
                     var hash: UInt64?
                     if let route {
-                        let (owner, h) = route.owner(of: recipient)
-                        if owner != route.mine { return }
+                        let h = RecipientHash.of(recipient)
+                        if route.owner(of: recipient, hash: h) != route.mine {
+                            collector.stashUsed = mark
+                            return
+                        }
                         hash = h
                     }
                     let outcome = handle(
@@ -443,6 +435,20 @@ enum FastEvents {
             return stashBase + stashUsed
         }
 
+        /// A recipient in its compared form: an address with an upper-case or non-ASCII byte lower-cased into
+        /// the stash, anything else as it is.
+        @inline(__always)
+        mutating func normalized(_ recipient: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+            guard FastEvents.needsLowering(recipient) else { return recipient }
+            if recipient.contains(where: { $0 >= 0x80 }) {
+                var lowered = String(decoding: recipient, as: UTF8.self).lowercased()
+                return lowered.withUTF8 { stash(UnsafeRawBufferPointer($0)) }
+            }
+            let out = reserve(recipient.count)
+            for (k, b) in recipient.enumerated() { out[k] = b >= 0x41 && b <= 0x5A ? b + 32 : b }
+            return UnsafeRawBufferPointer(start: out, count: recipient.count)
+        }
+
         mutating func stash(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
             let out = reserve(bytes.count)
             if bytes.count > 0 { out.update(from: bytes.bindMemory(to: UInt8.self).baseAddress!, count: bytes.count) }
@@ -451,51 +457,37 @@ enum FastEvents {
     }
 
     /// One row: parse and hand over, or `.bad` when any field is not what the ordinary parser accepts.
+    /// `recipient` is already in its compared form (`Collector.normalized`).
     @inline(__always)
     static func handle(time: UnsafeRawBufferPointer, campaign: UnsafeRawBufferPointer, recipient: UnsafeRawBufferPointer,
                        event: UnsafeRawBufferPointer, bounceType: UnsafeRawBufferPointer?, machine: UnsafeRawBufferPointer?,
                        url: UnsafeRawBufferPointer?, program: UnsafeRawBufferPointer?, domain: UnsafeRawBufferPointer?,
                        zone: TimeZone, collector: inout Collector, line: Int, recipientHash: UInt64? = nil) -> Outcome {
-        /// The rest, once the recipient is in its compared form.
-        func parse(_ recipient: UnsafeRawBufferPointer) -> Outcome {
-            guard campaign.count > 0, recipient.count > 0,
-                  let t = TimeParsing.instant(bytes: time, zone: zone),
-                  let type = eventType(event) else { return .bad }
-            var bounce: BounceType?
-            if type == .bounce {
-                if let b = bounceType, b.count > 0 {
-                    if word(b, "hard") { bounce = .hard } else if word(b, "soft") { bounce = .soft } else { return .bad }
-                } else {
-                    bounce = .hard
-                }
+        guard campaign.count > 0, recipient.count > 0,
+              let t = TimeParsing.instant(bytes: time, zone: zone),
+              let type = eventType(event) else { return .bad }
+        var bounce: BounceType?
+        if type == .bounce {
+            if let b = bounceType, b.count > 0 {
+                if word(b, "hard") { bounce = .hard } else if word(b, "soft") { bounce = .soft } else { return .bad }
+            } else {
+                bounce = .hard
             }
-            var isMachine: Bool?
-            if type == .open, let m = machine, m.count > 0 {
-                if word(m, "true") || word(m, "1") || word(m, "yes") {
-                    isMachine = true
-                } else if word(m, "false") || word(m, "0") || word(m, "no") {
-                    isMachine = false
-                } else {
-                    return .bad
-                }
-            }
-            collector.emit(RawEvent(time: t, campaign: campaign, recipient: recipient, type: type, bounce: bounce, machine: isMachine,
-                                    url: type == .click ? url : nil, program: program, domain: domain, line: line,
-                                    recipientHash: recipientHash))
-            return .added
         }
-        if needsLowering(recipient) {
-            // Lower-cased into the collector's stash, which lives until its batch is handed over.
-            if recipient.contains(where: { $0 >= 0x80 }) {
-                var lowered = String(decoding: recipient, as: UTF8.self).lowercased()
-                let copy = lowered.withUTF8 { collector.stash(UnsafeRawBufferPointer($0)) }
-                return parse(copy)
+        var isMachine: Bool?
+        if type == .open, let m = machine, m.count > 0 {
+            if word(m, "true") || word(m, "1") || word(m, "yes") {
+                isMachine = true
+            } else if word(m, "false") || word(m, "0") || word(m, "no") {
+                isMachine = false
+            } else {
+                return .bad
             }
-            let out = collector.reserve(recipient.count)
-            for (k, b) in recipient.enumerated() { out[k] = b >= 0x41 && b <= 0x5A ? b + 32 : b }
-            return parse(UnsafeRawBufferPointer(start: out, count: recipient.count))
         }
-        return parse(recipient)
+        collector.emit(RawEvent(time: t, campaign: campaign, recipient: recipient, type: type, bounce: bounce, machine: isMachine,
+                                url: type == .click ? url : nil, program: program, domain: domain, line: line,
+                                recipientHash: recipientHash))
+        return .added
     }
 
     /// Addresses compare lower-cased; ids (no @) exactly. True for an address with an upper-case or non-ASCII
