@@ -26,6 +26,16 @@ final class EventShard {
 
         static let anyOpen: Flags = [.humanOpen, .machineOpen, .unknownOpen]
         static let positive: Flags = [.humanOpen, .unknownOpen, .click, .forward, .reply]
+
+        /// A message that went out: sent, delivered or bounced, and not dropped before sending.
+        var wentOut: Bool { !contains(.dropped) && !isDisjoint(with: [.sent, .delivered, .hardBounce, .softBounce]) }
+
+        /// Whether the message was delivered: by its `delivered` event where the send has such events, else
+        /// sent and not bounced.
+        @inline(__always)
+        func delivered(sendHasDeliveredEvents: Bool) -> Bool {
+            sendHasDeliveredEvents ? contains(.delivered) : (contains(.sent) && isDisjoint(with: [.hardBounce, .softBounce]))
+        }
     }
 
     /// What a shard knows of a send apart from its messages.
@@ -37,6 +47,8 @@ final class EventShard {
         var firstEventTime = Double.infinity
         var hasMachineSignal = false
         var typesSeen: UInt16 = 0
+
+        var hasDeliveredEvents: Bool { typesSeen & (1 << EventType.delivered.rawValue) != 0 }
 
         /// Folds what another part saw of the same send into this one.
         mutating func absorb(_ c: Campaign) {

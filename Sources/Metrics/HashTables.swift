@@ -70,19 +70,27 @@ final class InternTable {
 
     /// The id of these bytes and the offset of their record, interning them if new. `isNew` says whether
     /// they were.
+    /// Where these bytes are: the record's offset if interned, else the empty slot they would take.
     @inline(__always)
-    func intern(_ bytes: UnsafeRawBufferPointer, hash h: UInt64) -> (id: Int32, record: Int, isNew: Bool) {
+    private func probe(_ bytes: UnsafeRawBufferPointer, hash h: UInt64) -> (slot: Int, record: Int?) {
         let tag = h >> 40
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
             let s = slots[i]
-            if s == 0 { break }
+            if s == 0 { return (i, nil) }
             if s >> 40 == tag {
                 let at = Int(s & 0xFF_FFFF_FFFF) - 1
-                if matches(at, bytes) { return (arena.load(fromByteOffset: at, as: Int32.self), at, false) }
+                if matches(at, bytes) { return (i, at) }
             }
             i = (i + 1) & mask
         }
+    }
+
+    @inline(__always)
+    func intern(_ bytes: UnsafeRawBufferPointer, hash h: UInt64) -> (id: Int32, record: Int, isNew: Bool) {
+        let (i, found) = probe(bytes, hash: h)
+        if let at = found { return (arena.load(fromByteOffset: at, as: Int32.self), at, false) }
+        let tag = h >> 40
         precondition(bytes.count < 1 << 31, "an interned value is longer than 2 GB")
         let id = Int32(offsets.count)
         let at = arenaUsed
@@ -136,17 +144,7 @@ final class InternTable {
         var s = string
         return s.withUTF8 { buf -> Int32? in
             let bytes = UnsafeRawBufferPointer(buf)
-            let h = hashBytes(bytes)
-            var i = Int(truncatingIfNeeded: h) & mask
-            while slots[i] != 0 {
-                let s = slots[i]
-                if s >> 40 == h >> 40 {
-                    let at = Int(s & 0xFF_FFFF_FFFF) - 1
-                    if matches(at, bytes) { return arena.load(fromByteOffset: at, as: Int32.self) }
-                }
-                i = (i + 1) & mask
-            }
-            return nil
+            return probe(bytes, hash: hashBytes(bytes)).record.map { arena.load(fromByteOffset: $0, as: Int32.self) }
         }
     }
 

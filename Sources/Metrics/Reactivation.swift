@@ -82,7 +82,7 @@ extension EventAccumulator {
                 campaign: s.id, windowEnd: Date(timeIntervalSince1970: end), pending: end > newest,
                 targeted: 0, delivered: 0, outcomes: [Int](repeating: 0, count: Outcome.allCases.count), lateEngagers: 0)
         }
-        let hasDelivered = index.campaigns.map { $0.typesSeen & (1 << EventType.delivered.rawValue) != 0 }
+        let hasDelivered = index.campaigns.map(\.hasDeliveredEvents)
         let parts = perShard { i, shard in
             shard.reactivation(empty: results, hasDelivered: index.global[i].map { hasDelivered[$0] }, lateDays: lateDays)
         }
@@ -115,9 +115,9 @@ extension EventShard {
         pairs.forEach { c, r, state in
             guard var result = results[c] else { return }
             let f = Flags(rawValue: state.flags)
-            guard !f.contains(.dropped), !f.isDisjoint(with: [.sent, .delivered, .hardBounce, .softBounce]) else { return }
+            guard f.wentOut else { return }
             result.targeted += 1
-            if hasDelivered[Int(c)] ? f.contains(.delivered) : (f.contains(.sent) && f.isDisjoint(with: [.hardBounce, .softBounce])) {
+            if f.delivered(sendHasDeliveredEvents: hasDelivered[Int(c)]) {
                 result.delivered += 1
             }
             let (outcome, _) = Outcome.of(state, windowEnd: result.windowEnd.timeIntervalSince1970)
@@ -154,7 +154,7 @@ extension EventShard {
         pairs.forEach { pc, r, state in
             guard pc == c else { return }
             let f = Flags(rawValue: state.flags)
-            guard !f.contains(.dropped), !f.isDisjoint(with: [.sent, .delivered, .hardBounce, .softBounce]) else { return }
+            guard f.wentOut else { return }
             let (outcome, decided) = Outcome.of(state, windowEnd: end)
             guard outcome.suppress else { return }
             out.append(Suppression(recipient: recipients.string(r), outcome: outcome, decidedAt: Date(timeIntervalSince1970: decided ?? end)))

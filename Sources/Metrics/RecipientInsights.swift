@@ -116,7 +116,7 @@ extension EventAccumulator {
             weekEnds: weeks.map { calendar.end(of: $0).timeIntervalSince1970 }, programs: programs.count,
             sendTime: [Double](repeating: 0, count: G), sendProgram: [Int](repeating: -1, count: G),
             sendWeek: [Int](repeating: -1, count: G),
-            hasDelivered: index.campaigns.map { $0.typesSeen & (1 << EventType.delivered.rawValue) != 0 },
+            hasDelivered: index.campaigns.map(\.hasDeliveredEvents),
             bounds: bounds, frequencyThreshold: frequencyThreshold)
         for (g, c) in index.campaigns.enumerated() {
             guard let s = sendByID[c.id], let p = programIndex[s.program], let w = weekIndex[s.week] else { continue }
@@ -224,23 +224,9 @@ extension TierMessages {
         unsubscribes += o.unsubscribes
         complaints += o.complaints
     }
-
-    @inline(__always)
-    mutating func count(unsubscribe: Int, complaint: Int) {
-        delivered += 1
-        unsubscribes += unsubscribe
-        complaints += complaint
-    }
 }
 
 extension FrequencyBucket {
-    @inline(__always)
-    mutating func count(unsubscribe: Int, complaint: Int) {
-        delivered += 1
-        unsubscribes += unsubscribe
-        complaints += complaint
-    }
-
     mutating func add(_ o: FrequencyBucket) {
         recipientWeeks += o.recipientWeeks
         delivered += o.delivered
@@ -284,7 +270,7 @@ extension EventShard {
             return lo > Int(dayCount[r]) ? Double(days[lo - 1]) * 3600 : nil
         }
         @inline(__always) func delivered(_ f: Flags, _ c: Int) -> Bool {
-            hasDelivered[c] ? f.contains(.delivered) : (f.contains(.sent) && f.isDisjoint(with: [.hardBounce, .softBounce]))
+            f.delivered(sendHasDeliveredEvents: hasDelivered[c])
         }
 
         // First delivery per recipient (sender-wide and per program), suppression per recipient.
@@ -462,7 +448,7 @@ enum ProviderTally {
     static func add(_ f: EventShard.Flags, hasDelivered: Bool, into a: UnsafeMutablePointer<Int>) {
         let i = 0
         let bounced = !f.isDisjoint(with: [.hardBounce, .softBounce])
-        let sent = !f.contains(.dropped) && !f.isDisjoint(with: [.sent, .delivered, .hardBounce, .softBounce])
+        let sent = f.wentOut
         if sent { a[i] += 1 }
         if hasDelivered ? f.contains(.delivered) : (f.contains(.sent) && !bounced && !f.contains(.dropped)) { a[i + 1] += 1 }
         if f.contains(.hardBounce) { a[i + 2] += 1 }
