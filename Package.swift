@@ -3,8 +3,9 @@ import PackageDescription
 
 // inbox-report: campaign results and recipient events in, a static site of weekly deliverability reports out.
 // The pipeline is Reading → Metrics → Site; `docs/architecture.md` explains the targets.
-// The event fold runs once per event (tens of millions): in release builds its modules skip the runtime
-// exclusivity checks, which cost more than the work they guard there. Debug builds (and tests) keep them.
+// The event fold runs once per event (tens of millions): in release builds its target (EventFold, and no other)
+// skips the runtime exclusivity checks, which cost more than the work they guard there. Debug builds (and
+// tests) keep them.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
@@ -34,20 +35,23 @@ let package = Package(
         ),
         // Canonical records, configuration and located errors shared by every stage.
         .target(name: "ReportCore"),
-        // Files → canonical records: formats, detection, validation.
-        .target(
-            name: "Reading", dependencies: ["ReportCore", "CZlib", .product(name: "Yams", package: "Yams")],
-            swiftSettings: hotPath
-        ),
         // A cache prefetch hint for the event fold (one static inline C function).
         .target(name: "CPrefetch"),
-        // Canonical records → numbers. Pure computation.
-        .target(name: "Metrics", dependencies: ["ReportCore", "CPrefetch"], swiftSettings: hotPath),
+        // Recipient events → messages → tallies, tiers, frequency, hours and outcomes. The message model
+        // (`Message`, `MessageTally`) on top; hash tables, arenas, prefetch and the per-recipient hour index
+        // under it, in `Tables/`, and nowhere else.
+        .target(name: "EventFold", dependencies: ["ReportCore", "CPrefetch"], swiftSettings: hotPath),
+        // Files → canonical records: formats, detection, validation.
+        .target(
+            name: "Reading", dependencies: ["ReportCore", "EventFold", "CZlib", .product(name: "Yams", package: "Yams")]
+        ),
+        // Canonical records and folded events → sends, program-weeks, rates and alerts. Pure computation.
+        .target(name: "Metrics", dependencies: ["ReportCore", "EventFold"]),
         // Numbers → pages: page models, Markdown, templates, charts, atomic output.
         .target(
             name: "Site",
             dependencies: [
-                "ReportCore", "Metrics", "CCmark",
+                "ReportCore", "EventFold", "Metrics", "CCmark",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -56,7 +60,7 @@ let package = Package(
         // HTTP/1.1 on POSIX sockets for `serve`. Foundation only.
         .target(name: "PreviewServer"),
         // The pipeline as one library call: build, check, init, serve.
-        .target(name: "InboxReport", dependencies: ["ReportCore", "Reading", "Metrics", "Site", "PreviewServer"]),
+        .target(name: "InboxReport", dependencies: ["ReportCore", "EventFold", "Reading", "Metrics", "Site", "PreviewServer"]),
         .executableTarget(
             name: "inbox-report",
             dependencies: ["InboxReport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -66,9 +70,10 @@ let package = Package(
         .plugin(name: "EmbedTemplatesPlugin", capability: .buildTool(), dependencies: ["EmbedTemplates"]),
 
         .target(name: "TestSupport", dependencies: ["ReportCore"], path: "Tests/TestSupport"),
-        .testTarget(name: "ReadingTests", dependencies: ["Reading", "Metrics", "TestSupport"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
-        .testTarget(name: "SiteTests", dependencies: ["Site", "InboxReport", "Reading", "Metrics", "TestSupport"]),
+        .testTarget(name: "EventFoldTests", dependencies: ["EventFold", "ReportCore"]),
+        .testTarget(name: "ReadingTests", dependencies: ["Reading", "EventFold", "Metrics", "ReportCore", "TestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "EventFold", "ReportCore", "TestSupport"]),
+        .testTarget(name: "SiteTests", dependencies: ["Site", "InboxReport", "Reading", "Metrics", "EventFold", "ReportCore", "TestSupport"]),
         .testTarget(name: "PreviewServerTests", dependencies: ["PreviewServer", "InboxReport", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -122,7 +122,7 @@ public struct Totals: Sendable, Hashable {
 
 extension SendCounts {
     static var allCounts: [WritableKeyPath<SendCounts, Int?>] { [
-        \.sent, \.delivered, \.hardBounces, \.softBounces, \.dropped, \.uniqueOpens, \.machineOpens,
+        \.sent, \.delivered, \.hardBounces, \.softBounces, \.undeterminedBounces, \.dropped, \.uniqueOpens, \.machineOpens,
         \.uniqueClicks, \.forwards, \.replies, \.unsubscribes, \.complaints, \.deletedUnopened, \.positiveRecipients,
     ] }
 

@@ -1,3 +1,4 @@
+import EventFold
 import Foundation
 import ReportCore
 
@@ -16,12 +17,23 @@ public enum ReportBuilder {
         let calendar = WeekCalendar(timeZone: config.timeZone)
         let weeks = calendar.weeks(from: first, through: last)
         let eventSends = report.sends.filter { $0.source == .events }
-        let insights = accumulator.insights(
-            sends: eventSends, weeks: weeks, calendar: calendar, bounds: config.tierBounds,
-            frequencyThreshold: config.thresholds.messagesPerWeek)
+        let programs = Array(Set(eventSends.map(\.program))).sorted()
+        let programIndex = Dictionary(uniqueKeysWithValues: programs.enumerated().map { ($1, $0) })
+        let weekIndex = Dictionary(uniqueKeysWithValues: weeks.enumerated().map { ($1, $0) })
+        var planned: [String: InsightsPlan.PlannedSend] = [:]
+        for s in eventSends {
+            guard let p = programIndex[s.program], let w = weekIndex[s.week] else { continue }
+            planned[s.id] = InsightsPlan.PlannedSend(sentAt: s.sentAt.timeIntervalSince1970, program: p, week: w)
+        }
+        let insights = accumulator.insights(plan: InsightsPlan(
+            weeks: weeks, weekEnds: weeks.map { calendar.end(of: $0).timeIntervalSince1970 }, programs: programs,
+            sends: planned, bounds: config.tierBounds, frequencyThreshold: config.thresholds.messagesPerWeek))
         report.insights = insights
-        report.reactivation = accumulator.reactivation(
-            sends: report.sends, newest: report.newestData.timeIntervalSince1970, windowDays: { config.responseWindow(for: $0) })
+        var windows: [String: Double] = [:]
+        for s in eventSends where s.kind != .regular {
+            windows[s.id] = s.sentAt.timeIntervalSince1970 + Double(config.responseWindow(for: s.kind)) * 86400
+        }
+        report.reactivation = accumulator.reactivation(windows: windows, newest: report.newestData.timeIntervalSince1970)
         report.alerts += insightAlerts(insights, report: report, config: config)
         report.sortAlerts()
         return report

@@ -1,3 +1,4 @@
+import EventFold
 import Foundation
 import ReportCore
 
@@ -8,7 +9,8 @@ import ReportCore
 enum FastEvents {
     /// Field positions of the canonical event columns in the header (-1 where absent).
     struct Layout {
-        var time = -1, campaign = -1, recipient = -1, event = -1, bounceType = -1, machine = -1, url = -1, program = -1, domain = -1
+        var time = -1, campaign = -1, recipient = -1, event = -1, bounceType = -1, machine = -1, userAgent = -1, ip = -1
+        var url = -1, program = -1, domain = -1
         var count = 0
         var names: [String?] = []
         var unknown: [String] = []
@@ -31,8 +33,8 @@ enum FastEvents {
         guard fstat(fd, &st) == 0 else { throw ReportError("cannot read the file", at: SourceLocation(file: file)) }
         let size = Int64(st.st_size)
         let headerEnd = Self.headerEnd(fd: fd)
-        if let batchSink = sink as? BatchEventSink, let perRow = Self.bytesPerRow(fd: fd, from: headerEnd) {
-            batchSink.expect(events: Int((size - headerEnd) / perRow))
+        if let perRow = Self.bytesPerRow(fd: fd, from: headerEnd) {
+            sink.expect(events: Int((size - headerEnd) / perRow))
         }
         let routes: [Route?]
         if let partitioned = sink as? PartitionedEventSink, partitioned.parts.count > 1, size >= parallelFromBytes {
@@ -206,7 +208,7 @@ enum FastEvents {
                     let outcome = handle(
                         time: bytes(layout.time)!, campaign: bytes(layout.campaign)!, recipient: recipient,
                         event: bytes(layout.event)!, bounceType: bytes(layout.bounceType), machine: bytes(layout.machine),
-                        url: bytes(layout.url), program: bytes(layout.program), domain: bytes(layout.domain),
+                        userAgent: bytes(layout.userAgent), ip: bytes(layout.ip), url: bytes(layout.url), program: bytes(layout.program), domain: bytes(layout.domain),
                         zone: zone, collector: &collector, line: result.lines, recipientHash: hash)
                     if outcome == .added {
                         result.rows += 1
@@ -372,15 +374,13 @@ enum FastEvents {
 
     enum Outcome { case added, bad }
 
-    /// Gathers parsed rows into batches for a `BatchEventSink` (one call per batch, so the sink can overlap
-    /// the memory loads of several events), or hands each row straight to any other sink. Bytes a row needs
-    /// beyond the reader's buffer (a lower-cased address, an unquoted field) are kept in a stash until the
-    /// batch is handed over.
+    /// Gathers parsed rows into batches (one call per batch, so the sink can overlap the memory loads of
+    /// several events). Bytes a row needs beyond the reader's buffer (a lower-cased address, an unquoted field)
+    /// are kept in a stash until the batch is handed over.
     struct Collector {
         static let batchSize = 32
         static let stashSize = 1 << 16
         let sink: RawEventSink
-        let batchSink: BatchEventSink?
         let file: String
         var events: [RawEvent] = []
         let stashBase: UnsafeMutablePointer<UInt8>
@@ -390,7 +390,6 @@ enum FastEvents {
 
         init(sink: RawEventSink, file: String) {
             self.sink = sink
-            batchSink = sink as? BatchEventSink
             self.file = file
             events.reserveCapacity(Self.batchSize)
             stashBase = .allocate(capacity: Self.stashSize)
@@ -401,19 +400,12 @@ enum FastEvents {
         @inline(__always)
         mutating func emit(_ e: RawEvent) {
             events.append(e)
-            if events.count >= Self.batchSize || batchSink == nil { flush() }
+            if events.count >= Self.batchSize { flush() }
         }
 
         mutating func flush() {
             if !events.isEmpty {
-                if let batchSink {
-                    events.withUnsafeBufferPointer { batchSink.add(batch: $0, file: file) }
-                } else {
-                    for e in events {
-                        sink.add(time: e.time, campaign: e.campaign, recipient: e.recipient, type: e.type, bounce: e.bounce,
-                                 machine: e.machine, url: e.url, program: e.program, domain: e.domain, file: file, line: e.line)
-                    }
-                }
+                events.withUnsafeBufferPointer { sink.add(batch: $0, file: file) }
                 events.removeAll(keepingCapacity: true)
             }
             stashUsed = 0
@@ -456,33 +448,27 @@ enum FastEvents {
         }
     }
 
-    /// One row: parse and hand over, or `.bad` when any field is not what the ordinary parser accepts.
-    /// `recipient` is already in its compared form (`Collector.normalized`).
+    /// One row: parse and hand over, or `.bad` when any field is not what the ordinary parser accepts (the
+    /// rules are `EventFields`, the same as the ordinary path's). `recipient` is already in its compared form
+    /// (`Collector.normalized`).
     @inline(__always)
     static func handle(time: UnsafeRawBufferPointer, campaign: UnsafeRawBufferPointer, recipient: UnsafeRawBufferPointer,
                        event: UnsafeRawBufferPointer, bounceType: UnsafeRawBufferPointer?, machine: UnsafeRawBufferPointer?,
+                       userAgent: UnsafeRawBufferPointer?, ip: UnsafeRawBufferPointer?,
                        url: UnsafeRawBufferPointer?, program: UnsafeRawBufferPointer?, domain: UnsafeRawBufferPointer?,
                        zone: TimeZone, collector: inout Collector, line: Int, recipientHash: UInt64? = nil) -> Outcome {
         guard campaign.count > 0, recipient.count > 0,
               let t = TimeParsing.instant(bytes: time, zone: zone),
-              let type = eventType(event) else { return .bad }
+              let type = EventFields.eventType(event) else { return .bad }
         var bounce: BounceType?
         if type == .bounce {
-            if let b = bounceType, b.count > 0 {
-                if word(b, "hard") { bounce = .hard } else if word(b, "soft") { bounce = .soft } else { return .bad }
-            } else {
-                bounce = .hard
-            }
+            guard case .value(let b) = EventFields.bounceType(bounceType) else { return .bad }
+            bounce = b
         }
         var isMachine: Bool?
-        if type == .open, let m = machine, m.count > 0 {
-            if word(m, "true") || word(m, "1") || word(m, "yes") {
-                isMachine = true
-            } else if word(m, "false") || word(m, "0") || word(m, "no") {
-                isMachine = false
-            } else {
-                return .bad
-            }
+        if type == .open {
+            guard case .value(let m) = EventFields.machine(machine, userAgent: userAgent, ip: ip) else { return .bad }
+            isMachine = m
         }
         collector.emit(RawEvent(time: t, campaign: campaign, recipient: recipient, type: type, bounce: bounce, machine: isMachine,
                                 url: type == .click ? url : nil, program: program, domain: domain, line: line,
@@ -521,43 +507,6 @@ enum FastEvents {
     static func bytes(equalTo c: UInt8, in w: UInt64) -> UInt64 {
         let v = w ^ (UInt64(c) &* 0x0101_0101_0101_0101)
         return ~(((v & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | v) & 0x8080_8080_8080_8080
-    }
-
-    /// Bytes equal to a lower-case ASCII word, ignoring case.
-    @inline(__always)
-    static func word(_ b: UnsafeRawBufferPointer, _ w: StaticString) -> Bool {
-        guard b.count == w.utf8CodeUnitCount else { return false }
-        let p = w.utf8Start
-        for i in 0..<b.count {
-            let c = b[i]
-            if (c >= 0x41 && c <= 0x5A ? c + 32 : c) != p[i] { return false }
-        }
-        return true
-    }
-
-    static func lowerWord(_ b: UnsafeRawBufferPointer) -> String {
-        String(decoding: b, as: UTF8.self).lowercased()
-    }
-
-    @inline(__always)
-    static func eventType(_ b: UnsafeRawBufferPointer) -> EventType? {
-        func eq(_ s: StaticString) -> Bool {
-            guard b.count == s.utf8CodeUnitCount else { return false }
-            return memcmp(b.baseAddress!, s.utf8Start, b.count) == 0
-        }
-        switch b.count {
-        case 4: if eq("sent") { return .sent }; if eq("open") { return .open }
-        case 5: if eq("click") { return .click }; if eq("reply") { return .reply }
-        case 6: if eq("bounce") { return .bounce }
-        case 7: if eq("dropped") { return .dropped }; if eq("forward") { return .forward }
-        case 9: if eq("delivered") { return .delivered }; if eq("complaint") { return .complaint }
-        case 11: if eq("unsubscribe") { return .unsubscribe }
-        case 16: if eq("deleted_unopened") { return .deletedUnopened }
-        default: break
-        }
-        // Upper or mixed case: the ordinary rule (lower-cased names).
-        guard b.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return nil }
-        return EventType(name: lowerWord(b))
     }
 }
 

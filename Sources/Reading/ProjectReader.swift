@@ -1,3 +1,4 @@
+import EventFold
 import Foundation
 import ReportCore
 
@@ -34,17 +35,16 @@ final class ClosureSink: RawEventSink {
     let body: EventSink
     init(_ body: @escaping EventSink) { self.body = body }
 
-    func add(_ event: RecipientEvent, at location: SourceLocation) { body(event, location) }
-
-    func add(time: Double, campaign: UnsafeRawBufferPointer, recipient: UnsafeRawBufferPointer, type: EventType,
-             bounce: BounceType?, machine: Bool?, url: UnsafeRawBufferPointer?, program: UnsafeRawBufferPointer?,
-             domain: UnsafeRawBufferPointer?, file: String, line: Int) {
+    func add(batch: UnsafeBufferPointer<RawEvent>, file: String) {
         func text(_ b: UnsafeRawBufferPointer?) -> String? {
             guard let b, b.count > 0 else { return nil }
             return String(decoding: b, as: UTF8.self)
         }
-        body(RecipientEvent(time: time, campaign: text(campaign)!, recipient: text(recipient)!, type: type, bounceType: bounce,
-                            machine: machine, url: text(url), program: text(program), domain: text(domain)?.lowercased()), SourceLocation(file: file, line: line))
+        for e in batch {
+            body(RecipientEvent(time: e.time, campaign: text(e.campaign)!, recipient: text(e.recipient)!, type: e.type,
+                                bounceType: e.bounce, machine: e.machine, url: text(e.url), program: text(e.program),
+                                domain: text(e.domain)?.lowercased()), SourceLocation(file: file, line: e.line))
+        }
     }
 }
 
@@ -316,6 +316,8 @@ public struct ProjectReader {
             case "event": layout.event = i
             case "bounce_type": layout.bounceType = i
             case "machine": layout.machine = i
+            case "user_agent": layout.userAgent = i
+            case "ip": layout.ip = i
             case "url": layout.url = i
             case "program": layout.program = i
             case "domain": layout.domain = i

@@ -46,6 +46,8 @@ public enum TimeParsing {
         return unixSeconds(s)
     }
 
+    /// Unix time as text (inputs.md §2): by its whole digits, 10 (or fewer) are seconds, 13 milliseconds and 16
+    /// microseconds, each optionally with a fraction. Other lengths are ambiguous and rejected.
     static func unixSeconds<C: RandomAccessCollection>(_ s: C) -> Double? where C.Element == UInt8, C.Index == Int {
         var whole: Int64 = 0
         var i = s.startIndex
@@ -54,9 +56,9 @@ public enum TimeParsing {
             whole = whole &* 10 &+ Int64(d)
             digits += 1
             i += 1
-            if digits > 15 { return nil }
+            if digits > 16 { return nil }
         }
-        guard digits > 0 else { return nil }
+        guard digits > 0, let unit = unixUnit(digits: digits) else { return nil }
         var value = Double(whole)
         if i < s.endIndex {
             guard s[i] == UInt8(ascii: ".") else { return nil }
@@ -71,7 +73,25 @@ public enum TimeParsing {
             }
             guard fracDigits > 0, i == s.endIndex else { return nil }
         }
-        return value
+        return value / unit
+    }
+
+    /// Units per second of a Unix time with this many whole digits: 1 (seconds), 1,000 (milliseconds) or
+    /// 1,000,000 (microseconds); nil for a length that is none of them.
+    static func unixUnit(digits: Int) -> Double? {
+        switch digits {
+        case ...10: return 1
+        case 13: return 1_000
+        case 16: return 1_000_000
+        default: return nil
+        }
+    }
+
+    /// A Unix time given as a JSON number, by the same rule of digits as text.
+    public static func unixSeconds(number v: Double) -> Double? {
+        guard v.isFinite, v >= 0 else { return nil }
+        let digits = v < 1 ? 1 : Int(log10(v).rounded(.down)) + 1
+        return unixUnit(digits: digits).map { v / $0 }
     }
 
     @inline(__always) static func digit(_ c: UInt8) -> Int? {

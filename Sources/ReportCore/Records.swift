@@ -11,6 +11,8 @@ public struct SendCounts: Sendable, Hashable {
     public var delivered: Int?
     public var hardBounces: Int?
     public var softBounces: Int?
+    /// Bounces the provider could not classify (SES `Undetermined`): neither hard nor soft.
+    public var undeterminedBounces: Int?
     public var dropped: Int?
     public var uniqueOpens: Int?
     public var machineOpens: Int?
@@ -25,7 +27,7 @@ public struct SendCounts: Sendable, Hashable {
 
     public init(
         sent: Int? = nil, delivered: Int? = nil, hardBounces: Int? = nil, softBounces: Int? = nil,
-        dropped: Int? = nil, uniqueOpens: Int? = nil, machineOpens: Int? = nil, uniqueClicks: Int? = nil,
+        undeterminedBounces: Int? = nil, dropped: Int? = nil, uniqueOpens: Int? = nil, machineOpens: Int? = nil, uniqueClicks: Int? = nil,
         forwards: Int? = nil, replies: Int? = nil, unsubscribes: Int? = nil, complaints: Int? = nil,
         deletedUnopened: Int? = nil, positiveRecipients: Int? = nil
     ) {
@@ -33,6 +35,7 @@ public struct SendCounts: Sendable, Hashable {
         self.delivered = delivered
         self.hardBounces = hardBounces
         self.softBounces = softBounces
+        self.undeterminedBounces = undeterminedBounces
         self.dropped = dropped
         self.uniqueOpens = uniqueOpens
         self.machineOpens = machineOpens
@@ -109,7 +112,8 @@ public enum EventType: UInt8, Sendable, CaseIterable {
     }
 }
 
-public enum BounceType: UInt8, Sendable { case hard, soft }
+/// A permanent failure, a temporary one, or one the provider could not classify (SES `Undetermined`).
+public enum BounceType: UInt8, Sendable { case hard, soft, undetermined }
 
 /// One recipient event, already mapped onto the canonical model. `time` is seconds since 1970 (UTC).
 public struct RecipientEvent: Sendable, Hashable {

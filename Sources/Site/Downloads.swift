@@ -120,12 +120,13 @@ enum Downloads {
                 ("sent_at", .text(calendar.iso8601(s.sentAt))), ("status", .text(r.pending ? "pending" : "decided")),
                 ("targeted", .count(r.targeted)), ("delivered", .count(r.delivered)), ("bounced", .count(r.count(.bounced))),
                 ("complained", .count(r.count(.complained))), ("unsubscribed", .count(r.count(.unsubscribed))),
-                ("re_engaged", .count(r.count(.reEngaged))), ("no_response", .count(r.count(.noResponse))),
+                ("re_engaged", .count(r.count(.reEngaged))), ("opened_unverified", .count(r.count(.openedUnverified))),
+                ("no_response", .count(r.count(.noResponse))),
                 ("late_engagers", .count(r.lateEngagers)),
             ]
         }
         return [
-            "data/reactivation.csv": csv(reactivation, header: ["campaign", "program", "kind", "sent_at", "status", "targeted", "delivered", "bounced", "complained", "unsubscribed", "re_engaged", "no_response", "late_engagers"]),
+            "data/reactivation.csv": csv(reactivation, header: ["campaign", "program", "kind", "sent_at", "status", "targeted", "delivered", "bounced", "complained", "unsubscribed", "re_engaged", "opened_unverified", "no_response", "late_engagers"]),
             "data/campaigns.csv": csv(campaigns, header: header(campaigns: true)),
             "data/campaigns.json": json(campaigns),
             "data/weeks.csv": csv(weeks, header: header(campaigns: false)),

@@ -1,3 +1,4 @@
+@testable import EventFold
 import Foundation
 @testable import Metrics
 import ReportCore

@@ -1,3 +1,4 @@
+@testable import EventFold
 import Foundation
 import Testing
 @testable import Metrics
@@ -67,7 +68,7 @@ import ReportCore
         // Messages by tier at send time: a → x new, y new; b → x active (opened a on Monday), y new;
         // c → x active, y suppressed (unsubscribed on Wednesday).
         #expect(series.messages[Tier.new.rawValue].delivered == 3)
-        #expect(series.messages[Tier.new.rawValue].unsubscribes == 1)
+        #expect(series.messages(.new).unsubscribed == 1)
         #expect(series.messages[Tier.active.rawValue].delivered == 2)
         #expect(series.messages[Tier.suppressed.rawValue].delivered == 1)
         // Frequency: week 47 x and y got 2 each; week 48 x and y got 1 each (z's bounced).

@@ -1,3 +1,4 @@
+@testable import EventFold
 import Foundation
 import Testing
 @testable import Metrics

@@ -90,9 +90,9 @@ import TestSupport
             """
         let found = errors(["data/events.csv": csv])
         #expect(found.count == 5)
-        #expect(found[0] == #"data/events.csv:2: column "time": "yesterday" is not an ISO 8601 date-time or Unix seconds"#)
+        #expect(found[0] == #"data/events.csv:2: column "time": "yesterday" is not an ISO 8601 date-time or Unix time (10 digits seconds, 13 milliseconds, 16 microseconds)"#)
         #expect(found[1].hasPrefix(#"data/events.csv:3: column "event": "opened" is not an event type (sent, delivered, bounce"#))
-        #expect(found[2] == #"data/events.csv:4: column "bounce_type": "permanent" is not hard or soft"#)
+        #expect(found[2] == #"data/events.csv:4: column "bounce_type": "permanent" is not hard, soft or undetermined"#)
         #expect(found[3] == #"data/events.csv:5: column "machine": "maybe" is not true, false or empty"#)
         #expect(found[4] == #"data/events.csv:6: column "campaign": is missing"#)
     }

@@ -1,3 +1,4 @@
+@testable import EventFold
 import Foundation
 import InboxReport
 import Testing
@@ -67,7 +68,7 @@ import TestSupport
         // The site shows the outcome counts instead.
         let page = try #require(project.read("public/reactivation/index.html"))
         #expect(page.contains("We miss you"))
-        #expect(try #require(project.read("public/data/reactivation.csv")).contains("wb-1,promotions,winback,2026-10-13T12:00:00+00:00,decided,3,2,1,0,0,1,1,0"))
+        #expect(try #require(project.read("public/data/reactivation.csv")).contains("wb-1,promotions,winback,2026-10-13T12:00:00+00:00,decided,3,2,1,0,0,1,0,1,0"))
     }
 
     @Test func theCommandLine() throws {

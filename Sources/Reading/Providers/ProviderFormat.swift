@@ -57,9 +57,9 @@ enum JSONValue {
         return nil
     }
 
-    /// Unix seconds given as a number or a numeric string.
+    /// Unix time given as a number or a numeric string: seconds, milliseconds or microseconds by its digits.
     static func unix(_ v: Any?) -> Double? {
-        if let n = v as? NSNumber, String(cString: n.objCType) != "c" { return n.doubleValue }
+        if let n = v as? NSNumber, String(cString: n.objCType) != "c" { return TimeParsing.unixSeconds(number: n.doubleValue) }
         if let s = v as? String { return TimeParsing.unixSeconds(Array(s.utf8)[...]) }
         return nil
     }

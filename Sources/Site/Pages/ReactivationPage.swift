@@ -1,3 +1,4 @@
+import EventFold
 import Foundation
 import Metrics
 import ReportCore

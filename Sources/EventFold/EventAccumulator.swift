@@ -85,47 +85,27 @@ public final class EventAccumulator {
         return index
     }
 
-    /// Whether any event of this kind was seen anywhere.
-    func anywhere(_ t: EventType) -> Bool { shards.contains { $0.typesSeen & (1 << t.rawValue) != 0 } }
+    /// The event types of the whole input, in every shard.
+    var inputReports: EventTypesSeen {
+        var all = EventTypesSeen()
+        for shard in shards { all.formUnion(shard.typesSeen) }
+        return all
+    }
 
+    /// Every send's messages added up (shard by shard, side by side), as counts.
     public func summaries() -> [String: EventSummary] {
         let index = campaignIndex()
-        let w = EventShard.countWidth
-        var totals = [Int](repeating: 0, count: index.campaigns.count * w)
-        for (s, counts) in perShard({ $1.messageCounts() }).enumerated() {
-            for (local, g) in index.global[s].enumerated() {
-                for k in 0..<w { totals[g * w + k] += counts[local * w + k] }
-            }
+        var totals = [MessageTally](repeating: MessageTally(), count: index.campaigns.count)
+        for (s, tallies) in perShard({ $1.tallies() }).enumerated() {
+            for (local, g) in index.global[s].enumerated() { totals[g] += tallies[local] }
         }
-        typealias Flags = EventShard.Flags
+        let reports = inputReports
         var out: [String: EventSummary] = [:]
         for (g, c) in index.campaigns.enumerated() {
-            let n = Array(totals[(g * w)..<(g * w + w)])
-            func count(_ f: Flags) -> Int { n[f.rawValue.trailingZeroBitCount] }
-            func saw(_ t: EventType) -> Bool { c.typesSeen & (1 << t.rawValue) != 0 }
-            var k = SendCounts()
-            // Without `sent` events (Postmark, for one, has none) every delivered or bounced message was sent.
-            // A dropped message was suppressed before sending (SendGrid and SES report it as sent too): not sent.
-            k.sent = saw(.sent) ? n[20] : n[17]
-            // Without `delivered` events, a sent message that did not bounce was delivered.
-            k.delivered = saw(.delivered) ? count(.delivered) : (saw(.sent) ? n[18] : nil)
-            k.hardBounces = count(.hardBounce)
-            k.softBounces = n[19]
-            k.dropped = count(.dropped)
-            k.uniqueOpens = n[16]
-            k.machineOpens = c.hasMachineSignal ? n[14] : nil
-            k.uniqueClicks = count(.click)
-            k.unsubscribes = count(.unsubscribe)
-            k.complaints = count(.complaint)
-            // Most sources never report forwards, replies or deletes: where the whole input has none of a kind,
-            // it is unknown rather than zero.
-            k.forwards = anywhere(.forward) ? count(.forward) : nil
-            k.replies = anywhere(.reply) ? count(.reply) : nil
-            k.deletedUnopened = anywhere(.deletedUnopened) ? count(.deletedUnopened) : nil
-            k.positiveRecipients = n[15]
             out[c.id] = EventSummary(
-                campaign: c.id, counts: k, program: c.program, firstSendTime: c.firstSendTime ?? c.firstEventTime,
-                hasMachineSignal: c.hasMachineSignal, location: c.firstLocation)
+                campaign: c.id, counts: totals[g].sendCounts(c.evidence, inputReports: reports), program: c.program,
+                firstSendTime: c.firstSendTime ?? c.firstEventTime, hasMachineSignal: c.evidence.hasMachineSignal,
+                location: c.firstLocation)
         }
         return out
     }
@@ -142,7 +122,7 @@ public struct EventSummary: Sendable {
     public var location: SourceLocation
 }
 
-extension EventAccumulator: PartitionedEventSink, BatchEventSink {
+extension EventAccumulator: PartitionedEventSink {
     public func expect(events: Int) {
         for shard in shards { shard.expect(events: events / shards.count) }
     }
@@ -162,24 +142,4 @@ extension EventAccumulator: PartitionedEventSink, BatchEventSink {
     }
 
     public var parts: [RawEventSink] { shards }
-
-    /// The shard of a recipient (bytes as received: trimmed, an address lower-cased).
-    @inline(__always)
-    func part(forRecipient recipient: UnsafeRawBufferPointer) -> Int {
-        RecipientHash.part(RecipientHash.of(recipient), of: shards.count)
-    }
-
-    public func add(_ event: RecipientEvent, at location: SourceLocation) {
-        var recipient = event.recipient
-        let i = recipient.withUTF8 { part(forRecipient: UnsafeRawBufferPointer($0)) }
-        shards[i].add(event, at: location)
-    }
-
-    public func add(time: Double, campaign: UnsafeRawBufferPointer, recipient: UnsafeRawBufferPointer, type: EventType,
-                    bounce: BounceType?, machine: Bool?, url: UnsafeRawBufferPointer?, program: UnsafeRawBufferPointer?,
-                    domain: UnsafeRawBufferPointer?, file: String, line: Int) {
-        shards[part(forRecipient: recipient)].add(
-            time: time, campaign: campaign, recipient: recipient, type: type, bounce: bounce, machine: machine, url: url,
-            program: program, domain: domain, file: file, line: line)
-    }
 }

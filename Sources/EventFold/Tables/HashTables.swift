@@ -191,38 +191,14 @@ final class InternTable {
     }
 }
 
-/// The state of one recipient of one send. Times are Unix seconds (0 = never).
-struct PairState {
-    var flags: UInt16 = 0
-    var hardBounce: UInt32 = 0
-    var unsubscribe: UInt32 = 0
-    var complaint: UInt32 = 0
-    var firstPositive: UInt32 = 0
-    var firstHumanOpen: UInt32 = 0
-    var firstClick: UInt32 = 0
-
-    @inline(__always) static func earliest(_ a: UInt32, _ t: UInt32) -> UInt32 { a == 0 || (t != 0 && t < a) ? t : a }
-
-    /// The union of two records of the same pair.
-    @inline(__always) mutating func merge(_ o: PairState) {
-        flags |= o.flags
-        hardBounce = Self.earliest(hardBounce, o.hardBounce)
-        unsubscribe = Self.earliest(unsubscribe, o.unsubscribe)
-        complaint = Self.earliest(complaint, o.complaint)
-        firstPositive = Self.earliest(firstPositive, o.firstPositive)
-        firstHumanOpen = Self.earliest(firstHumanOpen, o.firstHumanOpen)
-        firstClick = Self.earliest(firstClick, o.firstClick)
-    }
-}
-
 /// One message: a send and a recipient, and what happened to it.
 struct Pair {
     var campaign: Int32
     var recipient: Int32
-    var state = PairState()
+    var message = Message()
 }
 
-/// (send, recipient) → `PairState`. The pairs live densely in the order they were first seen (walks over
+/// (send, recipient) → `Message`. The pairs live densely in the order they were first seen (walks over
 /// millions of messages read memory front to back); the slots hold 32 bits of the hash and the pair's
 /// index, so a lookup touches one slot and one pair.
 ///
@@ -232,9 +208,19 @@ final class PairTable {
     private var slots: UnsafeMutablePointer<UInt64>  // tag << 32 | (index + 1); 0 = empty
     private var slotCount: Int
     private var mask: Int
-    private(set) var pairs: UnsafeMutablePointer<Pair>
+    private var pairs: UnsafeMutablePointer<Pair>
     private var capacity: Int
     private(set) var count = 0
+
+    /// The message at index `k` (an index from `index(_:_:)`), read or changed in place.
+    subscript(k: Int) -> Message {
+        @inline(__always) get { pairs[k].message }
+        @inline(__always) _modify { yield &pairs[k].message }
+    }
+
+    /// Whether the pair at index `k` (if there is one) is of this send.
+    @inline(__always)
+    func isPair(_ k: Int, of campaign: Int32) -> Bool { k >= 0 && k < count && pairs[k].campaign == campaign }
 
     init(capacity: Int = 1024) {
         var c = 16
@@ -321,21 +307,21 @@ final class PairTable {
     /// Every pair, in the order first seen, calling `lookahead` with the recipient of the pair 16 ahead (to
     /// prefetch what the body will read about it).
     @inline(__always)
-    func forEach(lookahead: (Int32) -> Void, _ body: (Int32, Int32, PairState) -> Void) {
+    func forEach(lookahead: (Int32) -> Void, _ body: (Int32, Int32, Message) -> Void) {
         let distance = 16
         for k in 0..<count {
             if k + distance < count { lookahead(pairs[k + distance].recipient) }
             let p = pairs[k]
-            body(p.campaign, p.recipient, p.state)
+            body(p.campaign, p.recipient, p.message)
         }
     }
 
-    /// Every pair: (campaign, recipient, state), in the order first seen.
+    /// Every pair: (campaign, recipient, message), in the order first seen.
     @inline(__always)
-    func forEach(_ body: (Int32, Int32, PairState) -> Void) {
+    func forEach(_ body: (Int32, Int32, Message) -> Void) {
         for k in 0..<count {
             let p = pairs[k]
-            body(p.campaign, p.recipient, p.state)
+            body(p.campaign, p.recipient, p.message)
         }
     }
 }

@@ -1,0 +1,233 @@
+import Foundation
+import ReportCore
+
+/// One part of the event fold: the recipients whose addresses hash to it, with every message they were sent
+/// (see `EventAccumulator`). Memory grows with recipients and messages (one `Message` per recipient of each
+/// send, one entry per recipient-hour of engagement), never with events. What an event means for its message
+/// is `Message.record`; this type only finds the message.
+final class EventShard {
+    /// What a shard knows of a send apart from its messages.
+    struct Campaign {
+        var id: String
+        var firstLocation: SourceLocation
+        var program: String?
+        var firstSendTime: Double?
+        var firstEventTime = Double.infinity
+        var evidence = SendEvidence()
+
+        /// Folds what another part saw of the same send into this one.
+        mutating func absorb(_ c: Campaign) {
+            if (c.firstLocation.file, c.firstLocation.line ?? 0) < (firstLocation.file, firstLocation.line ?? 0) {
+                firstLocation = c.firstLocation
+                program = c.program ?? program
+            } else if program == nil {
+                program = c.program
+            }
+            if let t = c.firstSendTime { firstSendTime = min(firstSendTime ?? t, t) }
+            firstEventTime = min(firstEventTime, c.firstEventTime)
+            evidence.types.formUnion(c.evidence.types)
+            evidence.hasMachineSignal = evidence.hasMachineSignal || c.evidence.hasMachineSignal
+        }
+    }
+
+    let campaignIDs = InternTable(capacity: 256)
+    var campaigns: [Campaign] = []
+    /// Each recipient record's note is the index + 1 of that recipient's latest message: the events of one
+    /// message mostly come together, so the pair is found without a second table lookup.
+    let recipients = InternTable(capacity: 4096)
+    /// Mailbox provider of each recipient, by recipient id; and of each distinct domain.
+    var providers: [UInt8] = []
+    let domains = InternTable(capacity: 64)
+    var domainProviders: [UInt8] = []
+    let pairs = PairTable(capacity: 4096)
+    /// recipient << 32 | hour (hours since 1970) of every engagement only a person makes, and of every open
+    /// without a signal. Hours, not days: a send's recipients must not look engaged before it because they
+    /// opened it later the same day.
+    var engagementHours = UInt64Set(capacity: 4096)
+    var unverifiedOpenHours = UInt64Set(capacity: 16)
+    let urls = InternTable(capacity: 256)
+    /// url << 32 | recipient of every click, and the campaign of each URL id.
+    var clickedLinks = UInt64Set(capacity: 1024)
+    var urlCampaign: [Int32] = []
+    var typesSeen = EventTypesSeen()
+    private(set) var newestTime = -Double.infinity
+    private(set) var eventCount = 0
+
+    init() {}
+
+    // MARK: Finding the message
+
+    func campaignID(_ id: String, location: @autoclosure () -> SourceLocation) -> Int32 {
+        let (c, isNew) = campaignIDs.intern(id)
+        if isNew { campaigns.append(Campaign(id: id, firstLocation: location())) }
+        return c
+    }
+
+    func campaignID(bytes: UnsafeRawBufferPointer, location: @autoclosure () -> SourceLocation) -> Int32 {
+        let (c, isNew) = campaignIDs.intern(bytes)
+        if isNew { campaigns.append(Campaign(id: String(decoding: bytes, as: UTF8.self), firstLocation: location())) }
+        return c
+    }
+
+    /// The id and record of a recipient (bytes already normalised), with its mailbox provider from `domain`
+    /// or the address. Each distinct domain is classified once.
+    @inline(__always)
+    func internRecipient(_ bytes: UnsafeRawBufferPointer, hash: UInt64, domain: UnsafeRawBufferPointer?) -> (Int32, Int) {
+        let (r, record, isNew) = recipients.intern(bytes, hash: hash)
+        if isNew {
+            if let domain, domain.count > 0 {
+                providers.append(provider(ofDomain: domain))
+            } else if let at = bytes.lastIndex(of: UInt8(ascii: "@")) {
+                providers.append(provider(ofDomain: UnsafeRawBufferPointer(rebasing: bytes[(at + 1)...])))
+            } else {
+                providers.append(UInt8(MailboxProvider.other.rawValue))
+            }
+        }
+        return (r, record)
+    }
+
+    /// The provider of a domain (any case), classified the first time the domain is seen.
+    private func provider(ofDomain d: UnsafeRawBufferPointer) -> UInt8 {
+        let (id, isNew) = domains.intern(d)
+        if isNew { domainProviders.append(UInt8(MailboxProvider.classify(domain: String(decoding: d, as: UTF8.self)).rawValue)) }
+        return domainProviders[Int(id)]
+    }
+
+    /// The message of a send to a recipient: the recipient's latest one when it is of this send, else looked up.
+    @inline(__always)
+    private func pairIndex(_ c: Int32, _ r: Int32, record: Int) -> Int {
+        let hint = Int(recipients.note(at: record)) - 1
+        if pairs.isPair(hint, of: c) { return hint }
+        let k = pairs.index(c, r)
+        recipients.setNote(UInt32(k + 1), at: record)
+        return k
+    }
+
+    // MARK: The fold of one event
+
+    @inline(__always)
+    func fold(_ e: RawEvent, campaign c: Int32, recipient r: Int32, record: Int) {
+        eventCount += 1
+        if e.time > newestTime { newestTime = e.time }
+        typesSeen.insert(e.type)
+        let t = Message.seconds(e.time)
+        pairs[pairIndex(c, r, record: record)].record(e.type, bounce: e.bounce, machine: e.machine, at: t)
+        let ci = Int(c)
+        campaigns[ci].evidence.types.insert(e.type)
+        if e.time < campaigns[ci].firstEventTime { campaigns[ci].firstEventTime = e.time }
+        switch e.type {
+        case .sent, .delivered:
+            if campaigns[ci].firstSendTime.map({ e.time < $0 }) ?? true { campaigns[ci].firstSendTime = e.time }
+        case .open:
+            if e.machine != nil { campaigns[ci].evidence.hasMachineSignal = true }
+        case .click:
+            if let url = e.url, url.count > 0 {
+                let (u, isNew) = urls.intern(url)
+                if isNew { urlCampaign.append(c) }
+                clickedLinks.insert(UInt64(UInt32(bitPattern: u)) << 32 | UInt64(UInt32(bitPattern: r)))
+            }
+        default: break
+        }
+        if Message.isEngagement(e.type, machine: e.machine) {
+            engagementHours.insert(Self.hourKey(r, t))
+        } else if Message.isUnverifiedOpen(e.type, machine: e.machine) {
+            unverifiedOpenHours.insert(Self.hourKey(r, t))
+        }
+    }
+
+    @inline(__always)
+    static func hourKey(_ r: Int32, _ t: UInt32) -> UInt64 { UInt64(UInt32(bitPattern: r)) << 32 | UInt64(t / 3600) }
+
+    // MARK: Combining files
+
+    /// Folds another shard of the same recipients' partition (from another file) into this one: recipients
+    /// and sends are matched by name, so a recipient seen in two files is one recipient and a pair seen twice
+    /// is one message.
+    func absorb(_ other: EventShard) {
+        var campaignMap: [Int32] = []
+        for c in other.campaigns {
+            let id = campaignID(c.id, location: c.firstLocation)
+            campaignMap.append(id)
+            campaigns[Int(id)].absorb(c)
+        }
+        var recipientMap = [Int32](repeating: 0, count: other.recipients.count)
+        for r in 0..<other.recipients.count {
+            let (id, isNew) = other.recipients.withBytes(Int32(r)) { recipients.intern($0) }
+            if isNew { providers.append(other.providers[r]) }
+            recipientMap[r] = id
+        }
+        other.pairs.forEach { c, r, m in
+            pairs[pairs.index(campaignMap[Int(c)], recipientMap[Int(r)])].merge(m)
+        }
+        func remapped(_ v: UInt64) -> UInt64 { UInt64(UInt32(bitPattern: recipientMap[Int(v >> 32)])) << 32 | (v & 0xFFFF_FFFF) }
+        other.engagementHours.forEach { engagementHours.insert(remapped($0)) }
+        other.unverifiedOpenHours.forEach { unverifiedOpenHours.insert(remapped($0)) }
+        var urlMap: [Int32] = []
+        for u in 0..<other.urls.count {
+            let (id, isNew) = other.urls.withBytes(Int32(u)) { urls.intern($0) }
+            if isNew { urlCampaign.append(campaignMap[Int(other.urlCampaign[u])]) }
+            urlMap.append(id)
+        }
+        other.clickedLinks.forEach { v in
+            clickedLinks.insert(UInt64(UInt32(bitPattern: urlMap[Int(v >> 32)])) << 32 | UInt64(UInt32(bitPattern: recipientMap[Int(v & 0xFFFF_FFFF)])))
+        }
+        typesSeen.formUnion(other.typesSeen)
+        eventCount += other.eventCount
+        newestTime = max(newestTime, other.newestTime)
+    }
+
+    // MARK: Per-send counts
+
+    /// Every message of this shard added up per send (by local campaign index).
+    func tallies() -> [MessageTally] {
+        var out = [MessageTally](repeating: MessageTally(), count: campaigns.count)
+        let evidence = campaigns.map(\.evidence)
+        pairs.forEach { c, _, m in out[Int(c)].add(m, in: evidence[Int(c)]) }
+        return out
+    }
+}
+
+extension EventShard: RawEventSink {
+    /// Sizes the tables for about `events` more events, by the shape of typical logs: about 0.4 messages, 0.1
+    /// recipients and 0.12 engagement hours per event. Only a guess: the tables still grow past it.
+    func expect(events: Int) {
+        guard events > 0 else { return }
+        pairs.reserve(events * 2 / 5)
+        recipients.reserve(events / 10)
+        engagementHours.reserve(events / 8)
+    }
+
+    /// A batch in four passes, so that the cache misses of different events overlap instead of following
+    /// one another: hash every recipient and prefetch its slot; prefetch the record each slot points to;
+    /// intern the recipients and sends and prefetch each message (and engagement hour); then fold.
+    func add(batch: UnsafeBufferPointer<RawEvent>, file: String) {
+        let n = batch.count
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { hashes in
+            for k in 0..<n {
+                let h = batch[k].recipientHash ?? hashBytes(batch[k].recipient)
+                hashes[k] = h
+                recipients.prefetchSlot(hash: h)
+            }
+            for k in 0..<n { recipients.prefetchRecord(hash: hashes[k]) }
+            withUnsafeTemporaryAllocation(of: (Int32, Int32, Int).self, capacity: n) { ids in
+                for k in 0..<n {
+                    let e = batch[k]
+                    let c = campaignID(bytes: e.campaign, location: SourceLocation(file: file, line: e.line))
+                    if let program = e.program, program.count > 0, campaigns[Int(c)].program == nil {
+                        campaigns[Int(c)].program = String(decoding: program, as: UTF8.self)
+                    }
+                    let (r, record) = internRecipient(e.recipient, hash: hashes[k], domain: e.domain)
+                    ids[k] = (c, r, record)
+                    pairs.prefetch(c, r, expected: Int(recipients.note(at: record)) - 1)
+                    if Message.isEngagement(e.type, machine: e.machine) {
+                        engagementHours.prefetch(Self.hourKey(r, Message.seconds(e.time)))
+                    }
+                }
+                for k in 0..<n {
+                    let (c, r, record) = ids[k]
+                    fold(batch[k], campaign: c, recipient: r, record: record)
+                }
+            }
+        }
+    }
+}

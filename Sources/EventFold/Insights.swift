@@ -1,0 +1,402 @@
+import Foundation
+import ReportCore
+
+/// One bucket of weekly mail pressure (`metrics.md`, *Send frequency*).
+public struct FrequencyBucket: Sendable, Hashable {
+    /// 1 … 5 (5 means 5 or more).
+    public var messagesPerWeek: Int
+    public var recipientWeeks = 0
+    /// The messages delivered to recipients in a week of this many.
+    public var messages = MessageTally()
+
+    public var delivered: Int { messages.delivered }
+    public var unsubscribes: Int { messages.unsubscribed }
+    public var complaints: Int { messages.complained }
+    public var unsubscribeRate: Double? { messages.unsubscribeRate }
+    public var complaintRate: Double? { messages.complaintRate }
+}
+
+/// What one send's recipient events show beyond its counts.
+public struct SendDetail: Sendable {
+    public var providers: [MailboxProvider: SendCounts] = [:]
+    /// Recipients whose first open (a person's, or one without a signal) / first click came in hour 0 … 71
+    /// after the send.
+    public var opensByHour = [Int](repeating: 0, count: 72)
+    public var clicksByHour = [Int](repeating: 0, count: 72)
+    /// Links by recipients who clicked them, most first. URLs without query or fragment, which may
+    /// carry personal data.
+    public var topLinks: [(url: String, clickers: Int)] = []
+}
+
+/// Everything that needs recipient-level events.
+public struct RecipientInsights: Sendable {
+    public var sender: TierSeries
+    public var programs: [String: TierSeries]
+    public var frequency: [FrequencyBucket]
+    /// Recipient-weeks above the messages-per-week threshold, with what their messages cost.
+    public var overThreshold: FrequencyBucket
+    public var sends: [String: SendDetail]
+}
+
+/// What the walks need to know of the report's sends.
+public struct InsightsPlan: Sendable {
+    /// One of the report's sends with recipient events: when it went out, and its place in `programs` and in
+    /// the weeks.
+    public struct PlannedSend: Sendable {
+        public var sentAt: Double
+        public var program: Int
+        public var week: Int
+        public init(sentAt: Double, program: Int, week: Int) {
+            self.sentAt = sentAt
+            self.program = program
+            self.week = week
+        }
+    }
+
+    public var weeks: [ISOWeek]
+    /// The end of each week (Unix seconds).
+    public var weekEnds: [Double]
+    /// Program slugs, in the order `PlannedSend.program` indexes.
+    public var programs: [String]
+    public var sends: [String: PlannedSend]
+    public var bounds: TierBounds
+    public var frequencyThreshold: Int
+
+    public init(weeks: [ISOWeek], weekEnds: [Double], programs: [String], sends: [String: PlannedSend], bounds: TierBounds,
+                frequencyThreshold: Int) {
+        self.weeks = weeks
+        self.weekEnds = weekEnds
+        self.programs = programs
+        self.sends = sends
+        self.bounds = bounds
+        self.frequencyThreshold = frequencyThreshold
+    }
+}
+
+extension EventAccumulator {
+    /// Tiers, frequency and per-send details. Each shard walks its own recipients (side by side); the parts are
+    /// then added up.
+    public func insights(plan: InsightsPlan) -> RecipientInsights {
+        let index = campaignIndex()
+        let G = index.campaigns.count
+        // Per send of the accumulator's index: its place in the plan (nil where the report has no such send).
+        let planned = index.campaigns.map { plan.sends[$0.id] }
+        let layout = InsightsLayout(
+            weekEnds: plan.weekEnds, programs: plan.programs.count, sends: planned, evidence: index.campaigns.map(\.evidence),
+            bounds: plan.bounds, frequencyThreshold: plan.frequencyThreshold)
+        var total = InsightsPart(layout, campaigns: G)
+        for part in perShard({ i, shard in shard.insights(layout, global: index.global[i], campaigns: G) }) {
+            total.add(part)
+        }
+        let reports = inputReports
+        var byID: [String: SendDetail] = [:]
+        for (g, c) in index.campaigns.enumerated() where planned[g] != nil {
+            var detail = SendDetail()
+            detail.opensByHour = total.hours.opens(send: g)
+            detail.clicksByHour = total.hours.clicks(send: g)
+            if let links = total.links[g] {
+                detail.topLinks = links.map { ($0.key, $0.value) }.sorted { ($1.1, $0.0) < ($0.1, $1.0) }.prefix(10).map { ($0.0, $0.1) }
+            }
+            for p in MailboxProvider.allCases {
+                let tally = total.providers.tally(send: g, provider: p)
+                if tally.wentOut > 0 { detail.providers[p] = tally.sendCounts(c.evidence, inputReports: reports) }
+            }
+            byID[c.id] = detail
+        }
+        var programSeries: [String: TierSeries] = [:]
+        for (p, slug) in plan.programs.enumerated() {
+            programSeries[slug] = total.tiers.series(weeks: plan.weeks, program: p)
+        }
+        return RecipientInsights(
+            sender: total.tiers.series(weeks: plan.weeks, program: nil), programs: programSeries,
+            frequency: total.frequency.buckets, overThreshold: total.frequency.over, sends: byID)
+    }
+
+    /// A link as the site may show it: scheme, host and path only. Query strings and fragments often carry
+    /// tracking tokens or the recipient's address, which never go into the site.
+    public static func displayURL(_ url: String) -> String {
+        var s = Substring(url)
+        if let i = s.firstIndex(where: { $0 == "?" || $0 == "#" }) { s = s[..<i] }
+        return s.contains("@") ? "(link with personal data)" : String(s)
+    }
+}
+
+/// The plan by the accumulator's send index, for the walks.
+struct InsightsLayout {
+    var weekEnds: [Double]
+    var programs: Int
+    var sends: [InsightsPlan.PlannedSend?]
+    var evidence: [SendEvidence]
+    var bounds: TierBounds
+    var frequencyThreshold: Int
+}
+
+// MARK: The counters one walk fills
+
+/// Tier counts at each week's end, and the messages each tier was delivered, for the sender and each program.
+struct TierCounter {
+    let weeks: Int, programs: Int
+    /// [sender + programs][week][tier]
+    var counts: [Int]
+    /// [sender + programs][tier]
+    var messages: [MessageTally]
+    static let tiers = Tier.allCases.count
+
+    init(weeks: Int, programs: Int) {
+        self.weeks = weeks
+        self.programs = programs
+        counts = [Int](repeating: 0, count: (programs + 1) * weeks * Self.tiers)
+        messages = [MessageTally](repeating: MessageTally(), count: (programs + 1) * Self.tiers)
+    }
+
+    /// Row 0 is the sender, row p + 1 program p.
+    @inline(__always) static func row(_ program: Int?) -> Int { program.map { $0 + 1 } ?? 0 }
+
+    @inline(__always)
+    func countCell(program: Int?, week: Int, tier: Tier) -> Int { (Self.row(program) * weeks + week) * Self.tiers + tier.rawValue }
+
+    @inline(__always)
+    func messageCell(program: Int?, tier: Tier) -> Int { Self.row(program) * Self.tiers + tier.rawValue }
+
+    mutating func add(_ o: TierCounter) {
+        for i in counts.indices { counts[i] += o.counts[i] }
+        for i in messages.indices { messages[i] += o.messages[i] }
+    }
+
+    func series(weeks ws: [ISOWeek], program: Int?) -> TierSeries {
+        let counts = (0..<weeks).map { w in Tier.allCases.map { self.counts[countCell(program: program, week: w, tier: $0)] } }
+        return TierSeries(weeks: ws, counts: counts, messages: Tier.allCases.map { messages[messageCell(program: program, tier: $0)] })
+    }
+}
+
+/// Messages per recipient per week, in buckets 1…5+ and above the threshold.
+struct FrequencyCounter {
+    var buckets = (1...5).map { FrequencyBucket(messagesPerWeek: $0) }
+    var over: FrequencyBucket
+    let threshold: Int
+
+    init(threshold: Int) {
+        self.threshold = threshold
+        over = FrequencyBucket(messagesPerWeek: threshold + 1)
+    }
+
+    /// A recipient-week of `n` messages (counted once per recipient-week).
+    mutating func countWeek(messages n: Int) {
+        buckets[min(n, 5) - 1].recipientWeeks += 1
+        if n > threshold { over.recipientWeeks += 1 }
+    }
+
+    /// One delivered message, in a week that brought its recipient `n` messages.
+    @inline(__always)
+    mutating func count(_ one: MessageTally, inWeekOf n: Int) {
+        buckets[min(n, 5) - 1].messages += one
+        if n > threshold { over.messages += one }
+    }
+
+    mutating func add(_ o: FrequencyCounter) {
+        for b in buckets.indices {
+            buckets[b].recipientWeeks += o.buckets[b].recipientWeeks
+            buckets[b].messages += o.buckets[b].messages
+        }
+        over.recipientWeeks += o.over.recipientWeeks
+        over.messages += o.over.messages
+    }
+}
+
+/// First opens and first clicks by hour after the send, for 72 hours.
+struct HourCounter {
+    static let hours = 72
+    var opens: [Int], clicks: [Int]
+
+    init(sends: Int) {
+        opens = [Int](repeating: 0, count: sends * Self.hours)
+        clicks = opens
+    }
+
+    /// The hour after `sentAt` that instant `t` (0 = never) falls in, if within the first 72.
+    @inline(__always)
+    static func hour(_ t: UInt32, after sentAt: Double) -> Int? {
+        guard t != 0 else { return nil }
+        let h = Int((Double(t) - sentAt) / 3600)
+        return h >= 0 && h < hours ? h : nil
+    }
+
+    @inline(__always)
+    mutating func count(_ m: Message, send g: Int, sentAt: Double) {
+        if let h = Self.hour(m.firstOpenAt, after: sentAt) { opens[g * Self.hours + h] += 1 }
+        if let h = Self.hour(m.firstClickAt, after: sentAt) { clicks[g * Self.hours + h] += 1 }
+    }
+
+    func opens(send g: Int) -> [Int] { Array(opens[(g * Self.hours)..<((g + 1) * Self.hours)]) }
+    func clicks(send g: Int) -> [Int] { Array(clicks[(g * Self.hours)..<((g + 1) * Self.hours)]) }
+
+    mutating func add(_ o: HourCounter) {
+        for i in opens.indices { opens[i] += o.opens[i] }
+        for i in clicks.indices { clicks[i] += o.clicks[i] }
+    }
+}
+
+/// Each send's messages by mailbox provider.
+struct ProviderCounter {
+    static let kinds = MailboxProvider.allCases.count
+    var tallies: [MessageTally]
+
+    init(sends: Int) { tallies = [MessageTally](repeating: MessageTally(), count: sends * Self.kinds) }
+
+    @inline(__always) static func cell(send g: Int, provider p: Int) -> Int { g * kinds + p }
+
+    func tally(send g: Int, provider p: MailboxProvider) -> MessageTally { tallies[Self.cell(send: g, provider: p.rawValue)] }
+
+    mutating func add(_ o: ProviderCounter) { for i in tallies.indices { tallies[i] += o.tallies[i] } }
+}
+
+/// One shard's counters; the parts of all shards add up.
+struct InsightsPart {
+    var tiers: TierCounter
+    var frequency: FrequencyCounter
+    var hours: HourCounter
+    var providers: ProviderCounter
+    /// Per send: shown link → recipients who clicked it.
+    var links: [Int: [String: Int]] = [:]
+
+    init(_ layout: InsightsLayout, campaigns G: Int) {
+        tiers = TierCounter(weeks: layout.weekEnds.count, programs: layout.programs)
+        frequency = FrequencyCounter(threshold: layout.frequencyThreshold)
+        hours = HourCounter(sends: G)
+        providers = ProviderCounter(sends: G)
+    }
+
+    mutating func add(_ o: InsightsPart) {
+        tiers.add(o.tiers)
+        frequency.add(o.frequency)
+        hours.add(o.hours)
+        providers.add(o.providers)
+        for (g, links) in o.links { links.forEach { self.links[g, default: [:]][$0.key, default: 0] += $0.value } }
+    }
+}
+
+// MARK: The walk
+
+/// Per recipient of one shard, from a first walk over the messages: when the sender and each program first
+/// delivered to them, when they became unmailable, and how many messages they were delivered each week.
+struct RecipientTimeline {
+    let programs: Int, weeks: Int
+    let firstDelivered: FlatBuffer<Double>
+    let firstDeliveredIn: FlatBuffer<Double>
+    let suppressedAt: FlatBuffer<Double>
+    let perWeek: FlatBuffer<UInt8>
+
+    init(recipients R: Int, programs P: Int, weeks W: Int) {
+        programs = max(P, 1)
+        weeks = max(W, 1)
+        firstDelivered = FlatBuffer(R, .infinity)
+        firstDeliveredIn = FlatBuffer(R * programs, .infinity)
+        suppressedAt = FlatBuffer(R, .infinity)
+        perWeek = FlatBuffer(R * weeks, 0)
+    }
+
+    /// Starts loading what the walks read of recipient `r`.
+    @inline(__always)
+    func prefetch(_ r: Int) {
+        firstDelivered.prefetch(r)
+        firstDeliveredIn.prefetch(r * programs)
+        suppressedAt.prefetch(r)
+        perWeek.prefetch(r * weeks)
+    }
+
+    @inline(__always)
+    func note(_ m: Message, recipient r: Int, delivered: Bool, send: InsightsPlan.PlannedSend?) {
+        let s = m.suppressedAt
+        if s != 0 { suppressedAt[r] = min(suppressedAt[r], Double(s)) }
+        guard let send, delivered else { return }
+        firstDelivered[r] = min(firstDelivered[r], send.sentAt)
+        firstDeliveredIn[r * programs + send.program] = min(firstDeliveredIn[r * programs + send.program], send.sentAt)
+        if perWeek[r * weeks + send.week] < 255 { perWeek[r * weeks + send.week] += 1 }
+    }
+
+    func suppressed(_ r: Int, before t: Double) -> Double? { suppressedAt[r] < t ? suppressedAt[r] : nil }
+    func messages(_ r: Int, week w: Int) -> Int { Int(perWeek[r * weeks + w]) }
+}
+
+extension EventShard {
+    /// This shard's part of the insights: every recipient here is in no other shard.
+    func insights(_ layout: InsightsLayout, global: [Int], campaigns G: Int) -> InsightsPart {
+        var out = InsightsPart(layout, campaigns: G)
+        let R = recipients.count
+        let W = layout.weekEnds.count
+        let bounds = layout.bounds
+        // Per local send: its place in the plan and its evidence.
+        let planned = global.map { layout.sends[$0] }, evidence = global.map { layout.evidence[$0] }
+        let engaged = HourIndex(engagementHours, recipients: R)
+        let unverified = HourIndex(unverifiedOpenHours, recipients: R)
+        let timeline = RecipientTimeline(recipients: R, programs: layout.programs, weeks: W)
+
+        // First: when each recipient was first delivered to, suppressed, and mailed each week.
+        pairs.forEach(lookahead: { timeline.prefetch(Int($0)) }) { c, r, m in
+            let ci = Int(c)
+            timeline.note(m, recipient: Int(r), delivered: m.isDelivered(in: evidence[ci]), send: planned[ci])
+        }
+
+        // Tier counts at the end of each week.
+        for r in 0..<R where timeline.firstDelivered[r].isFinite {
+            var lastEngaged = engaged.cursor(r), lastUnverified = unverified.cursor(r)
+            for (w, weekEnd) in layout.weekEnds.enumerated() where timeline.firstDelivered[r] < weekEnd {
+                let last = lastEngaged.last(endingBy: weekEnd)
+                let lastOpen = unverified.isEmpty ? nil : lastUnverified.last(endingBy: weekEnd)
+                let sup = timeline.suppressed(r, before: .infinity)
+                let tier = bounds.tier(now: weekEnd, firstDelivered: timeline.firstDelivered[r], lastEngaged: last,
+                                       lastUnverifiedOpen: lastOpen, suppressed: sup)
+                out.tiers.counts[out.tiers.countCell(program: nil, week: w, tier: tier)] += 1
+                for p in 0..<layout.programs where timeline.firstDeliveredIn[r * timeline.programs + p] < weekEnd {
+                    // Only a never-engaged recipient's tier (new or inactive) depends on when the program first
+                    // reached them; otherwise it is the sender-wide tier.
+                    let here = (tier == .new || tier == .inactive) && last == nil
+                        ? bounds.tier(now: weekEnd, firstDelivered: timeline.firstDeliveredIn[r * timeline.programs + p],
+                                      lastEngaged: nil, lastUnverifiedOpen: lastOpen, suppressed: nil)
+                        : tier
+                    out.tiers.counts[out.tiers.countCell(program: p, week: w, tier: here)] += 1
+                }
+            }
+        }
+        for r in 0..<R {
+            for w in 0..<W where timeline.messages(r, week: w) > 0 { out.frequency.countWeek(messages: timeline.messages(r, week: w)) }
+        }
+
+        // Each message: its provider's tally and its hours; if delivered, the tier its recipient was in when the
+        // send went out, and its week's frequency bucket.
+        pairs.forEach(lookahead: { r in
+            timeline.prefetch(Int(r))
+            engaged.prefetch(Int(r))
+        }) { c, r, m in
+            let ci = Int(c)
+            guard let send = planned[ci] else { return }
+            let ri = Int(r), g = global[ci]
+            let one = MessageTally(counting: m, in: evidence[ci])
+            out.providers.tallies[ProviderCounter.cell(send: g, provider: Int(providers[ri]))] += one
+            out.hours.count(m, send: g, sentAt: send.sentAt)
+            guard one.delivered > 0 else { return }
+            let t0 = send.sentAt
+            let last = engaged.last(ri, endingBy: t0)
+            let lastOpen = unverified.isEmpty ? nil : unverified.last(ri, endingBy: t0)
+            let sup = timeline.suppressed(ri, before: t0)
+            let tier = bounds.tier(now: t0, firstDelivered: min(timeline.firstDelivered[ri], t0), lastEngaged: last,
+                                   lastUnverifiedOpen: lastOpen, suppressed: sup)
+            let tierInProgram = bounds.tier(
+                now: t0, firstDelivered: min(timeline.firstDeliveredIn[ri * timeline.programs + send.program], t0),
+                lastEngaged: last, lastUnverifiedOpen: lastOpen, suppressed: sup)
+            out.tiers.messages[out.tiers.messageCell(program: nil, tier: tier)] += one
+            out.tiers.messages[out.tiers.messageCell(program: send.program, tier: tierInProgram)] += one
+            out.frequency.count(one, inWeekOf: timeline.messages(ri, week: send.week))
+        }
+
+        // Links by recipients who clicked them, per send.
+        var clickers = [Int](repeating: 0, count: urls.count)
+        clickedLinks.forEach { clickers[Int($0 >> 32)] += 1 }
+        for u in 0..<urls.count where clickers[u] > 0 {
+            let g = global[Int(urlCampaign[u])]
+            guard layout.sends[g] != nil else { continue }
+            out.links[g, default: [:]][EventAccumulator.displayURL(urls.string(Int32(u))), default: 0] += clickers[u]
+        }
+        return out
+    }
+}

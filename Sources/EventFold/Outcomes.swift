@@ -1,0 +1,145 @@
+import Foundation
+import ReportCore
+
+/// What happened to one targeted recipient of a win-back or re-activation send, in order of precedence
+/// (`metrics.md`, *Re-activation and win-back outcomes*): the first that applies within the response window.
+public enum Outcome: Int, Sendable, CaseIterable {
+    case bounced, complained, unsubscribed, reEngaged, openedUnverified, noResponse
+
+    public var key: String {
+        switch self {
+        case .bounced: return "bounced"
+        case .complained: return "complained"
+        case .unsubscribed: return "unsubscribed"
+        case .reEngaged: return "re_engaged"
+        case .openedUnverified: return "opened_unverified"
+        case .noResponse: return "no_response"
+        }
+    }
+
+    /// Everyone but the re-engaged is to be suppressed; the *opened, unverified* are listed with that outcome, so
+    /// the user decides (their opens may be a privacy proxy's prefetch).
+    public var suppress: Bool { self != .reEngaged }
+
+    /// The outcome of one recipient's message for a send, given the window [sent, windowEnd] (both included).
+    /// A hard bounce beats everything (the address is dead), then a complaint, then an unsubscribe, then a
+    /// person's engagement (`Message.isEngaged`: a machine-only open is not one), then an open without a
+    /// signal, which is shown apart and never counted as re-engagement.
+    public static func of(_ m: Message, windowEnd: Double) -> (Outcome, decidedAt: Double?) {
+        func inWindow(_ t: UInt32) -> Bool { t != 0 && Double(t) <= windowEnd }
+        if m.isHardBounce && inWindow(m.hardBounceAt) { return (.bounced, Double(m.hardBounceAt)) }
+        if inWindow(m.complaintAt) { return (.complained, Double(m.complaintAt)) }
+        if inWindow(m.unsubscribeAt) { return (.unsubscribed, Double(m.unsubscribeAt)) }
+        if inWindow(m.firstEngagedAt) { return (.reEngaged, Double(m.firstEngagedAt)) }
+        if inWindow(m.firstUnverifiedOpenAt) { return (.openedUnverified, Double(m.firstUnverifiedOpenAt)) }
+        return (.noResponse, nil)
+    }
+}
+
+/// The outcomes of one win-back or re-activation send.
+public struct ReactivationResult: Sendable {
+    public var campaign: String
+    public var windowEnd: Date
+    /// The window is still open at the newest data: the counts are provisional.
+    public var pending: Bool
+    /// The send's messages: `targeted` went out, some were delivered.
+    public var messages = MessageTally()
+    public var targeted: Int { messages.wentOut }
+    public var delivered: Int { messages.delivered }
+    /// Counts by `Outcome.rawValue`.
+    public var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
+    /// No-response recipients who engaged in the 90 days after the window: what suppressing them would lose.
+    public var lateEngagers = 0
+
+    public init(campaign: String, windowEnd: Date, pending: Bool) {
+        self.campaign = campaign
+        self.windowEnd = windowEnd
+        self.pending = pending
+    }
+
+    public func count(_ o: Outcome) -> Int { outcomes[o.rawValue] }
+    public func share(_ o: Outcome) -> Double? { targeted > 0 ? Double(outcomes[o.rawValue]) / Double(targeted) : nil }
+}
+
+/// One recipient to suppress, for `export suppressions` only: personal data, never written into the site.
+public struct Suppression: Sendable {
+    public var recipient: String
+    public var outcome: Outcome
+    public var decidedAt: Date
+}
+
+extension EventAccumulator {
+    /// Outcomes of each win-back or re-activation send (by id, with the end of its response window), each shard
+    /// counting its own recipients.
+    public func reactivation(windows: [String: Double], newest: Double, lateDays: Int = 90) -> [String: ReactivationResult] {
+        guard !windows.isEmpty else { return [:] }
+        let index = campaignIndex()
+        var results: [String: ReactivationResult] = [:]
+        for (id, end) in windows where index.byID[id] != nil {
+            results[id] = ReactivationResult(campaign: id, windowEnd: Date(timeIntervalSince1970: end), pending: end > newest)
+        }
+        let evidence = index.campaigns.map(\.evidence)
+        let parts = perShard { i, shard in
+            shard.reactivation(empty: results, evidence: index.global[i].map { evidence[$0] }, lateDays: lateDays)
+        }
+        for part in parts {
+            for (id, r) in part {
+                results[id]!.messages += r.messages
+                results[id]!.lateEngagers += r.lateEngagers
+                for k in r.outcomes.indices { results[id]!.outcomes[k] += r.outcomes[k] }
+            }
+        }
+        return results
+    }
+
+    /// The recipients a send says to suppress (everyone but the re-engaged), with their outcome.
+    public func suppressions(campaign id: String, sentAt: Date, windowDays: Int) -> [Suppression] {
+        let end = sentAt.timeIntervalSince1970 + Double(windowDays) * 86400
+        return perShard { _, shard in shard.suppressions(campaign: id, windowEnd: end) }.joined()
+            .sorted { ($0.outcome.rawValue, $0.recipient) < ($1.outcome.rawValue, $1.recipient) }
+    }
+}
+
+extension EventShard {
+    /// This shard's counts for each send of `empty` (keyed by campaign id, all counts zero).
+    func reactivation(empty: [String: ReactivationResult], evidence: [SendEvidence], lateDays: Int) -> [String: ReactivationResult] {
+        var results: [Int32: ReactivationResult] = [:]
+        for (id, r) in empty { if let c = campaignIDs.lookup(id) { results[c] = r } }
+        guard !results.isEmpty else { return [:] }
+        var noResponse: [Int32: [Int32]] = [:]
+        pairs.forEach { c, r, m in
+            guard var result = results[c], m.wentOut else { return }
+            result.messages.add(m, in: evidence[Int(c)])
+            let (outcome, _) = Outcome.of(m, windowEnd: result.windowEnd.timeIntervalSince1970)
+            result.outcomes[outcome.rawValue] += 1
+            if outcome == .noResponse { noResponse[c, default: []].append(r) }
+            results[c] = result
+        }
+        // Late engagers: a person's engagement with any of the sender's mail in the 90 days after the window.
+        // Engagement is kept by the hour, so an hour that ends after the window counts as after it.
+        if !noResponse.isEmpty {
+            let engaged = HourIndex(engagementHours, recipients: recipients.count)
+            for (c, list) in noResponse {
+                guard var result = results[c] else { continue }
+                let from = result.windowEnd.timeIntervalSince1970, to = from + Double(lateDays) * 86400
+                result.lateEngagers = list.filter { engaged.any(Int($0), after: from, through: to) }.count
+                results[c] = result
+            }
+        }
+        var out: [String: ReactivationResult] = [:]
+        for r in results.values { out[r.campaign] = r }
+        return out
+    }
+
+    func suppressions(campaign id: String, windowEnd end: Double) -> [Suppression] {
+        guard let c = campaignIDs.lookup(id) else { return [] }
+        var out: [Suppression] = []
+        pairs.forEach { pc, r, m in
+            guard pc == c, m.wentOut else { return }
+            let (outcome, decided) = Outcome.of(m, windowEnd: end)
+            guard outcome.suppress else { return }
+            out.append(Suppression(recipient: recipients.string(r), outcome: outcome, decidedAt: Date(timeIntervalSince1970: decided ?? end)))
+        }
+        return out
+    }
+}
