@@ -288,6 +288,11 @@ public struct ProjectReader {
             let total = table.unknownTypes.values.reduce(0, +)
             input.warnings.append(Diagnostic("ignored \(total) event\(total == 1 ? "" : "s") of unknown type: \(list.joined(separator: ", "))", at: SourceLocation(file: file)))
         }
+        if !table.noRecipientLines.isEmpty {
+            let lines = table.noRecipientLines
+            let shown = lines.prefix(10).map(String.init).joined(separator: ", ") + (lines.count > 10 ? ", …" : "")
+            input.warnings.append(Diagnostic("skipped \(lines.count) record\(lines.count == 1 ? " that names" : "s that name") no recipient (line\(lines.count == 1 ? "" : "s") \(shown))", at: SourceLocation(file: file)))
+        }
         if table.skipped > 0 {
             input.warnings.append(Diagnostic("skipped \(table.skipped) unreadable row\(table.skipped == 1 ? "" : "s") (--lenient)", at: SourceLocation(file: file)))
             input.skippedRows += table.skipped
@@ -365,6 +370,8 @@ private struct TableState {
     var kind: Kind?
     var skipped = 0
     var unknownTypes: [String: Int] = [:]
+    /// Lines of records that name no recipient (skipped, reported once).
+    var noRecipientLines: [Int] = []
     private let mapping: ColumnMapping
 
     init(file: String, rule: InputRule?, zone: TimeZone, lenient: Bool) {
@@ -426,6 +433,8 @@ private struct TableState {
                 break
             case .unknown(let type):
                 unknownTypes[type, default: 0] += 1
+            case .noRecipient:
+                noRecipientLines.append(line)
             }
         } catch let e as ProviderError {
             try reject(ReportError(e.message, at: SourceLocation(file: file, line: line, field: "field \"\(e.field)\"")), errors: &errors, input: &input)

@@ -96,4 +96,21 @@ extension JSONStream.Failure: Equatable {
     func rejected(text: String) {
         #expect(TimeParsing.instant(Substring(text), zone: utc) == nil)
     }
+
+    /// inputs.md §2: Unix time by its whole digits — 10 seconds, 13 milliseconds, 16 microseconds; on both
+    /// reading paths (text here; JSON numbers through the same rule).
+    @Test func unixTimeBySecondsMillisecondsOrMicroseconds() {
+        #expect(TimeParsing.instant(Substring("1794906000"), zone: utc) == 1_794_906_000)
+        #expect(TimeParsing.instant(Substring("1794906000.5"), zone: utc) == 1_794_906_000.5)
+        #expect(TimeParsing.instant(Substring("1794906000123"), zone: utc) == 1_794_906_000.123)
+        #expect(TimeParsing.instant(Substring("1794906000123456"), zone: utc) == 1_794_906_000.123456)
+        #expect(TimeParsing.unixSeconds(number: 1_794_906_000_123) == 1_794_906_000.123)
+        #expect(TimeParsing.unixSeconds(number: 1_794_906_000.25) == 1_794_906_000.25)
+        // 11, 12, 14, 15 or more than 16 digits say no unit: rejected, never guessed.
+        for text in ["17949060001", "179490600012", "17949060001234", "179490600012345", "99999999999999999999"] {
+            #expect(TimeParsing.instant(Substring(text), zone: utc) == nil, "\(text)")
+        }
+        #expect(TimeParsing.unixSeconds(number: 1e300) == nil)
+        #expect(TimeParsing.unixSeconds(number: -5) == nil)
+    }
 }

@@ -73,6 +73,34 @@ import TestSupport
         #expect(events[3].time == 1_794_906_000)
     }
 
+    /// The field rules (EventFields) are the same on the byte path (CSV) and the ordinary one (JSON Lines):
+    /// bounce types, machine flags, and opens classified by `user_agent` and `ip` where `machine` is empty.
+    @Test func bothReadingPathsApplyTheSameFieldRules() throws {
+        let rows: [[String: String]] = [
+            ["event": "bounce", "bounce_type": "Undetermined"],
+            ["event": "bounce"],
+            ["event": "open", "machine": "YES"],
+            ["event": "open", "machine": "0"],
+            ["event": "open", "user_agent": "Mozilla/5.0"],
+            ["event": "open", "ip": "17.58.1.2"],
+            ["event": "open", "user_agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36", "ip": "198.51.100.1"],
+            ["event": "open"],
+        ]
+        let columns = ["time", "campaign", "recipient", "event", "bounce_type", "machine", "user_agent", "ip"]
+        var csv = columns.joined(separator: ",") + "\n", jsonl = ""
+        for (i, r) in rows.enumerated() {
+            var row = r
+            row["time"] = "1794906000"; row["campaign"] = "c"; row["recipient"] = "r\(i)@x.example"
+            csv += columns.map { row[$0].map { "\"\($0)\"" } ?? "" }.joined(separator: ",") + "\n"
+            jsonl += "{" + columns.compactMap { k in row[k].map { "\"\(k)\": \"\($0)\"" } }.joined(separator: ", ") + "}\n"
+        }
+        let (_, fromCSV) = try read(["data/e.csv": csv])
+        let (_, fromJSON) = try read(["data/e.jsonl": jsonl])
+        #expect(fromCSV == fromJSON)
+        #expect(fromCSV.map(\.bounceType) == [.undetermined, .hard, nil, nil, nil, nil, nil, nil])
+        #expect(fromCSV.map(\.machine) == [nil, nil, true, false, true, true, false, nil])
+    }
+
     @Test func notWholeNumberNamesFileLineAndColumn() {
         let csv = "campaign,program,sent_at,sent\na,nl,2026-11-17,100\nb,nl,2026-11-17,12o4\n"
         #expect(errors(["data/week47.csv": csv]) == [#"data/week47.csv:3: column "sent": "12o4" is not a whole number"#])

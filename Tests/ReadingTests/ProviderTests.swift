@@ -66,7 +66,7 @@ import TestSupport
         #expect(c.delivered == 1)          // ann
         #expect(c.hardBounces == 1)        // bo, Permanent, inside an SNS envelope
         #expect(c.uniqueOpens == 1)
-        #expect(c.machineOpens == nil)     // SES has no machine-open signal
+        #expect(c.machineOpens == 1)       // ann's only open came with the bare "Mozilla/5.0" of Apple's proxy
         #expect(c.uniqueClicks == 1)
         #expect(c.complaints == 1)         // delivered twice by SNS (same MessageId): once
         // The subscription confirmation, the plain-text validation message and the delay are ignored.
@@ -145,5 +145,82 @@ import TestSupport
         try FileManager.default.copyItem(atPath: Self.fixture("truncated.csv.gz"), toPath: project.root.appending(path: "data/t.csv.gz").path)
         let e = #expect(throws: ReportErrors.self) { try ProjectReader(root: project.root).read { _, _ in } }
         #expect(e?.errors.first?.description.contains("truncated") == true || e?.errors.first?.description.contains("ends early") == true)
+    }
+
+    // MARK: The providers' own rules, one fixture each (written from their documentation)
+
+    /// Reads one fixture and also returns its events as read (to check their times).
+    func events(_ target: String, _ source: String) throws -> [RecipientEvent] {
+        let project = try TestProject(files: ["report.yml": "timezone: UTC\n"])
+        try FileManager.default.createDirectory(at: project.root.appending(path: target).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.fixture(source), toPath: project.root.appending(path: target).path)
+        var out: [RecipientEvent] = []
+        _ = try ProjectReader(root: project.root).read { e, _ in out.append(e) }
+        return out
+    }
+
+    @Test func sesSuppressedBouncesAndComplaintsWereNeverSentAndUndeterminedIsApart() throws {
+        let (input, s) = try read(["data/ses/rules.jsonl": "ses-rules.jsonl"])
+        let c = try #require(s["r"]).counts
+        // Sends: ann bo cy dee eve fay gus hal. bo (Suppressed), cy (OnAccountSuppressionList) and dee (a complaint
+        // on the account suppression list) were never attempted: dropped, not sent, no bounce, no complaint.
+        #expect(c.dropped == 3)
+        #expect(c.sent == 5)               // ann, eve, fay, gus, hal
+        #expect(c.hardBounces == 0)
+        #expect(c.delivered == 3)          // ann, eve, gus
+        #expect(c.undeterminedBounces == 1)  // fay: counted apart
+        #expect(c.softBounces == 1)        // hal: Transient, published after SES gave up
+        #expect(c.complaints == 1)         // gus; eve's not-spam feedback is no complaint
+        #expect(c.uniqueOpens == 3)        // ann (a phone's user agent: a person), eve (Apple's 17/8), gus (nothing to tell)
+        #expect(c.machineOpens == 1)       // eve
+        #expect(c.positiveRecipients == 2) // ann, and gus's open without a signal
+        #expect(input.warnings.isEmpty)
+        // Records without a time of their own take the SNS envelope's Timestamp.
+        let evs = try events("data/ses/rules.jsonl", "ses-rules.jsonl")
+        let gus = try #require(evs.first { $0.recipient == "gus@example.org" && $0.type == .complaint })
+        #expect(gus.time == 1_794_911_400)  // 2026-11-17T10:30:00Z, the envelope's
+        let hal = try #require(evs.first { $0.recipient == "hal@example.org" && $0.type == .bounce })
+        #expect(hal.time == 1_794_913_200)  // 11:00:00Z
+    }
+
+    @Test func mailgunSuppressionsAreDropsAndATemporaryFailureCountsOnlyAsTheLastWord() throws {
+        let (_, s) = try read(["data/mg/rules.jsonl": "mailgun-rules.jsonl"])
+        let c = try #require(s["m"]).counts
+        #expect(c.dropped == 2)            // cy (suppress-unsubscribe), dee (suppress-complaint)
+        #expect(c.sent == 3)               // ann, bo, eve
+        #expect(c.delivered == 2)          // ann (after a temporary failure), eve
+        #expect(c.softBounces == 1)        // bo: a temporary failure and nothing after it
+        #expect(c.hardBounces == 0)
+        #expect(c.uniqueOpens == 2)
+        #expect(c.machineOpens == 0)       // ann's client-info names no bot: a person
+        #expect(c.positiveRecipients == 2) // ann, and eve's open without client-info (no signal)
+        #expect(c.unsubscribes == 0 && c.complaints == 0)
+    }
+
+    @Test func postmarkTransientsSubscriptionChangesAndRecordsWithoutARecipient() throws {
+        let (input, s) = try read(["data/pm/rules.jsonl": "postmark-rules.jsonl"])
+        let c = try #require(s["p"]).counts
+        #expect(c.sent == 8)               // ann bo cy dee eve fay gus hal: delivered or bounced
+        #expect(c.delivered == 6)          // ann (after a Transient), cy, dee, fay, gus, hal
+        #expect(c.softBounces == 1)        // bo: a Transient with no delivery
+        #expect(c.hardBounces == 1)        // eve: the Bounce and its SubscriptionChange are one message
+        #expect(c.unsubscribes == 1)       // dee (Origin Recipient); cy's was the sender's (Origin Customer)
+        #expect(c.complaints == 1)         // fay, from the SubscriptionChange's SpamComplaint
+        #expect(c.uniqueOpens == 2)
+        #expect(c.machineOpens == 1)       // gus: the bare "Mozilla/5.0" of Apple's proxy; hal's Outlook is a person
+        #expect(input.warnings.map(\.description) == ["data/pm/rules.jsonl: skipped 1 record that names no recipient (line 12)"])
+    }
+
+    @Test func sendGridOpensWithoutTheFlagCarryNoSignalUnlessTheirUserAgentTells() throws {
+        let (_, s) = try read(["data/sg/rules.json": "sendgrid-rules.json"])
+        let flagless = try #require(s["flagless"]).counts
+        #expect(flagless.uniqueOpens == 2)
+        #expect(flagless.machineOpens == 1)       // bo: the proxy's bare user agent
+        #expect(flagless.positiveRecipients == 1) // ann's open carries no signal: counted as an open, not as a machine's
+        let plain = try #require(s["plain"])
+        #expect(plain.counts.uniqueOpens == 1)
+        #expect(plain.counts.machineOpens == nil) // no open of this send says: unknown, not 0
+        #expect(!plain.hasMachineSignal)
+        #expect(plain.firstSendTime == 1_794_906_000.123)  // 13 digits: milliseconds
     }
 }

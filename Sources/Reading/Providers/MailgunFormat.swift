@@ -3,12 +3,19 @@ import ReportCore
 
 /// Mailgun webhook bodies (`{"signature": …, "event-data": …}`) or bare events (provider-formats.md §4).
 ///
+/// Sources: Mailgun's documentation, "Events" (event types, `severity`, `reason`, `client-info`) and "Webhooks"
+/// (the `signature` / `event-data` body); "Tracking Opens" on `client-info.bot`.
+///
 /// - `accepted` → sent; `delivered`; `rejected` → dropped.
-/// - `failed` with `severity: permanent` → hard bounce, except `reason: suppress-bounce`, which is Mailgun
-///   refusing an address that bounced before (dropped, not a new bounce); `severity: temporary` is a retry
-///   and ignored.
-/// - `opened`: a machine open where `client-info.bot` names one (`apple`, `gmail`, `generic`); `clicked` keeps
-///   `url`; `unsubscribed`; `complained`.
+/// - `failed` with `severity: permanent` → hard bounce, except the `reason`s `suppress-bounce`,
+///   `suppress-unsubscribe` and `suppress-complaint`: Mailgun refusing an address on one of its suppression
+///   lists before sending (dropped, not a bounce).
+/// - `failed` with `severity: temporary` → a soft bounce of that message. Mailgun retries; a later `delivered`
+///   (or permanent failure) of the same message supersedes it (`Message.isSoftBounce`), so only a message whose
+///   last word is a temporary failure counts as soft-bounced.
+/// - `opened`: a machine open where `client-info.bot` names one (`apple`, `gmail`, `generic`), a person's where
+///   `client-info` is there without one, no signal where `client-info` is absent; `clicked` keeps `url`;
+///   `unsubscribed`; `complained`.
 /// - `timestamp` is fractional Unix seconds. Campaign: the configured `user-variables` key, else the first tag
 ///   (legacy `campaigns` after that).
 enum MailgunFormat: ProviderFormat {
@@ -30,16 +37,23 @@ enum MailgunFormat: ProviderFormat {
         case "delivered": type = .delivered
         case "rejected": type = .dropped
         case "failed":
-            guard JSONValue.string(e["severity"]) == "permanent" else { return .ignored }
-            if JSONValue.string(e["reason"]) == "suppress-bounce" {
-                type = .dropped
-            } else {
+            switch JSONValue.string(e["severity"]) {
+            case "permanent":
+                if ["suppress-bounce", "suppress-unsubscribe", "suppress-complaint"].contains(JSONValue.string(e["reason"])) {
+                    type = .dropped
+                } else {
+                    type = .bounce
+                    bounce = .hard
+                }
+            case "temporary":
                 type = .bounce
-                bounce = .hard
+                bounce = .soft
+            default:
+                return .ignored
             }
         case "opened":
             type = .open
-            machine = JSONValue.string(JSONValue.object(e["client-info"])?["bot"]) != nil
+            machine = JSONValue.object(e["client-info"]).map { JSONValue.string($0["bot"]) != nil }
         case "clicked": type = .click
         case "unsubscribed": type = .unsubscribe
         case "complained": type = .complaint

@@ -3,15 +3,23 @@ import ReportCore
 
 /// Postmark webhook bodies, one object per event (provider-formats.md §5).
 ///
+/// Sources: Postmark's developer documentation, "Webhooks overview" and the pages of each webhook (Delivery,
+/// Bounce, Spam complaint, Open tracking, Click, Subscription change), and "Bounce API" for `Type`/`TypeCode`.
+///
 /// - `Delivery` → delivered (Postmark sends no `sent` event: every delivered or bounced message was sent).
-/// - `Bounce` by `Type`: HardBounce, BadEmailAddress → hard; SoftBounce, Transient, DnsError, Blocked,
-///   DMARCPolicy → soft; ManuallyDeactivated, Unconfirmed → dropped; Unsubscribe → unsubscribe; SpamComplaint
-///   → complaint; auto-replies (AutoResponder, AddressChange, ChallengeVerification) are neither a reply nor a
-///   bounce and are ignored, like the other notices.
-/// - `SpamComplaint` → complaint. `Open` carries no machine signal; `Click` keeps `OriginalLink`.
-/// - `SubscriptionChange` is an unsubscribe only when the recipient or the sender suppressed sending
-///   (`SuppressSending: true`, `SuppressionReason: ManualSuppression`). One that follows a hard bounce or a
-///   complaint is its consequence, not an unsubscribe; `SuppressSending: false` is a resubscription.
+/// - `Bounce` by `Type`: HardBounce, BadEmailAddress → hard; SoftBounce, Transient (TypeCode 2), DnsError,
+///   Blocked, DMARCPolicy → soft, unless the same message is later delivered (`Message.isSoftBounce`: a
+///   Transient is a delay Postmark kept retrying); ManuallyDeactivated, Unconfirmed → dropped; Unsubscribe →
+///   unsubscribe; SpamComplaint → complaint; auto-replies (AutoResponder, AddressChange, ChallengeVerification)
+///   are neither a reply nor a bounce and are ignored, like the other notices. A Bounce that names no `Email`
+///   (Postmark posts `Type: Unsubscribe` records without one) is skipped and reported once per file.
+/// - `SpamComplaint` → complaint. `Click` keeps `OriginalLink`. `Open` has no machine flag: it is classified by
+///   its `UserAgent` and `Geo.IP` (`ProxyOpens`), else it carries no signal.
+/// - `SubscriptionChange` (`SuppressSending: true`) by `SuppressionReason`: `HardBounce` → a hard bounce and
+///   `SpamComplaint` → a complaint of that recipient (the same message as the Bounce or SpamComplaint record when
+///   both arrive, so counted once); `ManualSuppression` → an unsubscribe when `Origin` is `Recipient` (or not
+///   given), but nothing when it is `Customer` or `Admin` (the sender suppressing an address is not the
+///   recipient opting out). `SuppressSending: false` is a resubscription and ignored.
 /// - Times carry their own offset (often not UTC). Campaign: `Tag`, else the configured `Metadata` key.
 enum PostmarkFormat: ProviderFormat {
     static let format = InputFormat.postmark
@@ -43,14 +51,21 @@ enum PostmarkFormat: ProviderFormat {
             case let other: return .unknown("Bounce/\(other)")
             }
         case "SubscriptionChange":
-            guard JSONValue.bool(o["SuppressSending"]) == true, JSONValue.string(o["SuppressionReason"]) == "ManualSuppression" else {
-                return .ignored
+            guard JSONValue.bool(o["SuppressSending"]) == true else { return .ignored }
+            timeField = "ChangedAt"
+            switch JSONValue.string(o["SuppressionReason"]) {
+            case "HardBounce": (type, bounce) = (.bounce, .hard)
+            case "SpamComplaint": type = .complaint
+            case "ManualSuppression":
+                guard ["Recipient", nil].contains(JSONValue.string(o["Origin"])) else { return .ignored }
+                type = .unsubscribe
+            default: return .ignored
             }
-            (type, timeField) = (.unsubscribe, "ChangedAt")
         default:
             return .unknown(record)
         }
         guard let recipient = JSONValue.string(o[recipientField]) ?? JSONValue.string(o["Recipient"]) ?? JSONValue.string(o["Email"]) else {
+            if record == "Bounce" { return .noRecipient }
             throw ProviderError(field: recipientField, message: "is missing")
         }
         guard let time = JSONValue.iso(o[timeField]) else { throw ProviderError(field: timeField, message: "is not an ISO 8601 date-time with offset") }
@@ -58,8 +73,11 @@ enum PostmarkFormat: ProviderFormat {
         guard let campaign else {
             throw ProviderError(field: "Tag", message: "no campaign id: no Tag (set campaign_field: in report.yml to a Metadata key)")
         }
+        let machine = type == .open
+            ? ProxyOpens.isMachine(userAgent: JSONValue.string(o["UserAgent"]), ip: JSONValue.string(JSONValue.object(o["Geo"])?["IP"]))
+            : nil
         return .events([RecipientEvent(
             time: time, campaign: campaign, recipient: CanonicalEvents.normalizeRecipient(recipient), type: type,
-            bounceType: bounce, url: type == .click ? JSONValue.string(o["OriginalLink"]) : nil)])
+            bounceType: bounce, machine: machine, url: type == .click ? JSONValue.string(o["OriginalLink"]) : nil)])
     }
 }

@@ -9,6 +9,9 @@ enum ProviderRecord {
     case ignored
     /// An event type this reader does not know: counted and reported once per build.
     case unknown(String)
+    /// A real record of a known type that names no recipient (Postmark sends a Bounce of `Type: Unsubscribe`
+    /// without an `Email`): nothing to count, reported once per file with its lines.
+    case noRecipient
 }
 
 /// A provider's native export: detection from the first record, and the mapping of each record.

@@ -4,14 +4,25 @@ import ReportCore
 /// Amazon SES event publishing records (and classic notifications), bare as Firehose writes them or inside
 /// an SNS envelope whose `Message` is a JSON string (provider-formats.md §2).
 ///
+/// Sources: the SES Developer Guide, "Contents of event data that Amazon SES publishes to Amazon SNS" / "to
+/// Firehose" (the `bounce`, `complaint`, `open` objects and their types and subtypes) and "Amazon SES
+/// notification contents"; the SNS Developer Guide, "Parsing message formats" (the HTTP/S envelope).
+///
 /// - Send → sent (at `mail.timestamp`); Delivery → delivered, per `delivery.recipients`.
-/// - Bounce: Permanent → hard; Transient and Undetermined → soft (Transient is published only after SES gave
-///   up), per `bounce.bouncedRecipients`. Complaint → complaint per `complainedRecipients`.
-/// - Reject → dropped. Open and Click carry no machine signal and no recipient of their own: they go to every
-///   address of `mail.destination` (send one recipient per message for exact figures).
+/// - Bounce, per `bounce.bouncedRecipients`: Permanent → hard; Transient → soft (SES publishes it only after it
+///   gave up retrying); Undetermined → a bounce of its own kind, counted apart, never as soft. A Permanent bounce
+///   whose `bounceSubType` is `Suppressed` or `OnAccountSuppressionList` was never attempted (AWS: SES "didn't
+///   attempt to send it" because the address is on a suppression list): **dropped**, not a bounce.
+/// - Complaint, per `complainedRecipients` → complaint; except `complaintFeedbackType: not-spam` (the recipient
+///   said it is *not* spam: no complaint) and `complaintSubType: OnAccountSuppressionList` (never attempted:
+///   dropped, not a complaint).
+/// - Reject → dropped. Open and Click have no recipient of their own: they go to every address of
+///   `mail.destination` (send one recipient per message for exact figures). SES has no machine-open flag: an
+///   open is classified by its `userAgent` and `ipAddress` (`ProxyOpens`), else it carries no signal.
 /// - DeliveryDelay, Rendering Failure and subscription confirmations are ignored; a Subscription event that
 ///   unsubscribes from everything → unsubscribe.
-/// - Event times come from the per-type object; `mail.timestamp` is the send time.
+/// - Times: the per-type object's `timestamp`; where it has none, the SNS envelope's `Timestamp`; `mail.timestamp`
+///   (the send time) is the Send's time and the last resort.
 /// - Campaign: the configured `mail.tags` key (default `campaign`), first value.
 enum SESFormat: ProviderFormat {
     static let format = InputFormat.ses
@@ -23,7 +34,9 @@ enum SESFormat: ProviderFormat {
 
     static func map(_ o: [String: Any], campaignField: String?) throws -> ProviderRecord {
         var record = o
+        var envelopeTime: Double?
         if let envelopeType = JSONValue.string(o["Type"]) {
+            envelopeTime = JSONValue.iso(o["Timestamp"])
             guard envelopeType == "Notification" else { return .ignored }  // SubscriptionConfirmation …
             guard let message = o["Message"] as? String, let data = message.data(using: .utf8),
                   let inner = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -42,19 +55,24 @@ enum SESFormat: ProviderFormat {
         let destination = (JSONValue.array(mail["destination"]) ?? []).compactMap(JSONValue.string)
         func detail(_ key: String) -> [String: Any] { JSONValue.object(record[key]) ?? [:] }
         func time(_ d: [String: Any]) throws -> Double {
-            guard let t = JSONValue.iso(d["timestamp"]) ?? JSONValue.iso(mail["timestamp"]) else {
+            guard let t = JSONValue.iso(d["timestamp"]) ?? envelopeTime ?? JSONValue.iso(mail["timestamp"]) else {
                 throw ProviderError(field: "timestamp", message: "is not an ISO 8601 date-time")
             }
             return t
         }
-        func events(_ recipients: [String], _ type: EventType, at t: Double, bounce: BounceType? = nil, url: String? = nil) -> ProviderRecord {
+        func events(_ recipients: [String], _ type: EventType, at t: Double, bounce: BounceType? = nil, machine: Bool? = nil,
+                    url: String? = nil) -> ProviderRecord {
             .events(recipients.map {
-                RecipientEvent(time: t, campaign: campaign, recipient: CanonicalEvents.normalizeRecipient($0), type: type, bounceType: bounce, url: url)
+                RecipientEvent(time: t, campaign: campaign, recipient: CanonicalEvents.normalizeRecipient($0), type: type,
+                               bounceType: bounce, machine: machine, url: url)
             })
         }
         switch kind {
         case "Send":
-            return events(destination, .sent, at: try time([:]))
+            guard let t = JSONValue.iso(mail["timestamp"]) ?? envelopeTime else {
+                throw ProviderError(field: "mail.timestamp", message: "is not an ISO 8601 date-time")
+            }
+            return events(destination, .sent, at: t)
         case "Delivery":
             let d = detail("delivery")
             let recipients = (JSONValue.array(d["recipients"]) ?? []).compactMap(JSONValue.string)
@@ -62,17 +80,30 @@ enum SESFormat: ProviderFormat {
         case "Bounce":
             let d = detail("bounce")
             let recipients = (JSONValue.array(d["bouncedRecipients"]) ?? []).compactMap { JSONValue.string(JSONValue.object($0)?["emailAddress"]) }
-            let bounce: BounceType = JSONValue.string(d["bounceType"]) == "Permanent" ? .hard : .soft
+            if ["Suppressed", "OnAccountSuppressionList"].contains(JSONValue.string(d["bounceSubType"])) {
+                return events(recipients, .dropped, at: try time(d))
+            }
+            let bounce: BounceType
+            switch JSONValue.string(d["bounceType"]) {
+            case "Permanent": bounce = .hard
+            case "Transient": bounce = .soft
+            default: bounce = .undetermined
+            }
             return events(recipients, .bounce, at: try time(d), bounce: bounce)
         case "Complaint":
             let d = detail("complaint")
             if JSONValue.string(d["complaintFeedbackType"]) == "not-spam" { return .ignored }
             let recipients = (JSONValue.array(d["complainedRecipients"]) ?? []).compactMap { JSONValue.string(JSONValue.object($0)?["emailAddress"]) }
+            if JSONValue.string(d["complaintSubType"]) == "OnAccountSuppressionList" {
+                return events(recipients, .dropped, at: try time(d))
+            }
             return events(recipients, .complaint, at: try time(d))
         case "Reject":
             return events(destination, .dropped, at: try time(detail("reject")))
         case "Open":
-            return events(destination, .open, at: try time(detail("open")))
+            let d = detail("open")
+            let machine = ProxyOpens.isMachine(userAgent: JSONValue.string(d["userAgent"]), ip: JSONValue.string(d["ipAddress"]))
+            return events(destination, .open, at: try time(d), machine: machine)
         case "Click":
             let d = detail("click")
             return events(destination, .click, at: try time(d), url: JSONValue.string(d["link"]))

@@ -3,9 +3,14 @@ import ReportCore
 
 /// SendGrid Event Webhook posts: a JSON array of flat events, or JSON Lines (provider-formats.md §3).
 ///
+/// Sources: Twilio SendGrid's documentation, "Event Webhook Reference" (event types, `type` of bounces,
+/// `sg_machine_open`) and "Getting started with the Event Webhook" (retries, `sg_event_id`).
+///
 /// - `processed` → sent; `delivered`; `dropped` → dropped (never a bounce); `deferred` is ignored.
 /// - `bounce` with `type: bounce` → hard; `type: blocked` → soft (a receiver block, often reputation).
-/// - `open` with `sg_machine_open` → machine open; `click` keeps `url`; `spamreport` → complaint;
+/// - `open`: `sg_machine_open: true` → a machine open, `false` → a person's; without the field (accounts and
+///   events from before SendGrid added it) the open is classified by `useragent` and `ip` (`ProxyOpens`), else
+///   it carries no signal. `click` keeps `url`; `spamreport` → complaint;
 ///   `unsubscribe` and `group_unsubscribe` → unsubscribe; `group_resubscribe` is ignored.
 /// - Campaign: the configured custom-args key, else `marketing_campaign_id`, else `singlesend_id`, else the
 ///   first `category`. Retries (the same `sg_event_id`, often many times) fold into one.
@@ -30,7 +35,8 @@ enum SendGridFormat: ProviderFormat {
             bounce = JSONValue.string(o["type"]) == "blocked" ? .soft : .hard
         case "open":
             type = .open
-            machine = JSONValue.bool(o["sg_machine_open"]) ?? false
+            machine = JSONValue.bool(o["sg_machine_open"])
+                ?? ProxyOpens.isMachine(userAgent: JSONValue.string(o["useragent"]), ip: JSONValue.string(o["ip"]))
         case "click": type = .click
         case "spamreport": type = .complaint
         case "unsubscribe", "group_unsubscribe": type = .unsubscribe
