@@ -7,7 +7,7 @@ import ReportCore
 extension SiteContext {
     /// The list-health section: a stacked chart of tiers per week, and per tier its recipients at the end of
     /// the last week and the unsubscribe and complaint rates of the messages it received.
-    func tierSection(_ series: TierSeries, scope: String, id: String) throws -> [String: Any] {
+    func tierSection(_ series: TierSeries, scope: String, id: String, coverage: Coverage) throws -> [String: Any] {
         let f = format
         let categories = series.weeks.map(f.weekShort)
         let segments = try Tier.allCases.map { tier in
@@ -30,7 +30,7 @@ extension SiteContext {
             ]
         }
         return [
-            "id": id, "title": title, "svg": chart.verticalSVG(id: "chart-\(id)"),
+            "id": id, "title": title, "svg": chart.verticalSVG(id: "chart-\(id)"), "coverage": try coverageLine(coverage),
             "figures": figuresTable(
                 caption: title, columns: [try t("table.week")] + segments.map(\.name),
                 rows: series.weeks.enumerated().map { i, w in [f.weekHeading(w)] + segments.map { f.count($0.values[i]) } }),
@@ -38,6 +38,24 @@ extension SiteContext {
             "rows": rows,
             "inactive_share": f.percent(series.weeks.isEmpty ? nil : series.inactiveShare(week: last)),
         ]
+    }
+
+    /// What a section computed from recipient events covers, in one sentence (`metrics.md`, *Coverage*). A
+    /// section about one send (its campaign page) says so in its own words.
+    func coverageLine(_ c: Coverage, oneSend: Bool = false) throws -> String {
+        if oneSend && c.isWhole { return try labels.format("coverage.one", ["delivered": format.count(c.delivered)]) }
+        return try labels.format("coverage.from", [
+            "with": format.count(c.sendsWithEvents), "sends": format.count(c.sends),
+            "delivered_with": format.count(c.deliveredWithEvents), "delivered": format.count(c.delivered),
+            "share": format.percent(c.share),
+        ])
+    }
+
+    /// The mailbox-provider section of some sends.
+    func providerSection(_ sendIDs: [String], oneSend: Bool = false) throws -> [String: Any]? {
+        let rows = try providerRows(providers(of: sendIDs))
+        guard !rows.isEmpty else { return nil }
+        return ["rows": rows, "columns": try providerColumns(), "coverage": try coverageLine(report.coverage(of: sendIDs), oneSend: oneSend)]
     }
 
     /// One row per mailbox provider with its volume and rates, in a fixed order.

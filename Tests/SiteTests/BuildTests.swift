@@ -48,6 +48,24 @@ import TestSupport
         #expect(weeks.contains { $0.hasPrefix("newsletter,2026-W46,1,2000,1985,") })
     }
 
+    /// metrics.md, *Coverage*: every section built from recipient events says what it covers. The fixture has
+    /// four sends; only onb-1 has events, and it delivered 2 (ann, cy) of the 1,980 + 1,985 + 1,990 + 2.
+    @Test func eventSectionsSayWhatTheyCover() throws {
+        let project = try SiteFixtures.project()
+        try SiteFixtures.build(project)
+        let index = try #require(project.read("public/index.html"))
+        #expect(index.contains("From 1 of 4 sends (2 of 5,957 delivered messages, "))
+        let frequency = try #require(project.read("public/frequency/index.html"))
+        #expect(frequency.contains("From 1 of 4 sends (2 of 5,957 delivered messages, "))
+        let onboarding = try #require(project.read("public/programs/onboarding/index.html"))
+        #expect(onboarding.contains("From 1 of 1 sends (2 of 2 delivered messages, 100"))
+        let campaign = try #require(project.read("public/campaigns/onb-1/index.html"))
+        // Providers, hourly curves and links of one send: three sections, each saying so.
+        #expect(campaign.components(separatedBy: "From this send&#39;s recipient events (2 delivered messages).").count - 1 == 3)
+        let week = try #require(project.read("public/weeks/2026-W47/index.html"))
+        #expect(week.contains("From 1 of 2 sends (2 of 1,992 delivered messages, "))
+    }
+
     @Test func twoBuildsAreByteIdentical() throws {
         let project = try SiteFixtures.project()
         try SiteFixtures.build(project, output: "a")

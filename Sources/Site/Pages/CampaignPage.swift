@@ -52,8 +52,8 @@ enum CampaignPage {
                 rows: try steps.map { [try ctx.t("count.\($0.0)"), f.count($0.1)] }),
         ]
         if let detail = report.insights?.sends[send.id] {
-            let providers = try ctx.providerRows(detail.providers)
-            if !providers.isEmpty { page["providers"] = ["rows": providers, "columns": try ctx.providerColumns()] }
+            page["providers"] = try ctx.providerSection([send.id], oneSend: true)
+            let coverage = try ctx.coverageLine(report.coverage(of: [send.id]), oneSend: true)
             let hours = (0..<72).map { "\($0)" }
             let hourlyTitle = try ctx.labels.format("hourly.chart", ["campaign": send.title])
             let opens = try ctx.t("hourly.opens"), clicks = try ctx.t("hourly.clicks")
@@ -63,19 +63,21 @@ enum CampaignPage {
                          .init(name: clicks, values: detail.clicksByHour.map(Double.init), color: "s4")],
                 format: { f.count(Int($0)) })
             page["hourly"] = [
-                "title": hourlyTitle, "svg": chart.svg(id: "chart-hourly"),
+                "title": hourlyTitle, "svg": chart.svg(id: "chart-hourly"), "coverage": coverage,
                 "figures": ctx.figuresTable(
                     caption: hourlyTitle, columns: [try ctx.t("hourly.hour"), opens, clicks],
                     rows: (0..<72).filter { detail.opensByHour[$0] + detail.clicksByHour[$0] > 0 }.map { ["\($0)", f.count(detail.opensByHour[$0]), f.count(detail.clicksByHour[$0])] }),
             ]
-            page["links"] = ctx.list(detail.topLinks.map { ["url": $0.url, "clickers": f.count($0.clickers)] })
+            if !detail.topLinks.isEmpty {
+                page["links"] = ["items": detail.topLinks.map { ["url": $0.url, "clickers": f.count($0.clickers)] }, "coverage": coverage]
+            }
         }
         page["alerts"] = ctx.list(try report.alerts.filter { $0.campaign == send.id }.map { try ctx.alertItem($0, root: root) })
         if send.kind != .regular && send.source == .aggregate {
             page["outcomes_need_events"] = try ctx.t("campaign.outcomes_need_events")
         }
         if send.kind != .regular, report.reactivation[send.id] != nil {
-            page["outcomes"] = try ReactivationPage.outcomeSection(ctx, [send], root: root, id: "outcomes")
+            page["outcomes"] = try ReactivationPage.outcomeSection(ctx, [send], root: root, id: "outcomes", of: [send], oneSend: true)
         }
         return try ctx.render("campaign", page)
     }

@@ -1,3 +1,4 @@
+import EventFold
 import Foundation
 import Metrics
 import ReportCore
@@ -23,6 +24,8 @@ enum FrequencyPage {
             rules: [ctx.report.config.thresholds.complaintRate.warning.map { LineChart.Rule(name: (try? ctx.t("severity.warning")) ?? "", value: $0, kind: .warning) }].compactMap { $0 },
             format: { f.percent($0) })
         page["chart"] = ["title": title, "svg": chart.svg(id: "chart-frequency")]
+        page["coverage"] = try ctx.coverageLine(ctx.report.coverage())
+        page["finding"] = try finding(ctx, buckets)
         var rows = buckets.enumerated().map { i, b -> [String: Any] in
             ["name": names[i], "recipient_weeks": f.count(b.recipientWeeks), "delivered": f.count(b.delivered),
              "unsubscribe_rate": f.percent(b.unsubscribeRate), "complaint_rate": f.percent(b.complaintRate)]
@@ -38,5 +41,18 @@ enum FrequencyPage {
         page["rows"] = rows
         page["alerts"] = ctx.list(try ctx.report.alerts.filter { $0.kind == .frequency }.map { try ctx.alertItem($0, root: root) })
         return try ctx.render("frequency", page)
+    }
+
+    /// What this data shows, in one sentence: the busiest bucket with messages against one a week. No general
+    /// claim (the glossary and the alert carry the guidance).
+    static func finding(_ ctx: SiteContext, _ buckets: [FrequencyBucket]) throws -> String? {
+        guard let one = buckets.first, one.delivered > 0 else { return nil }
+        guard let top = buckets.dropFirst().last(where: { $0.delivered > 0 }) else { return try ctx.t("frequency.finding_one") }
+        let f = ctx.format
+        return try ctx.labels.format("frequency.finding", [
+            "n": top.messagesPerWeek == 5 ? "5+" : String(top.messagesPerWeek),
+            "unsubscribe_high": f.percent(top.unsubscribeRate), "complaint_high": f.percent(top.complaintRate),
+            "unsubscribe_one": f.percent(one.unsubscribeRate), "complaint_one": f.percent(one.complaintRate),
+        ])
     }
 }

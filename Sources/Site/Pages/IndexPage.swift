@@ -54,7 +54,7 @@ enum IndexPage {
             ]
         }
         if let insights = report.insights {
-            page["health"] = try ctx.tierSection(insights.sender, scope: try ctx.t("health.sender"), id: "health")
+            page["health"] = try ctx.tierSection(insights.sender, scope: try ctx.t("health.sender"), id: "health", coverage: report.coverage())
         }
         page["summary"] = try ctx.labels.format("index.summary", [
             "sends": ctx.format.count(report.sends.count), "programs": ctx.format.count(report.programs.count),

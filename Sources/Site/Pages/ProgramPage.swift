@@ -38,7 +38,7 @@ enum ProgramPage {
         page["alerts"] = ctx.list(try alerts.filter { $0.week != nil }.reversed().prefix(12).map { try ctx.alertItem($0, root: root) })
         page["from"] = program.fromAddresses.joined(separator: ", ")
         if let series = report.insights?.programs[program.slug] {
-            page["health"] = try ctx.tierSection(series, scope: program.name, id: "health")
+            page["health"] = try ctx.tierSection(series, scope: program.name, id: "health", coverage: report.coverage(of: program.sendIDs))
         }
         return try ctx.render("program", page)
     }

@@ -14,7 +14,7 @@ enum ReactivationPage {
         let sends = report.reactivationSends
         let withEvents = sends.filter { report.reactivation[$0.id] != nil }
         if !withEvents.isEmpty {
-            page["outcomes"] = try outcomeSection(ctx, withEvents, root: root, id: "outcomes")
+            page["outcomes"] = try outcomeSection(ctx, withEvents, root: root, id: "outcomes", of: sends)
         }
         let aggregateOnly = sends.filter { report.reactivation[$0.id] == nil }
         if !aggregateOnly.isEmpty {
@@ -51,8 +51,11 @@ enum ReactivationPage {
         return try ctx.render("reactivation", page)
     }
 
-    /// The outcome bars and table of some sends (the reactivation page, a campaign page, a week page).
-    static func outcomeSection(_ ctx: SiteContext, _ sends: [Send], root: String, id: String) throws -> [String: Any] {
+    /// The outcome bars and table of some sends (the reactivation page, a campaign page, a week page); `scope`
+    /// is the sends the section speaks for, for its coverage line (some may have no recipient events), and
+    /// `oneSend` says it is one send's own page.
+    static func outcomeSection(_ ctx: SiteContext, _ sends: [Send], root: String, id: String, of scope: [Send],
+                               oneSend: Bool = false) throws -> [String: Any] {
         let f = ctx.format
         let results = sends.compactMap { ctx.report.reactivation[$0.id] }
         let title = try ctx.t("reactivation.chart")
@@ -77,6 +80,7 @@ enum ReactivationPage {
         }
         return [
             "id": id, "title": title, "svg": chart.horizontalSVG(id: "chart-\(id)"), "rows": rows,
+            "coverage": try ctx.coverageLine(Coverage(scope), oneSend: oneSend),
             "columns": try Outcome.allCases.map { ["name": try ctx.t("outcome.\($0.key)"), "class": "o-\($0.key)", "help": try ctx.t("outcome.help_\($0.key)")] },
         ]
     }

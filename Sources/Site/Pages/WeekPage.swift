@@ -56,14 +56,11 @@ enum WeekPage {
             return calendar.week(of: r.windowEnd) == week.week || (r.pending && s.week == week.week)
         }
         if !these.isEmpty {
-            var section = try ReactivationPage.outcomeSection(ctx, these, root: root, id: "reactivation")
+            var section = try ReactivationPage.outcomeSection(ctx, these, root: root, id: "reactivation", of: these)
             section["heading"] = try ctx.t("reactivation.this_week")
             page["outcomes"] = section
         }
-        let providers = try ctx.providerRows(ctx.providers(of: week.sendIDs))
-        if !providers.isEmpty {
-            page["providers"] = ["rows": providers, "columns": try ctx.providerColumns()]
-        }
+        page["providers"] = try ctx.providerSection(week.sendIDs)
         return page
     }
 
