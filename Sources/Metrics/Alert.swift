@@ -32,6 +32,8 @@ public struct Alert: Sendable, Hashable {
     public var value: Double?
     public var threshold: Double?
     public var baseline: Double?
+    /// The count behind the value, where the rule needs one (a spike from a zero baseline).
+    public var count: Int?
     /// The sender address, for the no-reply recommendation.
     public var address: String?
 }
@@ -62,16 +64,21 @@ enum AlertRules {
     static func programWeekAlerts(_ pw: ProgramWeek, goals: [KPI: Double], thresholds t: Thresholds) -> [Alert] {
         guard pw.hasSends else { return [] }
         var out: [Alert] = []
-        func add(_ sev: Alert.Severity, _ kind: Alert.Kind, _ kpi: KPI, _ v: Double, _ th: Double, baseline: Double? = nil) {
-            out.append(Alert(severity: sev, kind: kind, program: pw.program, week: pw.week, kpi: kpi, value: v, threshold: th, baseline: baseline))
+        func add(_ sev: Alert.Severity, _ kind: Alert.Kind, _ kpi: KPI, _ v: Double, _ th: Double, baseline: Double? = nil, count: Int? = nil) {
+            out.append(Alert(severity: sev, kind: kind, program: pw.program, week: pw.week, kpi: kpi, value: v, threshold: th, baseline: baseline, count: count))
         }
         for (kpi, kind, b) in [(KPI.complaintRate, Alert.Kind.complaintRate, t.complaintRate), (.hardBounceRate, .hardBounceRate, t.hardBounceRate)] {
             if let v = pw.totals.value(kpi), let (sev, th) = band(v, b) { add(sev, kind, kpi, v, th) }
         }
         // Fatigue spike: unsubscribes at or above twice the 4 previous weeks (which must have had sends).
-        if let v = pw.totals.value(.unsubscribeRate), let base = pw.baseline.value(.unsubscribeRate), base > 0,
-           atLeast(v, t.unsubscribeSpike * base) {
-            add(.warning, .unsubscribeSpike, .unsubscribeRate, v, t.unsubscribeSpike * base, baseline: base)
+        // From a zero baseline no multiple says anything: a spike is at least `unsubscribeSpikeFromZero`
+        // unsubscribes in the week.
+        if let v = pw.totals.value(.unsubscribeRate), let base = pw.baseline.value(.unsubscribeRate) {
+            if base > 0, atLeast(v, t.unsubscribeSpike * base) {
+                add(.warning, .unsubscribeSpike, .unsubscribeRate, v, t.unsubscribeSpike * base, baseline: base)
+            } else if base == 0, let n = pw.totals.counts.unsubscribes, n >= t.unsubscribeSpikeFromZero {
+                add(.warning, .unsubscribeSpike, .unsubscribeRate, v, 0, baseline: 0, count: n)
+            }
         }
         // Engagement drop: human opens at or below 0.7 × the 4 previous weeks.
         if let v = pw.totals.value(.humanOpenRate), let base = pw.baseline.value(.humanOpenRate), base > 0,

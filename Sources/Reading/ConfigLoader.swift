@@ -136,10 +136,11 @@ public enum ConfigLoader {
             case "human_open_drop": t.humanOpenDrop = try factor(v, "human_open_drop")
             case "messages_per_week": t.messagesPerWeek = Int(try factor(v, "messages_per_week"))
             case "low_volume_delivered": t.lowVolumeDelivered = try reader.positiveInt(v, "thresholds.low_volume_delivered")
+            case "unsubscribe_spike_from_zero": t.unsubscribeSpikeFromZero = try reader.positiveInt(v, "thresholds.unsubscribe_spike_from_zero")
             default:
                 throw reader.unknown(k, in: "thresholds", known: [
                     "complaint_rate", "hard_bounce_rate", "unsubscribe_spike", "human_open_drop", "inactive_share",
-                    "messages_per_week", "low_volume_delivered",
+                    "messages_per_week", "low_volume_delivered", "unsubscribe_spike_from_zero",
                 ])
             }
         }

@@ -18,6 +18,10 @@ public struct Thresholds: Sendable, Hashable {
     public var hardBounceRate = Band(warning: 0.02, critical: 0.05)
     /// A program-week's unsubscribe rate at or above this multiple of its 4 previous weeks.
     public var unsubscribeSpike = 2.0
+    /// After 4 weeks without a single unsubscribe, this many unsubscribes in a program-week are a spike (a
+    /// multiple of zero would be never, or always). Ten: below it, a handful of opt-outs on a small list is
+    /// ordinary noise.
+    public var unsubscribeSpikeFromZero = 10
     /// A program-week's human open rate at or below this fraction of its 4 previous weeks.
     public var humanOpenDrop = 0.7
     /// Share of inactive recipients among the non-suppressed list.

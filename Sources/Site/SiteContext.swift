@@ -138,7 +138,14 @@ struct SiteContext {
             "level": try t("severity.\(a.severity)"),
             "kpi": try a.kpi.map(kpiLabel) ?? "",
         ]
-        if a.kind == .unsubscribeSpike { values["factor"] = format.number(report.config.thresholds.unsubscribeSpike, decimals: 1) }
+        var messageKey = "alert.\(a.kind.rawValue)"
+        if a.kind == .unsubscribeSpike {
+            values["factor"] = format.number(report.config.thresholds.unsubscribeSpike, decimals: 1)
+            if let n = a.count, a.baseline == 0 {
+                values["count"] = format.count(n)
+                messageKey = "alert.unsubscribe_spike_from_zero"
+            }
+        }
         if a.kind == .frequency {
             values["count"] = format.count(Int(a.baseline ?? 0))
             values["limit"] = format.count(Int(a.threshold ?? 0))
@@ -173,7 +180,7 @@ struct SiteContext {
             "severity_label": try t("severity.\(a.severity)"),
             "subject": subject,
             "href": href,
-            "message": try labels.format("alert.\(a.kind.rawValue)", values),
+            "message": try labels.format(messageKey, values),
             "advice": try t("advice.\(a.kind.rawValue)"),
         ]
     }

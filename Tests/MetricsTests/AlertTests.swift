@@ -9,8 +9,10 @@ import ReportCore
         try build(rows, config: config(programs: programs)).alerts
     }
 
+    /// 10,500 sent, 500 soft-bounced, 10,000 delivered: a complaint rate over sent (a wrong formula) would
+    /// fall below each edge below.
     func complaintSend(_ complaints: Int, delivered: Int = 10_000) -> CampaignRow {
-        row("c", counts(sent: delivered, delivered: delivered, opens: 2000, machine: 0, clicks: 200, unsubs: 0, complaints: complaints))
+        row("c", counts(sent: delivered + 500, delivered: delivered, hard: 0, soft: 500, opens: 2000, machine: 0, clicks: 200, unsubs: 0, complaints: complaints))
     }
 
     @Test(arguments: [
@@ -30,7 +32,7 @@ import ReportCore
 
     @Test func complaintAlertAlsoForTheProgramWeekFromSummedCounts() throws {
         // c: 30 / 10,000 = 0.3 % (critical); d: 10 / 10,000. The week: 40 / 20,000 = 0.2 % → warning.
-        let d = row("d", at: "2026-11-18T09:00:00Z", counts(sent: 10_000, delivered: 10_000, opens: 2000, machine: 0, clicks: 200, unsubs: 0, complaints: 10))
+        let d = row("d", at: "2026-11-18T09:00:00Z", counts(sent: 10_500, delivered: 10_000, hard: 0, soft: 500, opens: 2000, machine: 0, clicks: 200, unsubs: 0, complaints: 10))
         let found = try alerts([complaintSend(30), d]).filter { $0.kind == .complaintRate }
         #expect(found.first { $0.campaign == "c" }?.severity == .critical)
         let week = try #require(found.first { $0.campaign == nil })
@@ -52,10 +54,14 @@ import ReportCore
         #expect(try alerts([r]).first { $0.kind == .hardBounceRate && $0.campaign == "b" }?.severity == expected)
     }
 
-    /// Four weeks at 0.2 % unsubscribes, then a fifth week.
-    func unsubscribeWeeks(last unsubs: Int) -> [CampaignRow] {
+    /// Four weeks at 0.2 % unsubscribes (all delivered), then a fifth week with 2,500 soft bounces, so that
+    /// sent ≠ delivered there: over sent (a wrong formula) its rate would be 0.32 %, no spike.
+    func unsubscribeWeeks(last unsubs: Int, baseline: Int = 20) -> [CampaignRow] {
         (0..<5).map { i in
-            row("w\(i)", at: iso("2026-10-13T09:00:00Z", plusDays: 7 * i), counts(sent: 10_000, delivered: 10_000, opens: 2500, machine: 0, clicks: 300, unsubs: i < 4 ? 20 : unsubs, complaints: 0))
+            let soft = i < 4 ? 0 : 2_500
+            return row("w\(i)", at: iso("2026-10-13T09:00:00Z", plusDays: 7 * i), counts(
+                sent: 10_000 + soft, delivered: 10_000, hard: 0, soft: soft, opens: 2500, machine: 0, clicks: 300,
+                unsubs: i < 4 ? baseline : unsubs, complaints: 0))
         }
     }
 
@@ -69,11 +75,26 @@ import ReportCore
         #expect(try alerts(unsubscribeWeeks(last: 39)).filter { $0.kind == .unsubscribeSpike }.isEmpty)
     }
 
+    /// A spike from a zero baseline is no multiple of anything: it alerts from a minimum count of
+    /// unsubscribes (`Thresholds.unsubscribeSpikeFromZero`, 10 by default).
+    @Test func unsubscribeSpikeFromAZeroBaselineNeedsAMinimumCount() throws {
+        let spike = try alerts(unsubscribeWeeks(last: 10, baseline: 0)).filter { $0.kind == .unsubscribeSpike }
+        #expect(spike.count == 1)
+        #expect(spike.first?.baseline == 0)
+        #expect(spike.first?.value == 0.001)
+        #expect(spike.first?.count == 10)
+        #expect(try alerts(unsubscribeWeeks(last: 9, baseline: 0)).filter { $0.kind == .unsubscribeSpike }.isEmpty)
+    }
+
     @Test func humanOpenDropAtSevenTenthsOfThePreviousFourWeeksInclusive() throws {
-        // Baseline 25 %; 17.5 % is exactly 0.7× → warning; 17.51 % is not.
-        func weeks(_ lastOpens: Int) -> [CampaignRow] {
+        // Human opens = unique opens − machine opens. Baseline (3,000 − 500) / 10,000 = 25 %; the last week
+        // (2,500 − 750) = 17.5 % is exactly 0.7× → warning; 17.51 % is not. By raw opens (a wrong formula) the
+        // last week would be 25 % against 30 %: 0.83×, no alert.
+        func weeks(_ lastHumanOpens: Int) -> [CampaignRow] {
             (0..<5).map { i in
-                row("w\(i)", at: iso("2026-10-13T09:00:00Z", plusDays: 7 * i), counts(sent: 10_000, delivered: 10_000, opens: i < 4 ? 2500 : lastOpens, machine: 0, clicks: 100, unsubs: 0, complaints: 0))
+                row("w\(i)", at: iso("2026-10-13T09:00:00Z", plusDays: 7 * i), counts(
+                    sent: 10_000, delivered: 10_000, opens: i < 4 ? 3000 : lastHumanOpens + 750, machine: i < 4 ? 500 : 750,
+                    clicks: 100, unsubs: 0, complaints: 0))
             }
         }
         let drop = try alerts(weeks(1750)).filter { $0.kind == .humanOpenDrop }

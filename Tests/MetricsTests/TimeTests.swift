@@ -22,17 +22,24 @@ import ReportCore
     }
 
     @Test func rollingValueSumsCountsOverFourWeeks() throws {
-        // Five weekly sends with clicks/delivered 10/100, 20/100, 30/100, 40/100, 50/1000.
-        // Rolling at week 5 = (20+30+40+50) / (100+100+100+1000) = 140 / 1300.
-        let deliveredAndClicks = [(100, 10), (100, 20), (100, 30), (100, 40), (1000, 50)]
-        let rows = deliveredAndClicks.enumerated().map { i, dc in
-            row("s\(i)", at: iso("2026-10-05T09:00:00Z", plusDays: 7 * i), counts(sent: dc.0, delivered: dc.0, opens: dc.1 * 2, machine: 0, clicks: dc.1))
+        // Weekly sends with clicks/delivered 10/100, 20/100, 30/100, (no send in week 4), 40/100, 50/1000.
+        // Rolling at the last week = its 4 calendar weeks (weeks 3–6, one without a send) =
+        // (30+40+50) / (100+100+1000) = 120 / 1200; an average of rates would be 20 %, and 4 *sends* back
+        // (20+30+40+50) / 1300 would be another wrong answer.
+        let deliveredAndClicks: [Int: (Int, Int)] = [0: (100, 10), 1: (100, 20), 2: (100, 30), 4: (100, 40), 5: (1000, 50)]
+        let rows = deliveredAndClicks.sorted { $0.key < $1.key }.map { i, dc in
+            row("s\(i)", at: iso("2026-10-05T09:00:00Z", plusDays: 7 * i), counts(sent: dc.0 + 10, delivered: dc.0, hard: 5, soft: 5, opens: dc.1 * 2, machine: 0, clicks: dc.1))
         }
         let program = try #require(try build(rows).program("newsletter"))
+        #expect(program.series.count == 6)
         let last = try #require(program.series.last)
-        #expect(last.rolling.rates[.clickRate] == Ratio(140, 1300))
-        // The alert baseline is the four weeks before: (10+20+30+40) / 400.
-        #expect(last.baseline.rates[.clickRate] == Ratio(100, 400))
+        #expect(last.rolling.rates[.clickRate] == Ratio(120, 1200))
+        #expect(last.rolling.sends == 3)
+        // The alert baseline is the four weeks before (weeks 2–5): (20+30+40) / 300.
+        #expect(last.baseline.rates[.clickRate] == Ratio(90, 300))
+        // The week without a send has no rolling value of its own? It does: weeks 1–4 hold three sends.
+        #expect(program.series[3].totals.sends == 0)
+        #expect(program.series[3].rolling.rates[.clickRate] == Ratio(60, 300))
     }
 
     @Test func changeAgainstThePreviousWeekIsInPoints() throws {
