@@ -3,7 +3,7 @@ import Foundation
 import ReportCore
 
 /// The fast path for canonical recipient events in CSV: a byte-level scanner that hands each record's field
-/// ranges to a `RawEventSink` without making a `String` per field (in batches to a `BatchEventSink`). A large
+/// ranges to a `RawEventSink` in batches, without making a `String` per field. A large
 /// file and a sink split by recipient get one worker per part (see `read`). A row the fast path cannot take
 /// (a field it cannot parse) is parsed again by the ordinary path, so errors read exactly the same.
 enum FastEvents {
