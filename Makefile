@@ -4,7 +4,7 @@ PORT ?=
 EXAMPLE ?= site
 BIN = .build/debug/inbox-report
 
-.PHONY: preview preview-sv test build deps example-data bench clean
+.PHONY: preview preview-sv test build deps test-python example-data bench clean
 
 # Debian's libcmark-dev (CommonMark) and zlib1g-dev (gzip inputs) are the system libraries; installed with
 # apt-get only when pkg-config cannot find them.
@@ -31,14 +31,34 @@ preview: build
 preview-sv:
 	$(MAKE) preview REPORT_LANGUAGE=sv
 
-test: deps
+# Python for the tests that check figures against an independent computation on generated data
+# (../shared/bench/gen-events needs numpy): a virtual environment of the project's own, from PyPI.
+VENV_TEST = .venv-test
+$(VENV_TEST)/.ready: scripts/requirements-test.txt
+	@python3 -m venv $(VENV_TEST) 2>/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-venv >/dev/null && \
+		python3 -m venv $(VENV_TEST); }
+	$(VENV_TEST)/bin/pip install -q -r scripts/requirements-test.txt
+	@touch $@
+
+test-python: $(VENV_TEST)/.ready
+
+test: deps test-python
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	INBOX_REPORT_PYTHON=$(CURDIR)/$(VENV_TEST)/bin/python $(SWIFT) test --skip-build
 
 # Benchmarks (not tests): a whole build on 10 million events against polars and duckdb, and the preview
-# server against python3 -m http.server. BENCH_DATA=DIR reuses generated data.
-bench: deps
-	scripts/bench-build.sh
+# server against python3 -m http.server. BENCH_DATA=DIR reuses generated data. The Python peers live in
+# .venv-bench (scripts/requirements-bench.txt).
+VENV_BENCH = .venv-bench
+$(VENV_BENCH)/.ready: scripts/requirements-bench.txt
+	@python3 -m venv $(VENV_BENCH)
+	$(VENV_BENCH)/bin/pip install -q -r scripts/requirements-bench.txt
+	@touch $@
+
+bench: deps $(VENV_BENCH)/.ready
+	BENCH_PYTHON=$(CURDIR)/$(VENV_BENCH)/bin/python scripts/bench-build.sh
 	scripts/bench-server.sh
 
 # Regenerate the example data (deterministic; the output is committed).

@@ -10,16 +10,17 @@ cd "$(dirname "$0")/.."
 EVENTS=${1:-10000000}; RECIPIENTS=${2:-1000000}
 DATA=${BENCH_DATA:-/tmp/inbox-report-bench-$EVENTS}
 GEN=../shared/bench/gen-events
-python3 -c 'import numpy' 2>/dev/null || pip install -q numpy
-python3 -c 'import polars, duckdb' 2>/dev/null || pip install -q polars duckdb
+# numpy, polars and DuckDB come from the virtual environment `make bench` sets up (.venv-bench).
+PY=${BENCH_PYTHON:-$PWD/.venv-bench/bin/python}
+"$PY" -c 'import numpy, polars, duckdb' || { echo "run this through 'make bench' (it installs numpy, polars and duckdb into .venv-bench)"; exit 1; }
 OWN=$DATA/own
 if [ ! -s "$OWN/data/campaigns.csv" ]; then
   echo "generating $EVENTS events for $RECIPIENTS recipients into $OWN (make-bench-project.py)…"
-  python3 scripts/make-bench-project.py --events "$EVENTS" --recipients "$RECIPIENTS" --out "$OWN"
+  "$PY" scripts/make-bench-project.py --events "$EVENTS" --recipients "$RECIPIENTS" --out "$OWN"
 fi
 if [ ! -s "$DATA/gen-events/events.csv" ]; then
   echo "generating $EVENTS events for $RECIPIENTS recipients into $DATA/gen-events (gen-events)…"
-  python3 "$GEN" --events "$EVENTS" --recipients "$RECIPIENTS" --out "$DATA/gen-events" 2>&1 | tail -1
+  "$PY" "$GEN" --events "$EVENTS" --recipients "$RECIPIENTS" --out "$DATA/gen-events" 2>&1 | tail -1
 fi
 swift build -c release --product inbox-report >/dev/null
 BIN=$PWD/.build/release/inbox-report
@@ -50,8 +51,8 @@ side_by_side() {  # title project events-glob
   local title=$1 project=$2 glob=$3 out; out=$(mktemp -d)
   echo "$title: $(du -cb $glob | tail -1 | awk '{printf "%.0f MB", $1/1e6}') of events"
   measure "inbox-report build (everything)" "$BIN" build "$project" --output "$out/public" --quiet
-  measure "polars (distinct counts only)" python3 scripts/bench_polars.py "$glob"
-  measure "duckdb (distinct counts only)" python3 scripts/bench_polars.py "$glob" --duckdb
+  measure "polars (distinct counts only)" "$PY" scripts/bench_polars.py "$glob"
+  measure "duckdb (distinct counts only)" "$PY" scripts/bench_polars.py "$glob" --duckdb
   rm -rf "$out"
 }
 side_by_side "make-bench-project.py" "$OWN" "$OWN/data/events/*.csv"

@@ -137,16 +137,16 @@ struct InsightsLayout {
 struct TierCounter {
     let weeks: Int, programs: Int
     /// [sender + programs][week][tier]
-    var counts: [Int]
+    let counts: FlatBuffer<Int>
     /// [sender + programs][tier]
-    var messages: [MessageTally]
+    let messages: FlatBuffer<MessageTally>
     static let tiers = Tier.allCases.count
 
     init(weeks: Int, programs: Int) {
         self.weeks = weeks
         self.programs = programs
-        counts = [Int](repeating: 0, count: (programs + 1) * weeks * Self.tiers)
-        messages = [MessageTally](repeating: MessageTally(), count: (programs + 1) * Self.tiers)
+        counts = FlatBuffer(max((programs + 1) * weeks * Self.tiers, 0), 0)
+        messages = FlatBuffer((programs + 1) * Self.tiers, MessageTally())
     }
 
     /// Row 0 is the sender, row p + 1 program p.
@@ -158,9 +158,9 @@ struct TierCounter {
     @inline(__always)
     func messageCell(program: Int?, tier: Tier) -> Int { Self.row(program) * Self.tiers + tier.rawValue }
 
-    mutating func add(_ o: TierCounter) {
-        for i in counts.indices { counts[i] += o.counts[i] }
-        for i in messages.indices { messages[i] += o.messages[i] }
+    func add(_ o: TierCounter) {
+        counts.add(o.counts, by: +=)
+        messages.add(o.messages, by: +=)
     }
 
     func series(weeks ws: [ISOWeek], program: Int?) -> TierSeries {
@@ -206,11 +206,11 @@ struct FrequencyCounter {
 /// First opens and first clicks by hour after the send, for 72 hours.
 struct HourCounter {
     static let hours = 72
-    var opens: [Int], clicks: [Int]
+    let opens: FlatBuffer<Int>, clicks: FlatBuffer<Int>
 
     init(sends: Int) {
-        opens = [Int](repeating: 0, count: sends * Self.hours)
-        clicks = opens
+        opens = FlatBuffer(sends * Self.hours, 0)
+        clicks = FlatBuffer(sends * Self.hours, 0)
     }
 
     /// The hour after `sentAt` that instant `t` (0 = never) falls in, if within the first 72.
@@ -222,32 +222,32 @@ struct HourCounter {
     }
 
     @inline(__always)
-    mutating func count(_ m: Message, send g: Int, sentAt: Double) {
+    func count(_ m: Message, send g: Int, sentAt: Double) {
         if let h = Self.hour(m.firstOpenAt, after: sentAt) { opens[g * Self.hours + h] += 1 }
         if let h = Self.hour(m.firstClickAt, after: sentAt) { clicks[g * Self.hours + h] += 1 }
     }
 
-    func opens(send g: Int) -> [Int] { Array(opens[(g * Self.hours)..<((g + 1) * Self.hours)]) }
-    func clicks(send g: Int) -> [Int] { Array(clicks[(g * Self.hours)..<((g + 1) * Self.hours)]) }
+    func opens(send g: Int) -> [Int] { (0..<Self.hours).map { opens[g * Self.hours + $0] } }
+    func clicks(send g: Int) -> [Int] { (0..<Self.hours).map { clicks[g * Self.hours + $0] } }
 
-    mutating func add(_ o: HourCounter) {
-        for i in opens.indices { opens[i] += o.opens[i] }
-        for i in clicks.indices { clicks[i] += o.clicks[i] }
+    func add(_ o: HourCounter) {
+        opens.add(o.opens, by: +=)
+        clicks.add(o.clicks, by: +=)
     }
 }
 
 /// Each send's messages by mailbox provider.
 struct ProviderCounter {
     static let kinds = MailboxProvider.allCases.count
-    var tallies: [MessageTally]
+    let tallies: FlatBuffer<MessageTally>
 
-    init(sends: Int) { tallies = [MessageTally](repeating: MessageTally(), count: sends * Self.kinds) }
+    init(sends: Int) { tallies = FlatBuffer(sends * Self.kinds, MessageTally()) }
 
     @inline(__always) static func cell(send g: Int, provider p: Int) -> Int { g * kinds + p }
 
     func tally(send g: Int, provider p: MailboxProvider) -> MessageTally { tallies[Self.cell(send: g, provider: p.rawValue)] }
 
-    mutating func add(_ o: ProviderCounter) { for i in tallies.indices { tallies[i] += o.tallies[i] } }
+    func add(_ o: ProviderCounter) { tallies.add(o.tallies, by: +=) }
 }
 
 /// One shard's counters; the parts of all shards add up.

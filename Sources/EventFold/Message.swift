@@ -77,7 +77,8 @@ public struct Message: Sendable, Hashable {
     public internal(set) var complaintAt: UInt32 = 0
     /// The first engagement only a person makes (`MessageFacts.engagement`).
     public internal(set) var firstEngagedAt: UInt32 = 0
-    public internal(set) var firstHumanOpenAt: UInt32 = 0
+    /// The first open that was not a machine's (a person's, or one without a signal): the hourly curve's.
+    public internal(set) var firstOpenAt: UInt32 = 0
     public internal(set) var firstUnverifiedOpenAt: UInt32 = 0
     public internal(set) var firstClickAt: UInt32 = 0
 
@@ -120,9 +121,10 @@ public struct Message: Sendable, Hashable {
             case true?: facts.formUnion(.machineOpen)
             case false?:
                 facts.formUnion(.humanOpen)
-                firstHumanOpenAt = Self.earliest(firstHumanOpenAt, t)
+                firstOpenAt = Self.earliest(firstOpenAt, t)
             case nil:
                 facts.formUnion(.unverifiedOpen)
+                firstOpenAt = Self.earliest(firstOpenAt, t)
                 firstUnverifiedOpenAt = Self.earliest(firstUnverifiedOpenAt, t)
             }
         case .click:
@@ -148,7 +150,7 @@ public struct Message: Sendable, Hashable {
         unsubscribeAt = Self.earliest(unsubscribeAt, o.unsubscribeAt)
         complaintAt = Self.earliest(complaintAt, o.complaintAt)
         firstEngagedAt = Self.earliest(firstEngagedAt, o.firstEngagedAt)
-        firstHumanOpenAt = Self.earliest(firstHumanOpenAt, o.firstHumanOpenAt)
+        firstOpenAt = Self.earliest(firstOpenAt, o.firstOpenAt)
         firstUnverifiedOpenAt = Self.earliest(firstUnverifiedOpenAt, o.firstUnverifiedOpenAt)
         firstClickAt = Self.earliest(firstClickAt, o.firstClickAt)
     }
@@ -219,12 +221,6 @@ public struct Message: Sendable, Hashable {
     @inline(__always) public var unsubscribed: Bool { facts.contains(.unsubscribe) }
     @inline(__always) public var complained: Bool { facts.contains(.complaint) }
     @inline(__always) public var deletedUnopened: Bool { facts.contains(.deletedUnopened) }
-
-    /// When the recipient first opened as far as the hourly curve is concerned: a person's open, or one without
-    /// a signal (a machine's open is left out).
-    public var firstOpenAt: UInt32 {
-        firstHumanOpenAt == 0 ? firstUnverifiedOpenAt : Self.earliest(firstHumanOpenAt, firstUnverifiedOpenAt)
-    }
 
     /// When this message made its recipient unmailable (a hard bounce, an unsubscribe or a complaint), or 0.
     public var suppressedAt: UInt32 {

@@ -117,14 +117,22 @@ extension EventShard {
         }
         // Late engagers: a person's engagement with any of the sender's mail in the 90 days after the window.
         // Engagement is kept by the hour, so an hour that ends after the window counts as after it.
-        if !noResponse.isEmpty {
-            let engaged = HourIndex(engagementHours, recipients: recipients.count)
-            for (c, list) in noResponse {
-                guard var result = results[c] else { continue }
-                let from = result.windowEnd.timeIntervalSince1970, to = from + Double(lateDays) * 86400
-                result.lateEngagers = list.filter { engaged.any(Int($0), after: from, through: to) }.count
-                results[c] = result
+        // Only the hours of the no-response recipients are gathered (a few thousand), not an index of all.
+        var hoursOf: [Int32: [UInt32]] = [:]
+        let wanted = Set(noResponse.values.joined())
+        if !wanted.isEmpty {
+            engagementHours.forEach { v in
+                let r = Int32(truncatingIfNeeded: v >> 32)
+                if wanted.contains(r) { hoursOf[r, default: []].append(UInt32(v & 0xFFFF_FFFF)) }
             }
+        }
+        for (c, list) in noResponse {
+            guard var result = results[c] else { continue }
+            let from = result.windowEnd.timeIntervalSince1970, to = from + Double(lateDays) * 86400
+            result.lateEngagers = list.filter { r in
+                (hoursOf[r] ?? []).contains { h in Double(h + 1) * 3600 > from && Double(h) * 3600 <= to }
+            }.count
+            results[c] = result
         }
         var out: [String: ReactivationResult] = [:]
         for r in results.values { out[r.campaign] = r }

@@ -15,6 +15,24 @@ import TestSupport
         #expect(project.exists("out/index.html"))
     }
 
+    /// Determinism across processes: each process seeds Swift's hashing anew, so an unsorted dictionary
+    /// walk would show here, where two builds in one process would not. The bundled example, every file.
+    @Test func twoProcessesBuildByteIdenticalSites() throws {
+        let out = try TestProject(files: [:])
+        for name in ["a", "b"] {
+            let r = try runProcess(bin, ["build", PackagePaths.root().appending(path: "site").path, "--output",
+                                         out.root.appending(path: name).path, "--quiet"])
+            #expect(r.code == 0, "\(r.err)")
+        }
+        let files = out.files(under: "a")
+        #expect(files.count > 100)
+        #expect(files == out.files(under: "b"))
+        for f in files {
+            let a = try Data(contentsOf: out.root.appending(path: "a/\(f)")), b = try Data(contentsOf: out.root.appending(path: "b/\(f)"))
+            #expect(a == b, "\(f) differs between two processes")
+        }
+    }
+
     @Test func badInputExitsOneNamingFileLineAndField() throws {
         let project = try SiteFixtures.project(extra: ["data/more.csv": "campaign,program,sent_at,sent\nx,newsletter,2026-11-17,12o4\n"])
         let r = try runProcess(bin, ["build", project.root.path], environment: ["NO_COLOR": "1"])

@@ -27,6 +27,11 @@ final class FlatBuffer<T> {
     @inline(__always) func prefetch(_ i: Int) { inbox_prefetch(base + i) }
 
     var array: [T] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Adds another buffer of the same length, element by element.
+    func add(_ o: FlatBuffer<T>, by plus: (inout T, T) -> Void) {
+        for i in 0..<count { plus(&base[i], o.base[i]) }
+    }
 }
 
 /// Each recipient's hours (hours since 1970) of one kind of event, sorted: built once from a set of
@@ -37,6 +42,12 @@ struct HourIndex {
     private let hours: FlatBuffer<UInt32>
 
     init(_ set: UInt64Set, recipients: Int) {
+        guard set.count > 0 else {
+            // No hours at all (opens without a signal, in most logs): no row per recipient either.
+            start = FlatBuffer<Int32>(1, 0)
+            hours = FlatBuffer<UInt32>(0, 0)
+            return
+        }
         let start = FlatBuffer<Int32>(recipients + 1, 0)
         set.forEach { start[Int($0 >> 32) + 1] += 1 }
         for i in 0..<recipients { start[i + 1] += start[i] }
@@ -64,11 +75,12 @@ struct HourIndex {
 
     var isEmpty: Bool { hours.count == 0 }
 
-    @inline(__always) func prefetch(_ r: Int) { start.prefetch(r) }
+    @inline(__always) func prefetch(_ r: Int) { if !isEmpty { start.prefetch(r) } }
 
     /// The start of the last hour of recipient `r` that ended by instant `t` (seconds), or nil.
     @inline(__always)
     func last(_ r: Int, endingBy t: Double) -> Double? {
+        if isEmpty { return nil }
         var lo = Int(start[r]), hi = Int(start[r + 1])
         let first = lo
         while lo < hi {
@@ -76,14 +88,6 @@ struct HourIndex {
             if Double(hours[mid] + 1) * 3600 <= t { lo = mid + 1 } else { hi = mid }
         }
         return lo > first ? Double(hours[lo - 1]) * 3600 : nil
-    }
-
-    /// Whether recipient `r` has an hour that overlaps (from, to]: one that ends after `from` and starts by `to`.
-    func any(_ r: Int, after from: Double, through to: Double) -> Bool {
-        for i in Int(start[r])..<Int(start[r + 1]) where Double(hours[i] + 1) * 3600 > from && Double(hours[i]) * 3600 <= to {
-            return true
-        }
-        return false
     }
 
     /// Walks one recipient's hours forward through increasing instants (the week ends of a tier series).
@@ -101,6 +105,7 @@ struct HourIndex {
     }
 
     func cursor(_ r: Int) -> Cursor {
-        Cursor(index: self, first: Int(start[r]), end: Int(start[r + 1]), next: Int(start[r]))
+        if isEmpty { return Cursor(index: self, first: 0, end: 0, next: 0) }
+        return Cursor(index: self, first: Int(start[r]), end: Int(start[r + 1]), next: Int(start[r]))
     }
 }
