@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "InboxReport", dependencies: ["ReportCore", "EventFold", "Reading", "Metrics", "Site", "PreviewServer"]),
         .executableTarget(
             name: "inbox-report",
-            dependencies: ["InboxReport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["InboxReport", "PreviewServer", "ReportCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Turns the top-level templates/ folder into Swift source so the binary carries its default templates.
         .executableTarget(name: "EmbedTemplates"),

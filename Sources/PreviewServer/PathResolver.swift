@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Maps a request target to a file under the site folder, refusing anything that would leave it:
 /// `..` segments (plain or percent-encoded), NUL bytes, and symlinks that point outside.
@@ -58,7 +61,3 @@ public struct PathResolver: Sendable {
         return String(cString: resolved)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -1,3 +1,4 @@
+import Foundation
 import ReportCore
 
 /// Header matching (`inputs.md` §1): case-insensitive, ignoring spaces, `-` and `_`, with the project's
@@ -63,5 +64,3 @@ struct Row {
         return l
     }
 }
-
-import Foundation

@@ -1,6 +1,9 @@
 import EventFold
 import Foundation
 import ReportCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The fast path for canonical recipient events in CSV: a byte-level scanner that hands each record's field
 /// ranges to a `RawEventSink` in batches, without making a `String` per field. A large
@@ -511,7 +514,3 @@ enum FastEvents {
         return ~(((v & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | v) & 0x8080_8080_8080_8080
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

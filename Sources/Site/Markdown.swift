@@ -1,4 +1,9 @@
 import CCmark
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// CommonMark → HTML through Debian's libcmark. The C pointers never leave this type: every buffer cmark
 /// returns is copied into a Swift string and freed at once.
@@ -39,9 +44,3 @@ public struct Markdown: Sendable {
         String(cString: cmark_version_string())
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes a built site as a whole: into a temporary folder beside the output, then swapped in, so a failed
 /// build never leaves a half-written site and a reader never sees a mix of two builds. Files whose bytes did
@@ -97,7 +100,3 @@ public struct OutputWriter {
         #endif
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Escaping and small helpers shared by the chart writers. Charts are inline SVG styled by the site's
 /// CSS classes, so light, dark and print styles apply to them too.
 enum SVG {
@@ -72,5 +74,3 @@ enum SVG {
         return r
     }
 }
-
-import Foundation

@@ -1,5 +1,10 @@
 import CPrefetch
 import ReportCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Open-addressing tables for the event fold. Tens of millions of events go through these, so they work on
 /// bytes and integers, never on `String` or `Dictionary`, and are laid out so that one event costs as few
@@ -388,9 +393,3 @@ struct UInt64Set {
         for v in slots where v != 0 { body(v &- 1) }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
