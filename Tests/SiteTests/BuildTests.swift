@@ -66,6 +66,17 @@ import TestSupport
         #expect(week.contains("From 1 of 2 sends (2 of 1,992 delivered messages, "))
     }
 
+    /// An SES bounce of `Undetermined` kind is neither hard nor soft: the campaign page lists it apart.
+    @Test func undeterminedBouncesAreListedApartOnTheCampaignPage() throws {
+        let ses = #"{"eventType":"Send","mail":{"timestamp":"2026-11-17T09:00:00Z","messageId":"m","destination":["a@x.example"],"tags":{"campaign":["u-1"]}},"send":{}}"#
+            + "\n" + #"{"eventType":"Bounce","mail":{"timestamp":"2026-11-17T09:00:00Z","messageId":"m","destination":["a@x.example"],"tags":{"campaign":["u-1"]}},"bounce":{"bounceType":"Undetermined","bounceSubType":"Undetermined","timestamp":"2026-11-17T09:01:00Z","bouncedRecipients":[{"emailAddress":"a@x.example"}]}}"# + "\n"
+        let project = try SiteFixtures.project(extra: ["data/ses.jsonl": ses, "report.yml": SiteFixtures.reportYML + "\ncampaign_programs:\n  \"u-*\": onboarding\n"])
+        try SiteFixtures.build(project)
+        let page = try #require(project.read("public/campaigns/u-1/index.html"))
+        #expect(page.contains("Bounces of unknown kind"))
+        #expect(!(try #require(project.read("public/campaigns/onb-1/index.html"))).contains("Bounces of unknown kind"))
+    }
+
     @Test func twoBuildsAreByteIdentical() throws {
         let project = try SiteFixtures.project()
         try SiteFixtures.build(project, output: "a")

@@ -29,8 +29,12 @@ enum CampaignPage {
             return cell
         }
         let c = send.counts
+        // Bounces the provider could not classify (SES `Undetermined`) are neither hard nor soft: listed apart,
+        // where there are any.
+        let undetermined: [(String, Int?)] = (c.undeterminedBounces ?? 0) > 0 ? [("undetermined_bounces", c.undeterminedBounces)] : []
         let counts: [(String, Int?)] = [
             ("sent", c.sent), ("delivered", c.delivered), ("hard_bounces", c.hardBounces), ("soft_bounces", c.softBounces),
+        ] + undetermined + [
             ("dropped", c.dropped), ("unique_opens", c.uniqueOpens), ("machine_opens", c.machineOpens),
             ("human_opens", c.humanOpens), ("unique_clicks", c.uniqueClicks), ("forwards", c.forwards),
             ("replies", c.replies), ("unsubscribes", c.unsubscribes), ("complaints", c.complaints),
