@@ -26,8 +26,6 @@ final class FlatBuffer<T> {
     /// Starts loading element `i`.
     @inline(__always) func prefetch(_ i: Int) { inbox_prefetch(base + i) }
 
-    var array: [T] { Array(UnsafeBufferPointer(start: base, count: count)) }
-
     /// Adds another buffer of the same length, element by element.
     func add(_ o: FlatBuffer<T>, by plus: (inout T, T) -> Void) {
         for i in 0..<count { plus(&base[i], o.base[i]) }
