@@ -74,10 +74,12 @@ public struct ReportProject: Sendable {
         var config = try reader.loadConfig()
         if let language = options.language { config.language = language }
         let configText = (try? String(contentsOf: root.appending(path: ConfigLoader.fileName), encoding: .utf8)) ?? ""
-        let files = try reader.dataFiles()
+        let listing = try reader.dataListing()
+        let files = listing.files
         let parts = try (cache ?? InputCache.oneShot()).contributions(
             reader: reader, config: config, configText: configText + "\u{0}\(options.lenient)\u{0}\(options.language ?? "")", files: files, progress: progress)
         var input = ProjectInput(config: config, contributions: parts.map(\.0))
+        if let notice = listing.hiddenNotice { input.warnings.append(notice) }
         if files.isEmpty {
             input.warnings.append(Diagnostic("no input files: put campaign results or recipient events under data/", at: SourceLocation(file: "data")))
         }
@@ -165,9 +167,7 @@ public struct ReportProject: Sendable {
             throw ReportError("the response window of \"\(id)\" is open until \(calendar.iso8601(result.windowEnd)): its outcomes are not decided yet (--include-pending exports them anyway)")
         }
         let list = events.suppressions(campaign: id, sentAt: send.sentAt, windowDays: report.config.responseWindow(for: send.kind))
-        func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
+        let field = CSVCell.text
         var csv = "recipient,campaign,outcome,decided_at\n"
         for s in list {
             csv += "\(field(s.recipient)),\(field(id)),\(s.outcome.key),\(calendar.iso8601(s.decidedAt))\n"

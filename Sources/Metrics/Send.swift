@@ -27,6 +27,9 @@ public struct Send: Sendable, Identifiable {
     /// Deliveries but no opens and no clicks at all: probably tracking was off.
     public var trackingOff: Bool
 
+    /// Where the send first appears in the input (its campaign row, or its first event), for errors.
+    public var origin: SourceLocation?
+
     /// The program as the data named it (a name or a slug), for display when `report.yml` gives no name.
     var programLabel: String = ""
 

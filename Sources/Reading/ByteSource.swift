@@ -9,6 +9,9 @@ struct ByteSource {
     private let chunkSize: Int
     private var inflater: Inflater?
     private var finished = false
+    /// Bytes read from the file and handed out, for the gzip bounds (`InputLimits`).
+    private var compressedBytes: Int64 = 0
+    private var producedBytes: Int64 = 0
 
     init(path: String, chunkSize: Int = 1 << 20) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -37,9 +40,15 @@ struct ByteSource {
                     guard inflater.atMemberEnd else { throw ReportError("the gzip data ends early (a truncated .gz file)") }
                     break
                 }
+                compressedBytes += Int64(compressed.count)
                 inflater.feed(compressed)
             }
             let out = try inflater.inflate(max: chunkSize)
+            producedBytes += Int64(out.count)
+            if producedBytes > InputLimits.gzipTotalBytes
+                || (producedBytes > Int64(InputLimits.gzipFreeBytes) && producedBytes > compressedBytes * Int64(InputLimits.gzipRatio)) {
+                throw ReportError("the gzip data expands more than \(InputLimits.gzipRatio) times (\(producedBytes >> 20) MB from \(max(compressedBytes >> 20, 1)) MB so far): not an export of events or campaign results")
+            }
             if !out.isEmpty { return out }
         }
         return nil

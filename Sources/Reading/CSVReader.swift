@@ -4,7 +4,11 @@ import ReportCore
 /// RFC 4180 CSV, streamed: quoted fields with `""` escapes and line breaks, CRLF or LF, a UTF-8 BOM.
 /// Calls `row` with each record's fields and the line the record starts on (1-based, the header is line 1).
 struct CSVReader {
-    enum Failure: Error { case unterminatedQuote(line: Int) }
+    enum Failure: Error {
+        case unterminatedQuote(line: Int)
+        /// A record (or a field in it) longer than `InputLimits.recordBytes`.
+        case recordTooLong(line: Int)
+    }
 
     static func read(path: String, row: (_ fields: [String], _ line: Int) throws -> Void) throws {
         var source = try ByteSource(path: path)
@@ -41,12 +45,18 @@ struct CSVReader {
         private var line = 1
         private var recordLine = 1
         private var recordHasContent = false
+        /// Bytes of the record so far: checked as it grows, so a file with no line break fails in one pass.
+        private var recordBytes = 0
 
         init() {
             field.reserveCapacity(256)
         }
 
         mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, row: ([String], Int) throws -> Void) throws {
+            recordBytes += bytes.count
+            if recordBytes > InputLimits.recordBytes, fields.reduce(field.count, { $0 + $1.utf8.count }) > InputLimits.recordBytes {
+                throw Failure.recordTooLong(line: recordLine)
+            }
             for c in bytes {
                 if afterCR {
                     afterCR = false
@@ -111,6 +121,7 @@ struct CSVReader {
             let done = fields
             fields.removeAll(keepingCapacity: true)
             recordHasContent = false
+            recordBytes = 0
             try row(done, recordLine)
         }
     }

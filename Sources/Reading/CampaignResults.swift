@@ -37,7 +37,10 @@ enum CampaignResults {
         var sentAt: Date?
         if let text = row.text("sent_at") {
             guard let t = TimeParsing.sendTime(text, zone: zone) else {
-                throw ReportError("\"\(text)\" is not an ISO 8601 date or date-time (e.g. 2026-11-16 or 2026-11-16T09:00:00+01:00)", at: row.at("sent_at"))
+                throw ReportError("\"\(InputLimits.quoted(text))\" is not an ISO 8601 date or date-time (e.g. 2026-11-16 or 2026-11-16T09:00:00+01:00)", at: row.at("sent_at"))
+            }
+            guard InputLimits.isSupported(time: t) else {
+                throw ReportError("\"\(InputLimits.quoted(text))\" is outside the supported years (\(InputLimits.timeRange))", at: row.at("sent_at"))
             }
             sentAt = Date(timeIntervalSince1970: t)
         }

@@ -12,18 +12,21 @@ enum CanonicalEvents {
         }
         let timeText = row.text("time")!
         guard let time = TimeParsing.instant(Substring(timeText), zone: zone) else {
-            throw ReportError("\"\(timeText)\" is not an ISO 8601 date-time or Unix time (10 digits seconds, 13 milliseconds, 16 microseconds)", at: row.at("time"))
+            throw ReportError("\"\(InputLimits.quoted(timeText))\" is not an ISO 8601 date-time or Unix time (10 digits seconds, 13 milliseconds, 16 microseconds)", at: row.at("time"))
+        }
+        guard InputLimits.isSupported(time: time) else {
+            throw ReportError("\"\(InputLimits.quoted(timeText))\" is outside the supported years (\(InputLimits.timeRange))", at: row.at("time"))
         }
         let eventText = row.text("event")!
         guard let type = bytes(eventText, EventFields.eventType) else {
             throw ReportError(
-                "\"\(eventText)\" is not an event type (\(EventType.allCases.map(\.name).joined(separator: ", ")))",
+                "\"\(InputLimits.quoted(eventText))\" is not an event type (\(EventType.allCases.map(\.name).joined(separator: ", ")))",
                 at: row.at("event"))
         }
         var bounceType: BounceType?
         if type == .bounce {
             guard let b = bytes(row.text("bounce_type"), EventFields.bounceType).value else {
-                throw ReportError("\"\(row.text("bounce_type")!)\" is not \(EventFields.bounceWords)", at: row.at("bounce_type"))
+                throw ReportError("\"\(InputLimits.quoted(row.text("bounce_type")!))\" is not \(EventFields.bounceWords)", at: row.at("bounce_type"))
             }
             bounceType = b
         }
@@ -33,7 +36,7 @@ enum CanonicalEvents {
                 bytes(row.text("user_agent")) { ua in bytes(row.text("ip")) { EventFields.machine(m, userAgent: ua, ip: $0) } }
             }
             guard case .value(let m) = field else {
-                throw ReportError("\"\(row.text("machine")!)\" is not \(EventFields.machineWords)", at: row.at("machine"))
+                throw ReportError("\"\(InputLimits.quoted(row.text("machine")!))\" is not \(EventFields.machineWords)", at: row.at("machine"))
             }
             machine = m
         }

@@ -7,10 +7,59 @@ import Yams
 public enum ConfigLoader {
     public static let fileName = "report.yml"
 
+    /// Size, aliases and nesting, checked on the text before Yams builds anything (`InputLimits`): an alias
+    /// bomb (aliases of aliases, or an alias used as a key) would otherwise take exponential time and memory.
+    static func checkBounds(_ text: String, file: String) throws {
+        guard text.utf8.count <= InputLimits.configBytes else {
+            throw ReportError("is larger than \(InputLimits.configBytes >> 20) MB", at: SourceLocation(file: file))
+        }
+        var aliases = 0, line = 1, depth = 0, inQuote: UInt8? = nil, previous: UInt8 = 0x0A, comment = false
+        for c in text.utf8 {
+            if c == 0x0A { line += 1; comment = false; previous = c; continue }
+            if comment { continue }
+            if let q = inQuote {
+                if c == q { inQuote = nil }
+                previous = c
+                continue
+            }
+            switch c {
+            case 0x23 where previous == 0x20 || previous == 0x0A || previous == 0x09: comment = true  // #
+            case 0x22, 0x27 where [0x20, 0x0A, 0x09, 0x3A, 0x2C, 0x5B, 0x7B].contains(previous): inQuote = c
+            case 0x2A where [0x20, 0x0A, 0x09, 0x2C, 0x5B, 0x7B, 0x3A, 0x2D].contains(previous):  // * starting an alias
+                aliases += 1
+                if aliases > InputLimits.configAliases {
+                    throw ReportError("has more than \(InputLimits.configAliases) YAML aliases (*name)", at: SourceLocation(file: file, line: line))
+                }
+            case 0x5B, 0x7B:
+                depth += 1
+                if depth > InputLimits.configDepth {
+                    throw ReportError("nests deeper than \(InputLimits.configDepth) levels", at: SourceLocation(file: file, line: line))
+                }
+            case 0x5D, 0x7D: depth = max(0, depth - 1)
+            default: break
+            }
+            previous = c
+        }
+        // Block nesting: indentation of 2 spaces or more per level; 64 levels need 128 spaces at least.
+        for (i, l) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let indent = l.prefix { $0 == " " }.count
+            if indent > InputLimits.configDepth * 4 {
+                throw ReportError("nests deeper than \(InputLimits.configDepth) levels", at: SourceLocation(file: file, line: i + 1))
+            }
+        }
+    }
+
     public static func load(projectAt root: URL) throws -> ReportConfig {
         let url = root.appending(path: fileName)
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw ReportError("not found: a report project needs a report.yml (run `inbox-report init` to start one)", at: SourceLocation(file: fileName))
+        }
+        var st = stat()
+        guard stat(url.path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            throw ReportError("is not a regular file", at: SourceLocation(file: fileName))
+        }
+        guard Int(st.st_size) <= InputLimits.configBytes else {
+            throw ReportError("is larger than \(InputLimits.configBytes >> 20) MB", at: SourceLocation(file: fileName))
         }
         guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
             throw ReportError("cannot be read as UTF-8 text", at: SourceLocation(file: fileName))
@@ -19,6 +68,7 @@ public enum ConfigLoader {
     }
 
     public static func parse(_ text: String, file: String = fileName) throws -> ReportConfig {
+        try checkBounds(text, file: file)
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -118,11 +168,16 @@ public enum ConfigLoader {
                 }
             }
         }
-        func factor(_ v: Node, _ name: String) throws -> Double {
+        /// `{warning: x}` with x in `range`.
+        func factor(_ v: Node, _ name: String, _ range: ClosedRange<Double>) throws -> Double {
             var out: Double?
             for (k, x) in try reader.mapping(v, name) {
                 guard k.keyText == "warning" else { throw reader.unknown(k, in: "thresholds.\(name)", known: ["warning"]) }
-                out = try reader.number(x, "\(name).warning")
+                let d = try reader.number(x, "\(name).warning")
+                guard range.contains(d) else {
+                    throw reader.error(x, "\(name).warning", "must be from \(range.lowerBound.formatted()) to \(range.upperBound.formatted())")
+                }
+                out = d
             }
             guard let out else { throw reader.error(v, name, "needs a warning: value") }
             return out
@@ -132,9 +187,13 @@ public enum ConfigLoader {
             case "complaint_rate": try band(v, "complaint_rate", &t.complaintRate)
             case "hard_bounce_rate": try band(v, "hard_bounce_rate", &t.hardBounceRate)
             case "inactive_share": try band(v, "inactive_share", &t.inactiveShare)
-            case "unsubscribe_spike": t.unsubscribeSpike = try factor(v, "unsubscribe_spike")
-            case "human_open_drop": t.humanOpenDrop = try factor(v, "human_open_drop")
-            case "messages_per_week": t.messagesPerWeek = Int(try factor(v, "messages_per_week"))
+            // A spike is a multiple above 1, a drop a fraction below 1; a week holds at most 1,000 messages.
+            case "unsubscribe_spike": t.unsubscribeSpike = try factor(v, "unsubscribe_spike", 1...100)
+            case "human_open_drop": t.humanOpenDrop = try factor(v, "human_open_drop", 0...1)
+            case "messages_per_week":
+                let n = try factor(v, "messages_per_week", 1...1000)
+                guard n == n.rounded() else { throw reader.error(v, "messages_per_week", "must be a whole number") }
+                t.messagesPerWeek = Int(n)
             case "low_volume_delivered": t.lowVolumeDelivered = try reader.positiveInt(v, "thresholds.low_volume_delivered")
             case "unsubscribe_spike_from_zero": t.unsubscribeSpikeFromZero = try reader.positiveInt(v, "thresholds.unsubscribe_spike_from_zero")
             default:
@@ -229,7 +288,7 @@ struct NodeReader {
     }
 
     func number(_ node: Node, _ key: String) throws -> Double {
-        guard case .scalar(let s) = node, let d = Double(s.string.replacingOccurrences(of: "_", with: "")) else {
+        guard case .scalar(let s) = node, let d = Double(s.string.replacingOccurrences(of: "_", with: "")), d.isFinite else {
             throw error(node, key, "must be a number")
         }
         return d
@@ -239,7 +298,7 @@ struct NodeReader {
     func fraction(_ node: Node, _ key: String) throws -> Double {
         guard case .scalar(let s) = node else { throw error(node, key, "must be a number") }
         let text = s.string.trimmingCharacters(in: .whitespaces)
-        if text.hasSuffix("%"), let p = Double(text.dropLast().trimmingCharacters(in: .whitespaces)) {
+        if text.hasSuffix("%"), let p = Double(text.dropLast().trimmingCharacters(in: .whitespaces)), p >= 0, p <= 100 {
             return p / 100
         }
         guard let d = Double(text), d >= 0, d <= 1 else {
@@ -249,8 +308,9 @@ struct NodeReader {
     }
 
     func positiveInt(_ node: Node, _ key: String) throws -> Int {
-        guard case .scalar(let s) = node, let n = Int(s.string), n > 0 else {
-            throw error(node, key, "must be a whole number above 0")
+        // Days, counts and windows: a million is past any real value and far from overflowing a date.
+        guard case .scalar(let s) = node, let n = Int(s.string), n > 0, n <= 1_000_000 else {
+            throw error(node, key, "must be a whole number from 1 to 1,000,000")
         }
         return n
     }

@@ -236,6 +236,7 @@ enum FastEvents {
                 }
                 var i = 0
                 recordLoop: while i < end {
+                    let recordBegin = i
                     var field = 0
                     // Most lines have no quote: split them in one pass, eight bytes at a time. A line with a
                     // quote goes through the state machine below.
@@ -293,6 +294,7 @@ enum FastEvents {
                         }
                         field += 1
                         result.lines += 1
+                        if lineEnd - recordBegin > InputLimits.recordBytes { throw Self.tooLong(file, line: result.lines) }
                         i = min(lineEnd + 1, end)
                         consumed = i
                         if field == 1 && ends[0] == starts[0] { continue recordLoop }
@@ -353,6 +355,7 @@ enum FastEvents {
                         }
                         field += 1
                     }
+                    if j - recordBegin > InputLimits.recordBytes { throw Self.tooLong(file, line: result.lines + 1) }
                     result.lines += 1 + lineBreaks
                     i = min(j + 1, end)
                     consumed = i
@@ -364,8 +367,10 @@ enum FastEvents {
                 // The batch points into this buffer, which is about to move: hand it over now.
                 collector.flush()
             }
-            // Move the unfinished record to the front.
+            // Move the unfinished record to the front. One longer than the limit is an error here, so a file
+            // without line breaks is read once, in bounded memory.
             carry = end - consumed
+            if carry > InputLimits.recordBytes { throw Self.tooLong(file, line: result.lines + 1) }
             if carry > 0 && consumed > 0 {
                 buffer.withUnsafeMutableBytes { raw in
                     _ = memmove(raw.baseAddress!, raw.baseAddress! + consumed, carry)
@@ -378,6 +383,11 @@ enum FastEvents {
     }
 
     enum Outcome { case added, bad }
+
+    static func tooLong(_ file: String, line: Int) -> ReportError {
+        ReportError("a row is longer than \(InputLimits.recordBytes >> 20) MB (the limit for one record; is this a CSV file?)",
+                    at: SourceLocation(file: file, line: line))
+    }
 
     /// Gathers parsed rows into batches (one call per batch, so the sink can overlap the memory loads of
     /// several events). Bytes a row needs beyond the reader's buffer (a lower-cased address, an unquoted field)
@@ -463,7 +473,7 @@ enum FastEvents {
                        url: UnsafeRawBufferPointer?, program: UnsafeRawBufferPointer?, domain: UnsafeRawBufferPointer?,
                        zone: TimeZone, collector: inout Collector, line: Int, recipientHash: UInt64? = nil) -> Outcome {
         guard campaign.count > 0, recipient.count > 0,
-              let t = TimeParsing.instant(bytes: time, zone: zone),
+              let t = TimeParsing.instant(bytes: time, zone: zone), InputLimits.isSupported(time: t),
               let type = EventFields.eventType(event) else { return .bad }
         var bounce: BounceType?
         if type == .bounce {

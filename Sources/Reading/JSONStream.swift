@@ -42,12 +42,17 @@ struct JSONStream {
         private var valueLine = 0
         private var line = 1
         private var expectComma = false
+        /// Deepest nesting accepted in one value (provider records nest 4 or 5 levels).
+        static let maxDepth = 64
 
         mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, value: (Any, Int) throws -> Void) throws {
             for c in bytes {
                 if c == 0x0A { line += 1 }
                 if !buffer.isEmpty {
                     buffer.append(c)
+                    if buffer.count > InputLimits.recordBytes {
+                        throw Failure.syntax(line: valueLine, message: "a JSON value is longer than \(InputLimits.recordBytes >> 20) MB (the limit for one record)")
+                    }
                     if inString {
                         if escape { escape = false } else if c == 0x5C { escape = true } else if c == 0x22 { inString = false }
                         if depth == 0 && !inString { try emit(value) }  // a top-level string value
@@ -55,7 +60,12 @@ struct JSONStream {
                     }
                     switch c {
                     case 0x22: inString = true
-                    case 0x7B, 0x5B: depth += 1
+                    case 0x7B, 0x5B:
+                        depth += 1
+                        // JSONSerialization recurses once per level: past this a hostile file would exhaust the stack.
+                        if depth > Self.maxDepth {
+                            throw Failure.syntax(line: line, message: "JSON nested deeper than \(Self.maxDepth) levels")
+                        }
                     case 0x7D, 0x5D:
                         depth -= 1
                         if depth == 0 { try emit(value) }

@@ -98,8 +98,9 @@ public struct ProjectReader {
         let config = try loadConfig()
         var input = ProjectInput(config: config)
         var errors: [ReportError] = []
-        let files = try dataFiles()
-        for file in files {
+        let listing = try dataListing()
+        if let notice = listing.hiddenNotice { input.warnings.append(notice) }
+        for file in listing.files {
             do {
                 input.add(try readFile(file, config: config, events: events))
             } catch let e as ReportErrors {
@@ -147,28 +148,74 @@ public struct ProjectReader {
         return (notes, warnings)
     }
 
-    /// Project-relative paths of every file under `data/`, sorted, hidden files left out.
-    public func dataFiles() throws -> [String] {
-        let data = root.appending(path: "data")
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: data.path, isDirectory: &isDir), isDir.boolValue else { return [] }
-        return walk(data, relativeTo: root).sorted()
+    /// What is under `data/`: the files to read (project-relative, sorted) and the hidden ones left out, which
+    /// a build reports in one line.
+    public struct DataListing: Sendable {
+        public var files: [String] = []
+        public var hidden: [String] = []
+
+        /// The line that says which hidden files were left out, if any.
+        public var hiddenNotice: Diagnostic? {
+            guard !hidden.isEmpty else { return nil }
+            let shown = hidden.prefix(5).joined(separator: ", ") + (hidden.count > 5 ? ", …" : "")
+            return Diagnostic("left out \(hidden.count) hidden file\(hidden.count == 1 ? "" : "s") (names starting with a dot): \(shown)", at: SourceLocation(file: "data"))
+        }
     }
 
-    private func walk(_ dir: URL, relativeTo base: URL) -> [String] {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
-        var out: [String] = []
-        for name in entries.sorted() where !name.hasPrefix(".") {
-            let url = dir.appending(path: name)
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { continue }
-            if isDir.boolValue {
-                out += walk(url, relativeTo: base)
-            } else {
-                out.append(String(url.path.dropFirst(base.path.count + 1)))
+    /// Project-relative paths of every file under `data/`, sorted, hidden files left out.
+    public func dataFiles() throws -> [String] { try dataListing().files }
+
+    /// Every entry under `data/`: regular files (or links to them) are read, folders walked; anything else (a
+    /// FIFO, a socket, a device, a broken link, a name that is not UTF-8) is an error naming it, since reading
+    /// it could block forever or never end.
+    public func dataListing() throws -> DataListing {
+        var listing = DataListing()
+        var st = stat()
+        guard stat(root.appending(path: "data").path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else { return listing }
+        var visited = Set<[UInt64]>()
+        try walk(root.appending(path: "data").path, relative: "data", into: &listing, visited: &visited)
+        listing.files.sort()
+        listing.hidden.sort()
+        return listing
+    }
+
+    private func walk(_ dir: String, relative: String, into listing: inout DataListing, visited: inout Set<[UInt64]>) throws {
+        var st = stat()
+        guard stat(dir, &st) == 0 else { throw ReportError("cannot be read", at: SourceLocation(file: relative)) }
+        // A link back to a folder above would loop forever: each folder is walked once.
+        guard visited.insert([UInt64(st.st_dev), UInt64(st.st_ino)]).inserted else { return }
+        guard let d = opendir(dir) else { throw ReportError("cannot be read (no permission?)", at: SourceLocation(file: relative)) }
+        var names: [[UInt8]] = []
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            if name != [0x2E] && name != [0x2E, 0x2E] { names.append(name) }
+        }
+        closedir(d)
+        var entries: [String] = []
+        for bytes in names {
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                let shown = bytes.map { $0 < 0x80 && $0 >= 0x20 ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }.joined()
+                throw ReportError("a file name here is not UTF-8 text: \"\(shown)\" (rename it to read it)", at: SourceLocation(file: relative))
+            }
+            entries.append(name)
+        }
+        for name in entries.sorted() {
+            let rel = relative + "/" + name
+            if name.hasPrefix(".") {
+                listing.hidden.append(rel)
+                continue
+            }
+            let path = dir + "/" + name
+            guard stat(path, &st) == 0 else {
+                throw ReportError("is a link to nothing (or cannot be read)", at: SourceLocation(file: rel))
+            }
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR: try walk(path, relative: rel, into: &listing, visited: &visited)
+            case S_IFREG: listing.files.append(rel)
+            default:
+                throw ReportError("is not a regular file (a FIFO, socket or device): only files and folders are read under data/", at: SourceLocation(file: rel))
             }
         }
-        return out
     }
 
     private enum Container { case csv, json }
@@ -276,6 +323,8 @@ public struct ProjectReader {
             switch failure {
             case .unterminatedQuote(let line):
                 throw ReportError("a quoted field is never closed (a missing \")", at: SourceLocation(file: file, line: line))
+            case .recordTooLong(let line):
+                throw ReportError("a row is longer than \(InputLimits.recordBytes >> 20) MB (the limit for one record; is this a CSV file?)", at: SourceLocation(file: file, line: line))
             }
         } catch let failure as JSONStream.Failure {
             switch failure {

@@ -89,8 +89,10 @@ public enum TimeParsing {
 
     /// A Unix time given as a JSON number, by the same rule of digits as text.
     public static func unixSeconds(number v: Double) -> Double? {
-        guard v.isFinite, v >= 0 else { return nil }
-        let digits = v < 1 ? 1 : Int(log10(v).rounded(.down)) + 1
+        guard v.isFinite, v >= 0, v < 1e17 else { return nil }
+        // Whole digits counted exactly (a logarithm rounds 999999999999999 up to 16 digits).
+        var whole = Int64(v), digits = 1
+        while whole >= 10 { whole /= 10; digits += 1 }
         return unixUnit(digits: digits).map { v / $0 }
     }
 

@@ -57,11 +57,7 @@ enum Downloads {
 
     private static func cell(_ v: Value) -> String {
         switch v {
-        case .text(let s?):
-            if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-                return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            }
-            return s
+        case .text(let s?): return CSVCell.text(s)
         case .count(let n?): return String(n)
         case .rate(let r?): return String(format: "%.6f", r)
         default: return ""

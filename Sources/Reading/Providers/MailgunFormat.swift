@@ -65,7 +65,7 @@ enum MailgunFormat: ProviderFormat {
             recipient = JSONValue.string(JSONValue.object(JSONValue.object(e["message"])?["headers"])?["to"])
         }
         guard let recipient else { throw ProviderError(field: "recipient", message: "is missing") }
-        guard let time = JSONValue.unix(e["timestamp"]) else { throw ProviderError(field: "timestamp", message: "is not Unix seconds") }
+        guard let time = JSONValue.unix(e["timestamp"]) else { throw ProviderError(field: "timestamp", message: TimeField.unix) }
         var campaign: String?
         if let field = campaignField, let vars = JSONValue.object(e["user-variables"]) {
             campaign = JSONValue.string(vars[field])

@@ -68,7 +68,7 @@ enum PostmarkFormat: ProviderFormat {
             if record == "Bounce" { return .noRecipient }
             throw ProviderError(field: recipientField, message: "is missing")
         }
-        guard let time = JSONValue.iso(o[timeField]) else { throw ProviderError(field: timeField, message: "is not an ISO 8601 date-time with offset") }
+        guard let time = JSONValue.iso(o[timeField]) else { throw ProviderError(field: timeField, message: TimeField.iso) }
         let campaign = JSONValue.string(o["Tag"]) ?? campaignField.flatMap { JSONValue.string(JSONValue.object(o["Metadata"])?[$0]) }
         guard let campaign else {
             throw ProviderError(field: "Tag", message: "no campaign id: no Tag (set campaign_field: in report.yml to a Metadata key)")

@@ -60,18 +60,26 @@ enum JSONValue {
         return nil
     }
 
-    /// Unix time given as a number or a numeric string: seconds, milliseconds or microseconds by its digits.
+    /// Unix time given as a number or a numeric string: seconds, milliseconds or microseconds by its digits,
+    /// within the supported years (`InputLimits`); nil for anything else.
     static func unix(_ v: Any?) -> Double? {
-        if let n = v as? NSNumber, String(cString: n.objCType) != "c" { return TimeParsing.unixSeconds(number: n.doubleValue) }
-        if let s = v as? String { return TimeParsing.unixSeconds(Array(s.utf8)[...]) }
-        return nil
+        var t: Double?
+        if let n = v as? NSNumber, String(cString: n.objCType) != "c" { t = TimeParsing.unixSeconds(number: n.doubleValue) }
+        if let s = v as? String { t = TimeParsing.unixSeconds(Array(s.utf8)[...]) }
+        return t.flatMap { InputLimits.isSupported(time: $0) ? $0 : nil }
     }
 
     /// An ISO 8601 date-time with its offset (providers always give one).
     static func iso(_ v: Any?) -> Double? {
         guard let s = v as? String else { return nil }
-        return TimeParsing.instant(Substring(s), zone: TimeZone(identifier: "UTC")!)
+        return TimeParsing.instant(Substring(s), zone: TimeZone(identifier: "UTC")!).flatMap { InputLimits.isSupported(time: $0) ? $0 : nil }
     }
+}
+
+/// What a provider's time field must be, for its error messages.
+enum TimeField {
+    static let unix = "is not a Unix time (seconds, milliseconds or microseconds) within \(InputLimits.timeRange)"
+    static let iso = "is not an ISO 8601 date-time within \(InputLimits.timeRange)"
 }
 
 struct ProviderError: Error {

@@ -56,7 +56,7 @@ enum SESFormat: ProviderFormat {
         func detail(_ key: String) -> [String: Any] { JSONValue.object(record[key]) ?? [:] }
         func time(_ d: [String: Any]) throws -> Double {
             guard let t = JSONValue.iso(d["timestamp"]) ?? envelopeTime ?? JSONValue.iso(mail["timestamp"]) else {
-                throw ProviderError(field: "timestamp", message: "is not an ISO 8601 date-time")
+                throw ProviderError(field: "timestamp", message: TimeField.iso)
             }
             return t
         }
@@ -70,7 +70,7 @@ enum SESFormat: ProviderFormat {
         switch kind {
         case "Send":
             guard let t = JSONValue.iso(mail["timestamp"]) ?? envelopeTime else {
-                throw ProviderError(field: "mail.timestamp", message: "is not an ISO 8601 date-time")
+                throw ProviderError(field: "mail.timestamp", message: TimeField.iso)
             }
             return events(destination, .sent, at: t)
         case "Delivery":

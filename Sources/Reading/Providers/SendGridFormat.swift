@@ -44,7 +44,7 @@ enum SendGridFormat: ProviderFormat {
         default: return .unknown(event)
         }
         guard let email = JSONValue.string(o["email"]) else { throw ProviderError(field: "email", message: "is missing") }
-        guard let time = JSONValue.unix(o["timestamp"]) else { throw ProviderError(field: "timestamp", message: "is not Unix seconds") }
+        guard let time = JSONValue.unix(o["timestamp"]) else { throw ProviderError(field: "timestamp", message: TimeField.unix) }
         let campaign = campaignField.flatMap { JSONValue.string(o[$0]) }
             ?? JSONValue.string(o["marketing_campaign_id"]) ?? JSONValue.string(o["singlesend_id"]) ?? JSONValue.first(o["category"])
         guard let campaign else {
