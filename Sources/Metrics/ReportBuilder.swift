@@ -64,7 +64,7 @@ public enum ReportBuilder {
     ) throws -> Report {
         var warnings: [Diagnostic] = []
         let sends = try assemble(config: config, rows: rows, events: events, warnings: &warnings)
-        try checkSpan(sends)
+        try checkSpan(sends, zone: config.timeZone)
         let calendar = WeekCalendar(timeZone: config.timeZone)
 
         let newestSend = sends.map(\.sentAt).max()
@@ -143,14 +143,14 @@ public enum ReportBuilder {
 
     /// A report spans at most `InputLimits.reportYears` years of sends: a longer span is almost surely one wrong
     /// date, and would mean thousands of weeks in every series. The error names both ends and where they are.
-    static func checkSpan(_ sends: [Send]) throws {
+    static func checkSpan(_ sends: [Send], zone: TimeZone) throws {
         guard let first = sends.first, let last = sends.last else { return }  // sorted by time
         let years = Double(InputLimits.reportYears)
         guard last.sentAt.timeIntervalSince(first.sentAt) > years * 365.25 * 86400 else { return }
         func at(_ s: Send) -> String {
-            "\"\(InputLimits.quoted(s.id))\" on \(ISO8601DateFormatter.string(from: s.sentAt, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate]))\(s.origin.map { " (\($0))" } ?? "")"
+            "\"\(InputLimits.quoted(s.id))\" on \(ISO8601DateFormatter.string(from: s.sentAt, timeZone: zone, formatOptions: [.withFullDate]))\(s.origin.map { " (\($0))" } ?? "")"
         }
-        throw ReportError("the sends span more than \(InputLimits.reportYears) years, from \(at(first)) to \(at(last)): check those dates", at: last.origin ?? SourceLocation(file: "data"))
+        throw ReportError("the sends span more than \(InputLimits.reportYears) years, from \(at(first)) to \(at(last)): check those dates", at: SourceLocation(file: "data"))
     }
 
     /// Programs in `report.yml` order, then those only the data names, by slug; each with its display name.

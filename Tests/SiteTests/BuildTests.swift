@@ -1,4 +1,5 @@
 import Foundation
+import ReportCore
 import InboxReport
 import Testing
 import TestSupport
@@ -75,6 +76,29 @@ import TestSupport
         let page = try #require(project.read("public/campaigns/u-1/index.html"))
         #expect(page.contains("Bounces of unknown kind"))
         #expect(!(try #require(project.read("public/campaigns/onb-1/index.html"))).contains("Bounces of unknown kind"))
+    }
+
+    /// OWASP's CSV injection: a text cell that a spreadsheet would run as a formula starts with `'` in every
+    /// CSV the site writes; numbers stay numbers.
+    @Test func downloadsAreSafeToOpenInASpreadsheet() throws {
+        let rows = "campaign,program,name,sent_at,sent,delivered\n-x,newsletter,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",2026-11-18,100,98\n@y,newsletter,+1 offer,2026-11-19,10,10\n"
+        let project = try SiteFixtures.project(extra: ["data/more.csv": rows])
+        try SiteFixtures.build(project)
+        let csv = try #require(project.read("public/data/campaigns.csv"))
+        #expect(csv.contains(#"'-x,newsletter,"'=HYPERLINK(""http://evil.example"",""x"")",regular,"#))
+        #expect(csv.contains("'@y,newsletter,'+1 offer,regular,"))
+        #expect(!csv.contains(",=HYPERLINK") && !csv.contains("\"=HYPERLINK"))
+        #expect(csv.contains(",100,98,"))
+        // JSON downloads keep the text as it is.
+        #expect(try #require(project.read("public/data/campaigns.json")).contains(#""=HYPERLINK("#))
+    }
+
+    /// A report over more than 20 years is an error naming its earliest and latest sends and where they are.
+    @Test func aReportSpanningMoreThanTwentyYearsIsAnError() throws {
+        let project = try SiteFixtures.project(extra: ["data/old.csv": "campaign,program,sent_at,sent\nancient,newsletter,1995-03-01,10\n"])
+        let e = #expect(throws: ReportError.self) { try SiteFixtures.build(project) }
+        #expect(e?.description.contains(#"the sends span more than 20 years, from "ancient" on 1995-03-01 (data/old.csv:2) to "nl-3" on 2026-11-17"#) == true, "\(String(describing: e))")
+        #expect(!project.exists("public"))
     }
 
     @Test func twoBuildsAreByteIdentical() throws {
