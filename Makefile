@@ -4,7 +4,7 @@ PORT ?=
 EXAMPLE ?= site
 BIN = .build/debug/inbox-report
 
-.PHONY: preview preview-sv test build deps test-python example-data bench clean
+.PHONY: preview preview-sv test build deps test-python example-data bench fuzz clean
 
 # Debian's libcmark-dev (CommonMark) and zlib1g-dev (gzip inputs) are the system libraries; installed with
 # apt-get only when pkg-config cannot find them.
@@ -60,6 +60,16 @@ $(VENV_BENCH)/.ready: scripts/requirements-bench.txt
 bench: deps $(VENV_BENCH)/.ready
 	BENCH_PYTHON=$(CURDIR)/$(VENV_BENCH)/bin/python scripts/bench-build.sh
 	scripts/bench-server.sh
+
+# Fuzzing (libFuzzer) of every reader and report.yml, FUZZ_SECONDS per target (default 60), seeded from the
+# test fixtures and the example; a crash, a hang (10 s) or 2 GB of memory fails it and leaves the input in
+# .build-fuzz/findings/. `.build-fuzz/release/inbox-report-fuzz FILE` with INBOX_FUZZ_TARGET replays one.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= config csv json gzip sendgrid ses mailgun postmark
+fuzz: deps
+	$(SWIFT) build -c release --scratch-path .build-fuzz --product inbox-report-fuzz \
+		-Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -use-ld=lld
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Regenerate the example data (deterministic; the output is committed).
 example-data:

@@ -69,6 +69,11 @@ let package = Package(
         .executableTarget(name: "EmbedTemplates"),
         .plugin(name: "EmbedTemplatesPlugin", capability: .buildTool(), dependencies: ["EmbedTemplates"]),
 
+        // The fuzzing harness over every reader and report.yml (`make fuzz`, libFuzzer through
+        // LLVMFuzzerRunDriver, declared by the C target; SwiftPM gives executables a main of their own).
+        .target(name: "CFuzzerDriver"),
+        .executableTarget(name: "inbox-report-fuzz", dependencies: ["Reading", "EventFold", "ReportCore", "CFuzzerDriver"]),
+
         .target(name: "TestSupport", dependencies: ["ReportCore"], path: "Tests/TestSupport"),
         .testTarget(name: "EventFoldTests", dependencies: ["EventFold", "ReportCore"]),
         .testTarget(name: "ReadingTests", dependencies: ["Reading", "EventFold", "Metrics", "ReportCore", "TestSupport"]),
