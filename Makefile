@@ -12,6 +12,7 @@ deps:
 	@missing=""; \
 	pkg-config --exists libcmark 2>/dev/null || missing="$$missing libcmark-dev"; \
 	pkg-config --exists zlib 2>/dev/null || missing="$$missing zlib1g-dev"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing with apt-get…"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
@@ -19,6 +20,7 @@ deps:
 	fi
 	@pkg-config --exists libcmark || { echo "libcmark-dev is still missing: install it (apt-get install libcmark-dev)"; exit 1; }
 	@pkg-config --exists zlib || { echo "zlib1g-dev is still missing: install it (apt-get install zlib1g-dev)"; exit 1; }
+	@command -v wrk >/dev/null || { echo "wrk (the soak test's load) is still missing: install it (apt-get install wrk)"; exit 1; }
 
 build: deps
 	$(SWIFT) build
@@ -46,7 +48,12 @@ test-python: $(VENV_TEST)/.ready
 
 test: deps test-python
 	$(SWIFT) build --build-tests
-	INBOX_REPORT_PYTHON=$(CURDIR)/$(VENV_TEST)/bin/python $(SWIFT) test --skip-build
+	INBOX_REPORT_PYTHON=$(CURDIR)/$(VENV_TEST)/bin/python $(SWIFT) test --skip-build --skip SoakTests
+	# The preview server's soak test runs alone in its process, so its count of open files is its own.
+	INBOX_SOAK_SECONDS=$(SOAK_SECONDS) $(SWIFT) test --skip-build --filter SoakTests
+
+# Seconds of load in the soak test.
+SOAK_SECONDS ?= 60
 
 # Benchmarks (not tests): a whole build on 10 million events against polars and duckdb, and the preview
 # server against python3 -m http.server. BENCH_DATA=DIR reuses generated data. The Python peers live in

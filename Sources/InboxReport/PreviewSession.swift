@@ -31,6 +31,8 @@ public final class PreviewSession: @unchecked Sendable {
 
     public var port: UInt16 { server?.port ?? 0 }
     public var usesInotify: Bool { watcher?.usesInotify ?? false }
+    /// Connections the server has open now (tests: none may be left behind).
+    public var activeConnections: Int { server?.activeConnections ?? 0 }
 
     /// Builds once, binds the port and starts watching. A failed first build is reported and shown in the
     /// browser, not fatal; a taken explicit port or an output folder that is not ours is.

@@ -29,18 +29,38 @@ final class FileCache: @unchecked Sendable {
         self.maxBytes = maxBytes
     }
 
+    /// The file at `path` as one consistent version: opened once, and its size, inode and time taken from that
+    /// open file (`fstat`), so a rebuild that swaps the site in between cannot pair one version's size with
+    /// another's bytes (the soak test found a 404 from exactly that).
     func file(_ path: String) -> Entry? {
         var st = stat()
-        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        // A hit costs one stat: the path still names the very file (inode) the cached bytes came from.
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
+            let nanos = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+            lock.lock()
+            if let e = entries[path], e.inode == UInt64(st.st_ino), e.size == Int(st.st_size), e.modifiedNanos == nanos {
+                lock.unlock()
+                return e
+            }
+            lock.unlock()
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         let inode = UInt64(st.st_ino), size = Int(st.st_size)
         let nanos = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-        lock.lock()
-        if let e = entries[path], e.inode == inode, e.size == size, e.modifiedNanos == nanos {
-            lock.unlock()
-            return e
+        var data = Data(count: size)
+        let read = data.withUnsafeMutableBytes { raw -> Int in
+            var done = 0
+            while done < size {
+                let n = pread(fd, raw.baseAddress! + done, size - done, off_t(done))
+                if n <= 0 { break }
+                done += n
+            }
+            return done
         }
-        lock.unlock()
-        guard let data = FileManager.default.contents(atPath: path), data.count == size else { return nil }
+        guard read == size else { return nil }
         let modified = Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec))
         let entry = Entry(
             inode: inode, size: size, modifiedNanos: nanos, data: data,

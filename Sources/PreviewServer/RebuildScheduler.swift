@@ -5,9 +5,11 @@ import Foundation
 public final class RebuildScheduler: @unchecked Sendable {
     public let debounce: TimeInterval
     private let queue = DispatchQueue(label: "inbox-report.rebuild")
-    private let lock = NSLock()
+    private let lock = NSCondition()
     private var generation = 0
     private var pending: [String] = []
+    /// Waits started by `changed` that have not run out yet, and rebuilds running: 0 is idle.
+    private var outstanding = 0
     private let rebuild: @Sendable ([String]) -> Void
 
     /// - Parameter rebuild: runs on a serial queue with the paths that changed since the last rebuild.
@@ -21,11 +23,14 @@ public final class RebuildScheduler: @unchecked Sendable {
         generation += 1
         let mine = generation
         pending += paths
+        outstanding += 1
         lock.unlock()
         queue.asyncAfter(deadline: .now() + debounce) { [self] in
             lock.lock()
             // A later change restarted the wait: that one's timer rebuilds.
             guard mine == generation, !pending.isEmpty else {
+                outstanding -= 1
+                lock.broadcast()
                 lock.unlock()
                 return
             }
@@ -33,6 +38,22 @@ public final class RebuildScheduler: @unchecked Sendable {
             pending = []
             lock.unlock()
             rebuild(paths)
+            lock.lock()
+            outstanding -= 1
+            lock.broadcast()
+            lock.unlock()
         }
+    }
+
+    /// Waits until no change is waiting out its debounce and no rebuild is running (for tests and shutdown);
+    /// false if that did not happen within `timeout`.
+    public func waitUntilIdle(timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while outstanding > 0 {
+            if !lock.wait(until: deadline) { return outstanding == 0 }
+        }
+        return true
     }
 }

@@ -76,7 +76,7 @@ import TestSupport
         try small.bind()
         small.start()
         let held = try (0..<8).map { _ in try TestSocket(port: small.port) }
-        Thread.sleep(forTimeInterval: 0.2)
+        #expect(waitFor(timeout: 10) { small.activeConnections == 8 })
         let extra = try TestSocket(port: small.port)
         #expect(status(extra.read(until: "\r\n\r\n")) == 503)
         _ = held

@@ -44,3 +44,14 @@ final class TestSocket {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+/// Waits until `condition` holds (checked every few milliseconds), or `timeout` passes: a wait on a state the
+/// server reaches, not a guess at how long it takes.
+func waitFor(timeout: TimeInterval, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !condition() {
+        if Date() >= deadline { return false }
+        usleep(2000)
+    }
+    return true
+}
