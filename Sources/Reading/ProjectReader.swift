@@ -453,7 +453,7 @@ private struct TableState {
                 kind = .campaigns
             } else {
                 throw ReportError(
-                    "matches no input format: campaign results need a \"campaign\" column, recipient events need \"time\", \"campaign\", \"recipient\" and \"event\" (found: \(headers.prefix(12).joined(separator: ", ")))",
+                    "matches no input format: campaign results need a \"campaign\" column, recipient events need \"time\", \"campaign\", \"recipient\" and \"event\" (found: \(InputLimits.quoted(headers.prefix(12).map { InputLimits.quoted($0) }.joined(separator: ", "))))",
                     at: SourceLocation(file: file, line: line))
             }
         }
