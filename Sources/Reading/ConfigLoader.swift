@@ -9,6 +9,8 @@ public enum ConfigLoader {
 
     /// Size, aliases and nesting, checked on the text before Yams builds anything (`InputLimits`): an alias
     /// bomb (aliases of aliases, or an alias used as a key) would otherwise take exponential time and memory.
+    private static let valueStart: Set<UInt8> = [0x20, 0x0A, 0x09, 0x3A, 0x2C, 0x5B, 0x7B]
+
     static func checkBounds(_ text: String, file: String) throws {
         guard text.utf8.count <= InputLimits.configBytes else {
             throw ReportError("is larger than \(InputLimits.configBytes >> 20) MB", at: SourceLocation(file: file))
@@ -24,7 +26,9 @@ public enum ConfigLoader {
             }
             switch c {
             case 0x23 where previous == 0x20 || previous == 0x0A || previous == 0x09: comment = true  // #
-            case 0x22, 0x27 where [0x20, 0x0A, 0x09, 0x3A, 0x2C, 0x5B, 0x7B].contains(previous): inQuote = c
+            // A quote opens a quoted scalar only where a value starts (after a space, `:`, `,`, `[`, `{`, or at a
+            // line's start); inside a word (`it's`) it is text.
+            case 0x22 where Self.valueStart.contains(previous), 0x27 where Self.valueStart.contains(previous): inQuote = c
             case 0x2A where [0x20, 0x0A, 0x09, 0x2C, 0x5B, 0x7B, 0x3A, 0x2D].contains(previous):  // * starting an alias
                 aliases += 1
                 if aliases > InputLimits.configAliases {

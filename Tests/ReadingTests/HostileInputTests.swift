@@ -73,6 +73,14 @@ import TestSupport
         #expect(found.first?.contains("has more than 16 YAML aliases") == true, "\(found)")
     }
 
+    /// A quote inside a word (`a"b`) opens no quoted scalar, so it cannot hide the aliases after it.
+    @Test func aQuoteInsideAWordHidesNoAliases() throws {
+        var yml = "timezone: UTC\ntitle: a\"b\nl: &l [x]\n"
+        for i in 1...20 { yml += "k\(i): *l\n" }
+        let found = errors(try TestProject(files: ["report.yml": yml]))
+        #expect(found.first?.contains("has more than 16 YAML aliases") == true, "\(found)")
+    }
+
     @Test func deepNestingInReportYMLAndInJSONIsAnError() throws {
         let yml = "timezone: UTC\ntitle: " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "\n"
         #expect(errors(try TestProject(files: ["report.yml": yml])).first?.contains("nests deeper than 64 levels") == true)
