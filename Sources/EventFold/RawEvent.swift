@@ -58,13 +58,9 @@ extension RawEventSink {
 
     /// A decoded event, its text handed over as bytes.
     public func add(_ e: RecipientEvent, at location: SourceLocation) {
-        func bytes<R>(_ s: String?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
-            guard var s else { return body(nil) }
-            return s.withUTF8 { body(UnsafeRawBufferPointer($0)) }
-        }
-        bytes(e.campaign) { campaign in bytes(e.recipient) { recipient in bytes(e.url) { url in
-            bytes(e.program) { program in bytes(e.domain) { domain in
-                add(RawEvent(time: e.time, campaign: campaign!, recipient: recipient!, type: e.type, bounce: e.bounceType,
+        e.campaign.withUTF8Bytes { campaign in e.recipient.withUTF8Bytes { recipient in e.url.withUTF8Bytes { url in
+            e.program.withUTF8Bytes { program in e.domain.withUTF8Bytes { domain in
+                add(RawEvent(time: e.time, campaign: campaign, recipient: recipient, type: e.type, bounce: e.bounceType,
                              machine: e.machine, url: url, program: program, domain: domain, line: location.line ?? 0),
                     file: location.file)
             } }

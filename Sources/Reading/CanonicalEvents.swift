@@ -18,22 +18,22 @@ enum CanonicalEvents {
             throw ReportError("\"\(InputLimits.quoted(timeText))\" is outside the supported years (\(InputLimits.timeRange))", at: row.at("time"))
         }
         let eventText = row.text("event")!
-        guard let type = bytes(eventText, EventFields.eventType) else {
+        guard let type = eventText.withUTF8Bytes(EventFields.eventType) else {
             throw ReportError(
                 "\"\(InputLimits.quoted(eventText))\" is not an event type (\(EventType.allCases.map(\.name).joined(separator: ", ")))",
                 at: row.at("event"))
         }
         var bounceType: BounceType?
         if type == .bounce {
-            guard let b = bytes(row.text("bounce_type"), EventFields.bounceType).value else {
+            guard let b = row.text("bounce_type").withUTF8Bytes(EventFields.bounceType).value else {
                 throw ReportError("\"\(InputLimits.quoted(row.text("bounce_type")!))\" is not \(EventFields.bounceWords)", at: row.at("bounce_type"))
             }
             bounceType = b
         }
         var machine: Bool?
         if type == .open {
-            let field = bytes(row.text("machine")) { m in
-                bytes(row.text("user_agent")) { ua in bytes(row.text("ip")) { EventFields.machine(m, userAgent: ua, ip: $0) } }
+            let field = row.text("machine").withUTF8Bytes { m in
+                row.text("user_agent").withUTF8Bytes { ua in row.text("ip").withUTF8Bytes { EventFields.machine(m, userAgent: ua, ip: $0) } }
             }
             guard case .value(let m) = field else {
                 throw ReportError("\"\(InputLimits.quoted(row.text("machine")!))\" is not \(EventFields.machineWords)", at: row.at("machine"))
@@ -45,17 +45,6 @@ enum CanonicalEvents {
             type: type, bounceType: bounceType, machine: machine, url: type == .click ? row.text("url") : nil,
             program: row.text("program"), domain: row.text("domain")?.lowercased()
         )
-    }
-
-    /// A field's text as the bytes the rules read.
-    private static func bytes<R>(_ text: String?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
-        guard var text else { return body(nil) }
-        return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
-    }
-
-    private static func bytes<R>(_ text: String, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        var text = text
-        return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 
     /// Addresses compare after trimming and lower-casing; opaque ids (no `@`) compare exactly.

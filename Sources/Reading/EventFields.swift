@@ -102,11 +102,7 @@ enum ProxyOpens {
 
     /// Text forms, for readers of JSON.
     static func isMachine(userAgent: String?, ip: String?) -> Bool? {
-        func bytes<R>(_ s: String?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
-            guard var s else { return body(nil) }
-            return s.withUTF8 { body(UnsafeRawBufferPointer($0)) }
-        }
-        return bytes(userAgent) { ua in bytes(ip) { isMachine(userAgent: ua, ip: $0) } }
+        userAgent.withUTF8Bytes { ua in ip.withUTF8Bytes { isMachine(userAgent: ua, ip: $0) } }
     }
 
     /// An IPv4 address in 17.0.0.0/8.
