@@ -1,21 +1,22 @@
-/// Weekly volume as vertical bars, as inline SVG.
-struct BarChart {
+/// Weekly volume as vertical bars, as inline SVG. One series: the title names it, so there is no legend.
+struct BarChart: Chart {
     var title: String
     var description: String
     var categories: [String]
     var values: [Double?]
+    var wideWidth = ChartWidth.grid
     var format: (Double) -> String
 
-    func svg(id: String) -> String {
-        let w = LineChart.width, h = 200.0
-        let left = LineChart.left, right = LineChart.right, top = 14.0, bottom = 28.0
-        let plotW = w - left - right, plotH = h - top - bottom
+    func draw(id: String, width w: Double, cssClass: String) -> String {
         let ticks = SVG.ticks(maximum: max(values.compactMap { $0 }.max() ?? 0, 1))
+        let left = SVG.axisWidth(ticks, format: format), right = 12.0, top = 14.0, bottom = 28.0
+        let plotH = 160.0, h = top + plotH + bottom
+        let plotW = w - left - right
         let yMax = ticks.last ?? 1
         let n = max(values.count, 1)
         let slot = plotW / Double(n)
         func y(_ v: Double) -> Double { top + plotH - v / yMax * plotH }
-        var out = SVG.open(id: id, width: w, height: h, title: title, description: description, cssClass: "bar-chart")
+        var out = SVG.open(id: id, width: w, height: h, title: title, description: description, cssClass: "bar-chart \(cssClass)")
         out += SVG.yGrid(ticks, left: left, width: plotW, format: format, y: y)
         out += SVG.xLabels(categories, width: plotW, baseline: h - 8) { left + (Double($0) + 0.5) * slot }
         for (i, v) in values.enumerated() {
@@ -28,7 +29,7 @@ struct BarChart {
     }
 }
 
-/// A small inline trend for tables: no axes, the last value marked.
+/// A small inline trend for tables: no axes, no text, the last value marked.
 struct Sparkline {
     var label: String
     var values: [Double?]
@@ -60,8 +61,9 @@ struct Sparkline {
     }
 }
 
-/// A send's funnel (sent → delivered → human opens → clicks) as horizontal bars.
-struct Funnel {
+/// A send's funnel (sent → delivered → human opens → clicks) as horizontal bars, each step's figure
+/// beside its bar (never on it, so it reads on any colour).
+struct Funnel: Chart {
     struct Step {
         var label: String
         var value: Int?
@@ -71,16 +73,19 @@ struct Funnel {
     var title: String
     var description: String
     var steps: [Step]
+    var wideWidth = ChartWidth.full
 
-    func svg(id: String) -> String {
-        let w = LineChart.width, rowH = 34.0, labelW = 150.0, valueW = 150.0
+    func draw(id: String, width w: Double, cssClass: String) -> String {
+        let labelW = min(180, (steps.map { SVG.textWidth($0.label) }.max() ?? 0) + 12)
+        let valueW = (steps.map { SVG.textWidth($0.valueText) }.max() ?? 0) + 12
+        let rowH = 34.0
         let h = rowH * Double(steps.count) + 8
         let top = Double(steps.first?.value ?? 0)
-        var out = SVG.open(id: id, width: w, height: h, title: title, description: description, cssClass: "funnel")
+        var out = SVG.open(id: id, width: w, height: h, title: title, description: description, cssClass: "funnel \(cssClass)")
+        let barMax = max(40, w - labelW - valueW)
         for (i, step) in steps.enumerated() {
             let y = 4 + Double(i) * rowH
             out += "<text class=\"legend\" x=\"0\" y=\"\(SVG.n(y + 21))\">\(SVG.escape(step.label))</text>"
-            let barMax = w - labelW - valueW
             let bw = top > 0 ? Double(step.value ?? 0) / top * barMax : 0
             out += "<rect class=\"bar s\(i + 1)\" x=\"\(SVG.n(labelW))\" y=\"\(SVG.n(y + 4))\" width=\"\(SVG.n(max(bw, step.value == nil ? 0 : 1)))\" height=\"\(SVG.n(rowH - 10))\"/>"
             out += "<text class=\"legend\" x=\"\(SVG.n(labelW + bw + 8))\" y=\"\(SVG.n(y + 21))\">\(SVG.escape(step.valueText))</text>"

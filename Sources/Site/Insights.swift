@@ -14,7 +14,7 @@ extension SiteContext {
             StackedBarChart.Segment(name: try t("tier.\(tier.key)"), cssClass: "t-\(tier.key)", values: series.counts.map { $0[tier.rawValue] })
         }
         let title = try labels.format("health.chart", ["scope": scope])
-        let chart = StackedBarChart(title: title, description: try t("health.description"), categories: categories, segments: segments, format: { f.count(Int($0)) })
+        let chart = StackedBarChart(title: title, description: try t("health.description"), categories: categories, segments: segments, orientation: .vertical, format: { f.count(Int($0)) })
         let last = max(series.weeks.count - 1, 0)
         let b = report.config.tierBounds
         let helpValues = [
@@ -30,7 +30,7 @@ extension SiteContext {
             ]
         }
         return [
-            "id": id, "title": title, "svg": chart.verticalSVG(id: "chart-\(id)"), "coverage": try coverageLine(coverage),
+            "id": id, "title": title, "svg": chart.svg(id: "chart-\(id)"), "coverage": try coverageLine(coverage),
             "figures": figuresTable(
                 caption: title, columns: [try t("table.week")] + segments.map(\.name),
                 rows: series.weeks.enumerated().map { i, w in [f.weekHeading(w)] + segments.map { f.count($0.values[i]) } }),
@@ -73,7 +73,7 @@ extension SiteContext {
 
     /// The provider table's columns.
     func providerColumns() throws -> [[String: Any]] {
-        try [KPI.humanOpenRate, .clickRate, .unsubscribeRate, .complaintRate, .hardBounceRate].map { ["label": try kpiLabel($0), "anchor": $0.rawValue] }
+        try [KPI.humanOpenRate, .clickRate, .unsubscribeRate, .complaintRate, .hardBounceRate].map(kpiColumn)
     }
 
     /// Per-provider counts of several sends, summed.

@@ -1,7 +1,13 @@
 import Foundation
 
-/// Escaping and small helpers shared by the chart writers. Charts are inline SVG styled by the site's
+/// Escaping, axes and legends shared by the chart writers. Charts are inline SVG styled by the site's
 /// CSS classes, so light, dark and print styles apply to them too.
+///
+/// **Text a person can read.** Every chart is drawn twice, for the width it is shown at: a *wide* drawing
+/// for screens and print (`ChartWidth.grid` or `.full` user units across) and a *narrow* one for phones
+/// (`ChartWidth.phone`), with fewer axis labels and the legend wrapped; the stylesheet shows one of them.
+/// Because each is drawn about as wide as it is shown, its 13-unit text is drawn at about 13 px (≥ 12 px at
+/// 1280 px, ≥ 10 px at 390 px — `make site-check` measures it), instead of one drawing shrunk to fit a phone.
 enum SVG {
     static func escape(_ text: String) -> String {
         var out = ""
@@ -25,6 +31,9 @@ enum SVG {
         return r == r.rounded() ? String(Int(r)) : String(r)
     }
 
+    /// About how wide a label of 13-unit text is drawn (sans-serif averages a little over half an em).
+    static func textWidth(_ text: String) -> Double { Double(text.count) * 7.4 }
+
     /// The opening tag with the accessible title and description every chart carries.
     static func open(id: String, width: Double, height: Double, title: String, description: String, cssClass: String) -> String {
         "<svg class=\"chart \(cssClass)\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-labelledby=\"\(id)-t \(id)-d\" xmlns=\"http://www.w3.org/2000/svg\">"
@@ -41,10 +50,16 @@ enum SVG {
         return out
     }
 
-    /// Category labels under the plot, thinned so they never overlap (about 56 px each), always keeping the last.
+    /// The room the y axis labels need on the left.
+    static func axisWidth(_ ticks: [Double], format: (Double) -> String) -> Double {
+        max(36, (ticks.map { textWidth(format($0)) }.max() ?? 0) + 10)
+    }
+
+    /// Category labels under the plot, thinned so they never overlap, always keeping the last.
     static func xLabels(_ categories: [String], width: Double, baseline: Double, x: (Int) -> Double) -> String {
         let count = max(categories.count, 1)
-        let every = max(1, Int((Double(count) * 56 / width).rounded(.up)))
+        let labelWidth = (categories.map(textWidth).max() ?? 0) + 14
+        let every = max(1, Int((Double(count) * labelWidth / width).rounded(.up)))
         var out = ""
         for (i, label) in categories.enumerated() where (count - 1 - i) % every == 0 {
             out += "<text class=\"axis\" x=\"\(n(x(i)))\" y=\"\(n(baseline))\" text-anchor=\"middle\">\(escape(label))</text>"
@@ -72,5 +87,74 @@ enum SVG {
         var r = 1.0
         if e >= 0 { for _ in 0..<Int(e) { r *= 10 } } else { for _ in 0..<Int(-e) { r /= 10 } }
         return r
+    }
+
+    /// One entry of a chart's legend: what it looks like in the chart, and its name.
+    struct LegendItem {
+        enum Key {
+            /// A series line (`s1` … `s5`), solid or dashed.
+            case line(color: String, dashed: Bool)
+            /// A goal or threshold rule drawn across the plot.
+            case rule(kind: String)
+            /// A rule whose value lies above the plotted range: drawn as an arrow at the top edge.
+            case above(kind: String)
+            /// A vertical marker (a win-back or re-activation send).
+            case marker
+            /// A filled swatch (a bar segment's class).
+            case swatch(cssClass: String)
+        }
+        var key: Key
+        var name: String
+    }
+
+    /// Lays a legend out in rows that fit `width`; returns the SVG and the height it takes (rows of 18).
+    static func legend(_ items: [LegendItem], left: Double, width: Double, top: Double) -> (svg: String, height: Double) {
+        guard !items.isEmpty else { return ("", 0) }
+        var out = ""
+        var x = left, row = 0.0
+        for item in items {
+            let w = 26 + textWidth(item.name) + 16
+            if x > left && x + w > left + width { x = left; row += 1 }
+            let cy = top + row * 18 + 9
+            switch item.key {
+            case .line(let color, let dashed):
+                out += "<line class=\"line \(color) \(dashed ? "dashed" : "solid")\" x1=\"\(n(x))\" x2=\"\(n(x + 20))\" y1=\"\(n(cy))\" y2=\"\(n(cy))\"/>"
+            case .rule(let kind):
+                out += "<line class=\"rule rule-\(kind)\" x1=\"\(n(x))\" x2=\"\(n(x + 20))\" y1=\"\(n(cy))\" y2=\"\(n(cy))\"/>"
+            case .above(let kind):
+                out += "<path class=\"above rule-\(kind)\" d=\"M\(n(x + 10)) \(n(cy - 6))l6 10h-12z\"/>"
+            case .marker:
+                out += "<line class=\"marker\" x1=\"\(n(x + 10))\" x2=\"\(n(x + 10))\" y1=\"\(n(cy - 7))\" y2=\"\(n(cy + 7))\"/>"
+            case .swatch(let cssClass):
+                out += "<rect class=\"seg \(cssClass)\" x=\"\(n(x + 4))\" y=\"\(n(cy - 6))\" width=\"12\" height=\"12\"/>"
+            }
+            out += "<text class=\"legend\" x=\"\(n(x + 26))\" y=\"\(n(cy + 4.5))\">\(escape(item.name))</text>"
+            x += w
+        }
+        return (out, (row + 1) * 18)
+    }
+}
+
+/// How wide (in SVG user units, drawn at about one px each) each drawing of a chart is.
+enum ChartWidth {
+    /// A chart in a grid of two on a wide screen (`.charts`).
+    static let grid = 540.0
+    /// A chart across the content (`.chart-box.wide`, at most 860 px wide).
+    static let full = 860.0
+    /// Any chart on a phone.
+    static let phone = 340.0
+}
+
+/// A chart drawn at a given width; `svg(id:)` gives both drawings, wide and narrow.
+protocol Chart {
+    /// How wide the wide drawing is: `ChartWidth.grid` or `.full`.
+    var wideWidth: Double { get }
+    func draw(id: String, width: Double, cssClass: String) -> String
+}
+
+extension Chart {
+    /// The wide drawing (screens and print) and the narrow one (phones); the stylesheet shows one.
+    func svg(id: String) -> String {
+        draw(id: id, width: wideWidth, cssClass: "size-wide") + draw(id: id + "-narrow", width: ChartWidth.phone, cssClass: "size-narrow")
     }
 }

@@ -58,7 +58,19 @@ struct SiteContext {
 
     // MARK: - Shared pieces of page models
 
+    /// The words a line chart's legend needs.
+    func chartWords() throws -> LineChart.Words {
+        let labels = self.labels
+        _ = try labels.format("chart.above", ["rule": ""])  // a missing label fails here, not in a chart
+        return LineChart.Words(marker: try t("chart.marker"), above: { (try? labels.format("chart.above", ["rule": $0])) ?? $0 })
+    }
+
     func kpiLabel(_ kpi: KPI) throws -> String { try t("kpi.\(kpi.rawValue)") }
+
+    /// A table column of a KPI: its short heading, its full name (the heading's tooltip) and its glossary entry.
+    func kpiColumn(_ kpi: KPI) throws -> [String: Any] {
+        ["label": try kpiLabel(kpi), "short": try t("kpi_short.\(kpi.rawValue)"), "anchor": kpi.rawValue]
+    }
 
     /// A rate with its change against the previous week, coloured by whether the change is good.
     func rateCell(_ totals: Totals, _ kpi: KPI, change: Double? = nil, withChange: Bool = false) -> [String: Any] {

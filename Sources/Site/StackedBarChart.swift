@@ -1,9 +1,12 @@
 /// Stacked bars: per category, segments that add up (list-health tiers per week, outcomes per send).
 /// Vertical bars over weeks, or horizontal 100 % bars with one row per category.
-struct StackedBarChart {
+struct StackedBarChart: Chart {
+    enum Orientation { case vertical, horizontal }
+
     struct Segment {
         var name: String
-        /// CSS class choosing the colour (`t-active`, `o-bounced` …).
+        /// CSS class choosing the colour (`t-active`, `o-bounced` …); a share printed on the segment takes
+        /// its ink from the same class (`text.seg-label.o-bounced`), chosen in the stylesheet for 4.5:1.
         var cssClass: String
         var values: [Int]
     }
@@ -12,20 +15,35 @@ struct StackedBarChart {
     var description: String
     var categories: [String]
     var segments: [Segment]
+    var orientation: Orientation
+    var wideWidth = ChartWidth.full
     var format: (Double) -> String
 
+    func draw(id: String, width: Double, cssClass: String) -> String {
+        switch orientation {
+        case .vertical: vertical(id: id, width: width, cssClass: cssClass)
+        case .horizontal: horizontal(id: id, width: width, cssClass: cssClass)
+        }
+    }
+
+    private var legendItems: [SVG.LegendItem] {
+        segments.map { SVG.LegendItem(key: .swatch(cssClass: $0.cssClass), name: $0.name) }
+    }
+
     /// Vertical stacked bars, one per category, with the legend on top.
-    func verticalSVG(id: String) -> String {
-        let w = LineChart.width, h = 260.0
-        let left = LineChart.left, right = 16.0, top = 40.0, bottom = 28.0
-        let plotW = w - left - right, plotH = h - top - bottom
+    private func vertical(id: String, width w: Double, cssClass: String) -> String {
         let totals = categories.indices.map { i in segments.reduce(0) { $0 + $1.values[i] } }
         let ticks = SVG.ticks(maximum: Double(max(totals.max() ?? 0, 1)))
+        let left = SVG.axisWidth(ticks, format: format), right = 12.0, bottom = 28.0, plotH = 190.0
+        let legend = SVG.legend(legendItems, left: 0, width: w, top: 2)
+        let top = legend.height + 14
+        let plotW = w - left - right, h = top + plotH + bottom
         let yMax = ticks.last ?? 1
         let n = max(categories.count, 1)
         let slot = plotW / Double(n)
         func y(_ v: Double) -> Double { top + plotH - v / yMax * plotH }
-        var out = SVG.open(id: id, width: w, height: h, title: title, description: description, cssClass: "stacked-chart")
+        var out = SVG.open(id: id, width: w, height: h, title: title, description: description, cssClass: "stacked-chart \(cssClass)")
+        out += legend.svg
         out += SVG.yGrid(ticks, left: left, width: plotW, format: format, y: y)
         out += SVG.xLabels(categories, width: plotW, baseline: h - 8) { left + (Double($0) + 0.5) * slot }
         for i in categories.indices {
@@ -37,46 +55,40 @@ struct StackedBarChart {
                 base += v
             }
         }
-        out += legend(y: 14, left: left, width: plotW)
         return out + "</svg>"
     }
 
-    /// Horizontal bars of shares (each row adds up to 100 %), one row per category, labels on the left.
-    func horizontalSVG(id: String) -> String {
-        let w = LineChart.width, labelW = 200.0, rowH = 30.0, top = 40.0
-        let h = top + rowH * Double(categories.count) + 8
-        let barW = w - labelW - 16
-        var out = SVG.open(id: id, width: w, height: h, title: title, description: description, cssClass: "stacked-chart")
+    /// Horizontal bars of shares (each row adds up to 100 %), one row per category: the category's name on
+    /// the left where there is room, above its bar on a phone.
+    private func horizontal(id: String, width w: Double, cssClass: String) -> String {
+        let labelsAbove = w < 500
+        let labelW = labelsAbove ? 0 : 200.0
+        let rowH = labelsAbove ? 46.0 : 30.0
+        let legend = SVG.legend(legendItems, left: labelW, width: w - labelW, top: 2)
+        let top = legend.height + 12
+        let h = top + rowH * Double(categories.count) + 4
+        let barW = w - labelW - 4
+        var out = SVG.open(id: id, width: w, height: h, title: title, description: description, cssClass: "stacked-chart \(cssClass)")
+        out += legend.svg
         for (i, name) in categories.enumerated() {
             let y = top + Double(i) * rowH
+            let barTop = labelsAbove ? y + 20 : y + 4
             let total = segments.reduce(0) { $0 + $1.values[i] }
-            out += "<text class=\"legend\" x=\"0\" y=\"\(SVG.n(y + 19))\">\(SVG.escape(String(name.prefix(28))))</text>"
+            let room = labelsAbove ? Int(w / 7.4) : 26
+            let shown = name.count > room ? String(name.prefix(room - 1)) + "…" : name
+            out += "<text class=\"legend\" x=\"0\" y=\"\(SVG.n(labelsAbove ? y + 14 : y + 19))\">\(SVG.escape(shown))<title>\(SVG.escape(name))</title></text>"
             var x = labelW
             for s in segments where total > 0 && s.values[i] > 0 {
                 let share = Double(s.values[i]) / Double(total)
                 let sw = share * barW
-                out += "<rect class=\"seg \(s.cssClass)\" x=\"\(SVG.n(x))\" y=\"\(SVG.n(y + 4))\" width=\"\(SVG.n(sw))\" height=\"\(SVG.n(rowH - 10))\"><title>\(SVG.escape(name)) · \(SVG.escape(s.name)): \(s.values[i]) (\(SVG.escape(format(share))))</title></rect>"
-                if sw > 44 {
-                    out += "<text class=\"seg-label\" x=\"\(SVG.n(x + sw / 2))\" y=\"\(SVG.n(y + 19))\" text-anchor=\"middle\">\(SVG.escape(format(share)))</text>"
+                out += "<rect class=\"seg \(s.cssClass)\" x=\"\(SVG.n(x))\" y=\"\(SVG.n(barTop))\" width=\"\(SVG.n(sw))\" height=\"20\"><title>\(SVG.escape(name)) · \(SVG.escape(s.name)): \(s.values[i]) (\(SVG.escape(format(share))))</title></rect>"
+                let label = format(share)
+                if sw > SVG.textWidth(label) + 8 {
+                    out += "<text class=\"seg-label \(s.cssClass)\" x=\"\(SVG.n(x + sw / 2))\" y=\"\(SVG.n(barTop + 15))\" text-anchor=\"middle\">\(SVG.escape(label))</text>"
                 }
                 x += sw
             }
         }
-        out += legend(y: 14, left: labelW, width: barW)
         return out + "</svg>"
-    }
-
-    private func legend(y: Double, left: Double, width: Double) -> String {
-        var out = ""
-        var lx = left
-        var ly = y
-        for s in segments {
-            let itemW = 20 + Double(s.name.count) * 7 + 14
-            if lx + itemW > left + width { lx = left; ly += 16 }
-            out += "<rect class=\"seg \(s.cssClass)\" x=\"\(SVG.n(lx))\" y=\"\(SVG.n(ly - 9))\" width=\"12\" height=\"12\"/>"
-            out += "<text class=\"legend\" x=\"\(SVG.n(lx + 17))\" y=\"\(SVG.n(ly + 2))\">\(SVG.escape(s.name))</text>"
-            lx += itemW
-        }
-        return out
     }
 }

@@ -65,7 +65,7 @@ enum CampaignPage {
                 title: hourlyTitle, description: try ctx.t("hourly.description"), categories: hours.map { "\($0)h" },
                 series: [.init(name: opens, values: detail.opensByHour.map(Double.init), color: "s1"),
                          .init(name: clicks, values: detail.clicksByHour.map(Double.init), color: "s4")],
-                format: { f.count(Int($0)) })
+                words: try ctx.chartWords(), wideWidth: ChartWidth.full, format: { f.count(Int($0)) })
             page["hourly"] = [
                 "title": hourlyTitle, "svg": chart.svg(id: "chart-hourly"), "coverage": coverage,
                 "figures": ctx.figuresTable(

@@ -22,7 +22,7 @@ enum FrequencyPage {
             series: [.init(name: unsub, values: buckets.map(\.unsubscribeRate), color: "s4"),
                      .init(name: complaint, values: buckets.map(\.complaintRate), color: "s5")],
             rules: [ctx.report.config.thresholds.complaintRate.warning.map { LineChart.Rule(name: (try? ctx.t("severity.warning")) ?? "", value: $0, kind: .warning) }].compactMap { $0 },
-            format: { f.percent($0) })
+            words: try ctx.chartWords(), wideWidth: ChartWidth.full, format: { f.percent($0) })
         page["chart"] = ["title": title, "svg": chart.svg(id: "chart-frequency")]
         page["coverage"] = try ctx.coverageLine(ctx.report.coverage())
         page["finding"] = try finding(ctx, buckets)

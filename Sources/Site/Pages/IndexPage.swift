@@ -39,7 +39,7 @@ enum IndexPage {
                 ])
             }
             page["programs"] = rows
-            page["headline"] = try headline.map { ["label": try ctx.kpiLabel($0), "anchor": $0.rawValue] }
+            page["headline"] = try headline.map(ctx.kpiColumn)
             let open = report.alerts(in: latest.week) + report.alerts.filter { $0.week == nil }
             page["alerts"] = ctx.list(try open.sorted { $0.severity > $1.severity }.map { try ctx.alertItem($0, root: "") })
         }

@@ -13,7 +13,7 @@ enum ProgramPage {
         page["name"] = program.name
         page["note"] = ctx.note(ctx.notes.programs[program.slug])
         page["charts"] = try charts(ctx, program)
-        page["columns"] = try tableColumns.map { ["label": try ctx.kpiLabel($0), "anchor": $0.rawValue] }
+        page["columns"] = try tableColumns.map(ctx.kpiColumn)
         page["weeks"] = try program.series.reversed().map { pw -> [String: Any] in
             [
                 "id": "week-\(pw.week)",
@@ -80,7 +80,7 @@ enum ProgramPage {
             }
             let chart = LineChart(
                 title: title, description: try ctx.labels.format("chart.description_line", ["first": categories.first ?? "", "last": categories.last ?? ""]),
-                categories: categories, series: chartSeries, rules: rules, markers: markers, format: { f.percent($0) })
+                categories: categories, series: chartSeries, rules: rules, markers: markers, words: try ctx.chartWords(), format: { f.percent($0) })
             let columns = [try ctx.t("table.week")] + chartSeries.map(\.name)
             let rows = weeks.enumerated().map { i, w in [f.weekTitle(w)] + chartSeries.map { f.percent($0.values[i]) } }
             out.append([

@@ -38,7 +38,7 @@ enum ReactivationPage {
             let chart = LineChart(
                 title: title, description: try ctx.t("reactivation.winback_trend_description"),
                 categories: winbacks.map { f.weekShort($0.week) }, series: [.init(name: label, values: values, color: "s3")],
-                format: { f.percent($0) })
+                words: try ctx.chartWords(), wideWidth: ChartWidth.full, format: { f.percent($0) })
             trends.append([
                 "title": title, "svg": chart.svg(id: "chart-winback-\(program.slug)"),
                 "figures": ctx.figuresTable(caption: title, columns: [try ctx.t("reactivation.send"), label],
@@ -65,7 +65,7 @@ enum ReactivationPage {
             segments: try Outcome.allCases.map { o in
                 .init(name: try ctx.t("outcome.\(o.key)"), cssClass: "o-\(o.key)", values: results.map { $0.count(o) })
             },
-            format: { f.percent($0) })
+            orientation: .horizontal, format: { f.percent($0) })
         let rows = try zip(sends, results).map { s, r -> [String: Any] in
             [
                 "title": s.title, "href": ctx.campaignHref(s.id, root: root), "kind": try ctx.t("kind.\(s.kind.rawValue)"),
@@ -79,7 +79,7 @@ enum ReactivationPage {
             ]
         }
         return [
-            "id": id, "title": title, "svg": chart.horizontalSVG(id: "chart-\(id)"), "rows": rows,
+            "id": id, "title": title, "svg": chart.svg(id: "chart-\(id)"), "rows": rows,
             "coverage": try ctx.coverageLine(Coverage(scope), oneSend: oneSend),
             "columns": try Outcome.allCases.map { ["name": try ctx.t("outcome.\($0.key)"), "class": "o-\($0.key)", "help": try ctx.t("outcome.help_\($0.key)")] },
         ]

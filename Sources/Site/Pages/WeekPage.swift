@@ -18,7 +18,7 @@ enum WeekPage {
         page["range"] = ctx.format.weekRange(week.week)
         page["marks"] = try ctx.marks(provisional: week.provisional)
         page["note"] = ctx.note(ctx.notes.weeks[week.week])
-        page["columns"] = try columns.map { ["label": try ctx.kpiLabel($0), "anchor": $0.rawValue] }
+        page["columns"] = try columns.map(ctx.kpiColumn)
         var rows: [[String: Any]] = []
         for slug in week.programs {
             guard let program = report.program(slug), let pw = program.week(week.week) else { continue }
@@ -88,7 +88,7 @@ enum WeekPage {
             }
             let chart = LineChart(
                 title: title, description: try ctx.labels.format("chart.description_line", ["first": categories.first ?? "", "last": categories.last ?? ""]),
-                categories: categories, series: series, rules: rules, format: { f.percent($0) })
+                categories: categories, series: series, rules: rules, words: try ctx.chartWords(), format: { f.percent($0) })
             out.append([
                 "id": key, "title": title, "svg": chart.svg(id: "chart-\(key)"),
                 "figures": ctx.figuresTable(
