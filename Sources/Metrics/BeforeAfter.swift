@@ -7,14 +7,17 @@ public struct BeforeAfter: Sendable {
     public var program: String
     public var before: Totals
     public var after: Totals
-    /// Delivered per regular send: the list size.
-    public var listSizeBefore: Double?
-    public var listSizeAfter: Double?
+    /// Delivered messages per regular send (what reached the list, not its size).
+    public var deliveredPerSendBefore: Double?
+    public var deliveredPerSendAfter: Double?
+    /// Whether the 28 days after the send have passed by the data's newest time: until then "after" is
+    /// part of a period, and the comparison is left out of the report.
+    public var afterIsComplete: Bool
 }
 
 enum BeforeAfterRule {
     /// Regular sends of the program in the 28 days before and after the send.
-    static func compute(_ send: Send, sends: [Send]) -> BeforeAfter {
+    static func compute(_ send: Send, sends: [Send], newestData: Date) -> BeforeAfter {
         let t = send.sentAt.timeIntervalSince1970, span = 28.0 * 86400
         let regular = sends.filter { $0.program == send.program && $0.kind == .regular }
         let before = regular.filter { $0.sentAt.timeIntervalSince1970 >= t - span && $0.sentAt.timeIntervalSince1970 < t }
@@ -24,6 +27,7 @@ enum BeforeAfterRule {
             return known.isEmpty ? nil : Double(known.reduce(0, +)) / Double(known.count)
         }
         return BeforeAfter(campaign: send.id, program: send.program, before: Totals(before), after: Totals(after),
-                           listSizeBefore: size(before), listSizeAfter: size(after))
+                           deliveredPerSendBefore: size(before), deliveredPerSendAfter: size(after),
+                           afterIsComplete: newestData.timeIntervalSince1970 >= t + span)
     }
 }

@@ -11,7 +11,7 @@ public enum ReportBuilder {
         var report = try build(
             config: config, rows: rows, events: events,
             newestEventTime: (accumulator?.eventCount ?? 0) > 0 ? accumulator?.newestTime : nil, eventCount: accumulator?.eventCount ?? 0)
-        for s in report.reactivationSends { report.beforeAfter[s.id] = BeforeAfterRule.compute(s, sends: report.sends) }
+        for s in report.reactivationSends { report.beforeAfter[s.id] = BeforeAfterRule.compute(s, sends: report.sends, newestData: report.newestData) }
         guard let accumulator, accumulator.eventCount > 0, let first = report.sends.map(\.week).min(),
               let last = report.sends.map(\.week).max() else { return report }
         let calendar = WeekCalendar(timeZone: config.timeZone)

@@ -42,11 +42,19 @@ public struct Format: Sendable {
     /// A change in percentage points with its sign: `+1.2 pp`, `−0.40 pp`.
     public func points(_ delta: Double?) -> String {
         guard let delta, delta.isFinite else { return dash }
-        let p = delta * 100
-        let decimals = abs(p) < 1 ? 2 : 1
-        let rounded = (abs(p) * pow(10, Double(decimals))).rounded() / pow(10, Double(decimals))
-        let sign = rounded == 0 ? "±" : (p > 0 ? "+" : "−")
+        let (rounded, decimals) = shownPoints(delta)
+        let sign = rounded == 0 ? "±" : (delta > 0 ? "+" : "−")
         return sign + number(rounded, decimals: decimals) + "\u{00A0}" + ((try? labels.text("format.points")) ?? "pp")
+    }
+
+    /// Whether a change is shown as `±0.00 pp`: then it is no change to the reader, and gets no colour.
+    public func showsNoChange(_ delta: Double) -> Bool { shownPoints(delta).value == 0 }
+
+    /// The size of a change in points as printed, and its decimals.
+    private func shownPoints(_ delta: Double) -> (value: Double, decimals: Int) {
+        let p = abs(delta * 100)
+        let decimals = p < 1 ? 2 : 1
+        return ((p * pow(10, Double(decimals))).rounded() / pow(10, Double(decimals)), decimals)
     }
 
     public func count(_ n: Int?) -> String {

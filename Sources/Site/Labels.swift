@@ -71,13 +71,34 @@ public struct Labels: Sendable {
         return value
     }
 
-    /// A label with `{name}` placeholders filled in.
+    /// A label with `{name}` placeholders filled in, and `{name|one|other}` plurals chosen: `one` when the
+    /// value put in for `name` is the number 1, `other` for any other value. (English and Swedish need no
+    /// more forms than these two; a language that does would add them here.)
     public func format(_ key: String, _ values: [String: String]) throws -> String {
         var text = try self.text(key)
         for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+            text = Self.choosePlurals(in: text, name: name, value: value)
             text = text.replacingOccurrences(of: "{\(name)}", with: value)
         }
         return text
+    }
+
+    /// Replaces every `{name|one|other}` in `text` by the form `value` needs.
+    static func choosePlurals(in text: String, name: String, value: String) -> String {
+        let opening = "{\(name)|"
+        guard text.contains(opening) else { return text }
+        var out = ""
+        var rest = text[...]
+        while let start = rest.range(of: opening) {
+            out += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else { break }
+            let forms = rest[start.upperBound..<end].split(separator: "|", omittingEmptySubsequences: false)
+            let one = forms.first.map(String.init) ?? ""
+            let other = forms.count > 1 ? String(forms[1]) : one
+            out += value.trimmingCharacters(in: .whitespaces) == "1" ? one : other
+            rest = rest[rest.index(after: end)...]
+        }
+        return out + rest
     }
 
     /// The catalogue as a nested dictionary for templates (`{{t.nav.weeks}}`).

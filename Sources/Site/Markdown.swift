@@ -26,14 +26,27 @@ public struct Markdown: Sendable {
         if trusted { options.insert(.unsafe) }
     }
 
-    public func html(_ markdown: String) -> String {
+    /// - Parameter headingsBelow: the level of the page heading the text sits under: every heading of the
+    ///   text is moved down by it (a note's `#` becomes an `h2` under the page's `h1`), at most to `h6`.
+    public func html(_ markdown: String, headingsBelow: Int32 = 0) -> String {
         var source = markdown
         return source.withUTF8 { buffer -> String in
             guard let base = buffer.baseAddress else { return "" }
-            let raw = base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-                cmark_markdown_to_html(pointer, buffer.count, options.rawValue)
+            let document = base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
+                cmark_parse_document(pointer, buffer.count, options.rawValue)
             }
-            guard let raw else { return "" }
+            guard let document else { return "" }
+            defer { cmark_node_free(document) }
+            if headingsBelow > 0 {
+                let walk = cmark_iter_new(document)
+                defer { cmark_iter_free(walk) }
+                while case let event = cmark_iter_next(walk), event != CMARK_EVENT_DONE {
+                    guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(walk),
+                          cmark_node_get_type(node) == CMARK_NODE_HEADING else { continue }
+                    cmark_node_set_heading_level(node, min(cmark_node_get_heading_level(node) + headingsBelow, 6))
+                }
+            }
+            guard let raw = cmark_render_html(document, options.rawValue) else { return "" }
             defer { free(raw) }
             return String(cString: raw)
         }

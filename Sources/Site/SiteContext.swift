@@ -80,7 +80,7 @@ struct SiteContext {
         }
         if withChange {
             cell["change"] = format.points(change)
-            if let change, abs(change) > 1e-12 {
+            if let change, !format.showsNoChange(change) {
                 cell["change_class"] = (change > 0) == kpi.higherIsBetter ? "better" : "worse"
             } else {
                 cell["change_class"] = "flat"
@@ -202,10 +202,11 @@ struct SiteContext {
         items.isEmpty ? nil : ["items": items]
     }
 
-    /// A note rendered through cmark (safe by default: raw HTML and unsafe links dropped).
+    /// A note rendered through cmark (safe by default: raw HTML and unsafe links dropped), its headings
+    /// under the page's own `h1`.
     func note(_ markdown: String?) -> String? {
         guard let markdown, !markdown.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
-        return self.markdown.html(markdown)
+        return self.markdown.html(markdown, headingsBelow: 1)
     }
 
     /// The figures of a chart as a table, for readers who want the numbers (and for screen readers).

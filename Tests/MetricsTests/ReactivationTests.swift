@@ -91,8 +91,12 @@ import ReportCore
         ]
         let report = try ReportBuilder.build(config: config(), rows: rows, accumulator: nil)
         let ba = try #require(report.beforeAfter["react"])
-        #expect(ba.listSizeBefore == 1000)
-        #expect(ba.listSizeAfter == 800)
+        #expect(ba.deliveredPerSendBefore == 1000)
+        #expect(ba.deliveredPerSendAfter == 800)
+        #expect(ba.afterIsComplete)  // the data reaches 1 Dec, past 10 Nov
+        // The same send seen from data that ends a week after it: its "after" has not passed.
+        let early = try ReportBuilder.build(config: config(), rows: Array(rows.prefix(4)), accumulator: nil)
+        #expect(early.beforeAfter["react"]?.afterIsComplete == false)
         #expect(ba.before.value(.humanOpenRate) == 0.25)
         #expect(ba.after.value(.humanOpenRate) == 0.3)
         // Aggregate results only: no outcomes.

@@ -59,7 +59,7 @@ import TestSupport
         let frequency = try #require(project.read("public/frequency/index.html"))
         #expect(frequency.contains("From 1 of 4 sends (2 of 5,957 delivered messages, "))
         let onboarding = try #require(project.read("public/programs/onboarding/index.html"))
-        #expect(onboarding.contains("From 1 of 1 sends (2 of 2 delivered messages, 100"))
+        #expect(onboarding.contains("From 1 of 1 send (2 of 2 delivered messages, 100"))  // one send: singular
         let campaign = try #require(project.read("public/campaigns/onb-1/index.html"))
         // Providers, hourly curves and links of one send: three sections, each saying so.
         #expect(campaign.components(separatedBy: "From this send&#39;s recipient events (2 delivered messages).").count - 1 == 3)

@@ -114,6 +114,33 @@ import TestSupport
         }
     }
 
+    @Test func pluralsByTheNumberPutIn() throws {
+        let labels = Labels(language: "en", table: ["c": "From {with} of {sends} {sends|send|sends} ({n} {n|message|messages})."])
+        #expect(try labels.format("c", ["with": "1", "sends": "1", "n": "749"]) == "From 1 of 1 send (749 messages).")
+        #expect(try labels.format("c", ["with": "0", "sends": "2", "n": "1"]) == "From 0 of 2 sends (1 message).")
+        #expect(try labels.format("c", ["with": "1", "sends": "1,001", "n": "0"]) == "From 1 of 1,001 sends (0 messages).")
+        // The catalogues' own: no plural form is left unchosen on any page.
+        let (en, sv) = try Self.builtPair()
+        for site in [en, sv] {
+            for path in site.files(under: "public") where path.hasSuffix(".html") || path == "feed.xml" {
+                let text = try #require(site.read("public/\(path)"))
+                #expect(!text.contains("|send|") && !text.contains("|message"), "\(path)")
+            }
+        }
+    }
+
+    @Test func pageTextSpeaksToTheClientNotOfTheTool() throws {
+        let (en, sv) = try Self.builtPair()
+        for site in [en, sv] {
+            for path in site.files(under: "public") where path.hasSuffix(".html") {
+                let text = visibleText(try #require(site.read("public/\(path)")))
+                for word in ["report.yml", "data/", "--lenient", "templates/"] {
+                    #expect(!text.contains(word), "\(word) in \(path)")
+                }
+            }
+        }
+    }
+
     @Test func numbersAndDatesTheSwedishWay() throws {
         let (_, sv) = try Self.builtPair()
         let week = try #require(sv.read("public/weeks/2026-W46/index.html"))

@@ -17,6 +17,11 @@ import Testing
         #expect(html.contains("<a href=\"https://ok.example\">b</a>"))
     }
 
+    @Test func aNotesHeadingsSitUnderThePagesHeading() {
+        let html = Markdown().html("# Steady\n\n## What we did\n\n###### Deep\n\ntext\n", headingsBelow: 1)
+        #expect(html == "<h2>Steady</h2>\n<h3>What we did</h3>\n<h6>Deep</h6>\n<p>text</p>\n")
+    }
+
     @Test func trustedKeepsRawHTML() {
         #expect(Markdown(trusted: true).html("<div>x</div>\n") == "<div>x</div>\n")
     }

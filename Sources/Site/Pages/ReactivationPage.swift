@@ -23,10 +23,17 @@ enum ReactivationPage {
                 "items": aggregateOnly.map { ["title": $0.title, "href": ctx.campaignHref($0.id, root: root), "date": f.date($0.sentAt)] },
             ]
         }
-        page["before_after"] = ctx.list(try sends.compactMap { s -> [String: Any]? in
-            guard let ba = report.beforeAfter[s.id] else { return nil }
-            return try beforeAfterRow(ctx, s, ba, root: root)
-        })
+        // A send whose 4 weeks after have not passed has no "after" yet: left out, and the section says how many.
+        let compared = sends.filter { report.beforeAfter[$0.id]?.afterIsComplete == true }
+        let waiting = sends.filter { report.beforeAfter[$0.id]?.afterIsComplete == false }.count
+        if !compared.isEmpty || waiting > 0 {
+            var section: [String: Any] = [
+                "items": try compared.compactMap { s in try report.beforeAfter[s.id].map { try beforeAfterRow(ctx, s, $0, root: root) } },
+                "has_rows": !compared.isEmpty,
+            ]
+            if waiting > 0 { section["waiting"] = try ctx.labels.format("reactivation.before_after_waiting", ["n": f.count(waiting)]) }
+            page["before_after"] = section
+        }
         // Win-back programs: the re-engagement rate of each win-back send over time.
         var trends: [[String: Any]] = []
         for program in report.programs {
@@ -89,13 +96,14 @@ enum ReactivationPage {
         let f = ctx.format
         func pair(_ a: Double?, _ b: Double?, kpi: KPI) -> [String: Any] {
             var out: [String: Any] = ["before": f.percent(a), "after": f.percent(b)]
-            if let a, let b, a != b { out["class"] = (b > a) == kpi.higherIsBetter ? "better" : "worse" }
+            // Coloured only where the two figures read differently: an unchanged value is no news.
+            if let a, let b, f.percent(a) != f.percent(b) { out["class"] = (b > a) == kpi.higherIsBetter ? "better" : "worse" }
             return out
         }
         return [
             "title": s.title, "href": ctx.campaignHref(s.id, root: root), "program": ctx.programName(s.program),
-            "list_before": ba.listSizeBefore.map { f.count(Int($0.rounded())) } ?? "—",
-            "list_after": ba.listSizeAfter.map { f.count(Int($0.rounded())) } ?? "—",
+            "list_before": ba.deliveredPerSendBefore.map { f.count(Int($0.rounded())) } ?? "—",
+            "list_after": ba.deliveredPerSendAfter.map { f.count(Int($0.rounded())) } ?? "—",
             "cells": [KPI.humanOpenRate, .clickRate, .complaintRate].map { pair(ba.before.value($0), ba.after.value($0), kpi: $0) },
         ]
     }
