@@ -176,14 +176,18 @@ public struct ReportProject: Sendable {
         return list.count
     }
 
-    /// Writes a file through a temporary sibling and a rename, so a reader never sees half of it.
+    /// Writes a file through a temporary sibling and a rename, so a reader never sees half of it and an
+    /// earlier file of that name stays whole until the new one replaces it. rename(2) replaces in one step;
+    /// (Foundation's `replaceItemAt` on Linux removed the old file and then failed.)
     static func writeWhole(_ data: Data, to file: URL) throws {
         let fm = FileManager.default
         try fm.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temp = file.deletingLastPathComponent().appending(path: ".\(file.lastPathComponent).\(getpid()).tmp")
         do {
             try data.write(to: temp)
-            if fm.fileExists(atPath: file.path) { _ = try fm.replaceItemAt(file, withItemAt: temp) } else { try fm.moveItem(at: temp, to: file) }
+            guard rename(temp.path, file.path) == 0 else {
+                throw ReportError(String(cString: strerror(errno)))
+            }
         } catch {
             try? fm.removeItem(at: temp)
             throw ReportError("cannot write \(file.path): \(error.localizedDescription)")

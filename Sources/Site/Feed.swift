@@ -9,7 +9,8 @@ enum Feed {
         let report = ctx.report
         let base = report.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
         let calendar = WeekCalendar(timeZone: TimeZone(identifier: "UTC")!)
-        let idBase = "urn:inbox-report:\(Slug.make(report.config.title))"
+        // The English and the Swedish feed of one report are two feeds: their ids differ by language.
+        let idBase = "urn:inbox-report:\(Slug.make(report.config.title)):\(report.config.language)"
         let entries = try report.weeks.reversed().map { w -> [String: Any] in
             let lastSend = w.sendIDs.compactMap(report.send).map(\.sentAt).max() ?? report.newestData
             let alerts = report.alerts(in: w.week)

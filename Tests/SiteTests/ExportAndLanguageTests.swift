@@ -69,6 +69,12 @@ import TestSupport
         let ok = try runProcess(PackagePaths.executable, ["export", "report", project.root.path, "--week", "latest", "--output", file])
         #expect(ok.code == 0, "\(ok.err)")
         #expect(project.exists("w47.html"))
+        // Again, over last week's file: replaced whole (it once was removed and the export failed).
+        try project.write("w47.html", "last week's export")
+        let again = try runProcess(PackagePaths.executable, ["export", "report", project.root.path, "--week", "2026-W46", "--output", file])
+        #expect(again.code == 0, "\(again.err)")
+        #expect(project.read("w47.html")?.contains("Week 46, 2026") == true)
+        #expect(!project.files(under: "").contains { $0.hasSuffix(".tmp") })
         #expect(try runProcess(PackagePaths.executable, ["export", "report", project.root.path, "--week", "47", "--output", file]).code == 2)
         let missing = try runProcess(PackagePaths.executable, ["export", "report", project.root.path, "--week", "2025-W01", "--output", file], environment: ["NO_COLOR": "1"])
         #expect(missing.code == 1)
@@ -154,6 +160,31 @@ import TestSupport
         let feed = try #require(sv.read("public/feed.xml"))
         #expect(feed.contains("xml:lang=\"sv\""))
         #expect(feed.contains("utskick; öppningsfrekvens"))
+    }
+
+    @Test func eachLanguageHasAFeedOfItsOwnWithAbsoluteLinksWhenTheAddressIsKnown() throws {
+        let (en, sv) = try Self.builtPair()
+        func ids(_ p: TestProject) throws -> [String] {
+            try #require(p.read("public/feed.xml")).components(separatedBy: "<id>").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        }
+        let enIDs = try ids(en), svIDs = try ids(sv)
+        #expect(enIDs.count == 4 && svIDs.count == 4)  // the feed and its three weeks
+        #expect(Set(enIDs).isDisjoint(with: svIDs))
+        let based = try TestProject(files: [
+            "report.yml": SiteFixtures.reportYML + "\nbase_url: https://reports.example/acme\n",
+            "data/campaigns.csv": SiteFixtures.campaigns, "data/events.csv": SiteFixtures.events,
+        ])
+        try SiteFixtures.build(based)
+        let feed = try #require(based.read("public/feed.xml"))
+        let hrefs = feed.components(separatedBy: "href=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        #expect(hrefs.count == 5)
+        for href in hrefs { #expect(href.hasPrefix("https://reports.example/acme/"), "\(href)") }
+        // The 404 page is shown at any depth: with the address known its links are absolute…
+        let notFound = try #require(based.read("public/404.html"))
+        #expect(notFound.contains("href=\"https://reports.example/acme/index.html\""))
+        // …and without it they are relative to the root where it lies, so they work from file://.
+        let plain = try #require(en.read("public/404.html"))
+        #expect(plain.contains("<a href=\"index.html\">") && !plain.contains("href=\"/"))
     }
 
     @Test func otherwiseTheSameSite() throws {

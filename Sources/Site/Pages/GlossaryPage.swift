@@ -49,7 +49,10 @@ enum GlossaryPage {
 /// `404.html`: served for any missing path, so its styles are inline and its links absolute from the root.
 enum NotFoundPage {
     static func render(_ ctx: SiteContext) throws -> Data {
-        let home = ctx.report.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "/"
+        // Servers show 404.html at any depth, so its links are absolute when the site's address is known;
+        // without one they are relative to the site's root, where 404.html lies — right from file:// and
+        // for a missing page at the top level (set base_url for every depth).
+        let home = ctx.report.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
         var page = try ctx.page(root: home, title: try ctx.t("notfound.title"), section: "404")
         page["home"] = home + "index.html"
         page["inline_css"] = ctx.templates.files["assets/style.css"] ?? ""
