@@ -122,11 +122,11 @@ enum Downloads {
             ]
         }
         return [
-            "data/reactivation.csv": csv(reactivation, header: ["campaign", "program", "kind", "sent_at", "status", "targeted", "delivered", "bounced", "complained", "unsubscribed", "re_engaged", "opened_unverified", "no_response", "late_engagers"]),
-            "data/campaigns.csv": csv(campaigns, header: header(campaigns: true)),
-            "data/campaigns.json": json(campaigns),
-            "data/weeks.csv": csv(weeks, header: header(campaigns: false)),
-            "data/weeks.json": json(weeks),
+            Route.download("reactivation.csv").outputPath: csv(reactivation, header: ["campaign", "program", "kind", "sent_at", "status", "targeted", "delivered", "bounced", "complained", "unsubscribed", "re_engaged", "opened_unverified", "no_response", "late_engagers"]),
+            Route.download("campaigns.csv").outputPath: csv(campaigns, header: header(campaigns: true)),
+            Route.download("campaigns.json").outputPath: json(campaigns),
+            Route.download("weeks.csv").outputPath: csv(weeks, header: header(campaigns: false)),
+            Route.download("weeks.json").outputPath: json(weeks),
         ]
     }
 }

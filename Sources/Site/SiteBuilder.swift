@@ -7,21 +7,21 @@ public enum SiteBuilder {
     public static func files(report: Report, notes: Notes, templates: TemplateSet) throws -> [String: Data] {
         let ctx = try SiteContext(report: report, notes: notes, templates: templates)
         // Every page is drawn from the same read-only context: the pages are drawn side by side.
-        var pages: [(String, () throws -> Data)] = [("index.html", { try IndexPage.render(ctx) })]
+        var pages: [(Route, () throws -> Data)] = [(.index, { try IndexPage.render(ctx) })]
         for week in report.weeks {
-            pages.append(("weeks/\(week.week)/index.html", { try WeekPage.render(ctx, week) }))
+            pages.append((.week(week.week), { try WeekPage.render(ctx, week) }))
         }
         for program in report.programs {
-            pages.append(("programs/\(program.slug)/index.html", { try ProgramPage.render(ctx, program) }))
+            pages.append((.program(program.slug), { try ProgramPage.render(ctx, program) }))
         }
         for send in report.sends {
-            pages.append(("campaigns/\(Slug.pathSegment(forID: send.id))/index.html", { try CampaignPage.render(ctx, send) }))
+            pages.append((.campaign(send.id), { try CampaignPage.render(ctx, send) }))
         }
-        pages.append(("glossary/index.html", { try GlossaryPage.render(ctx) }))
-        if report.insights != nil { pages.append(("frequency/index.html", { try FrequencyPage.render(ctx) })) }
-        if !report.reactivationSends.isEmpty { pages.append(("reactivation/index.html", { try ReactivationPage.render(ctx) })) }
-        pages.append(("404.html", { try NotFoundPage.render(ctx) }))
-        pages.append(("feed.xml", { try Feed.render(ctx) }))
+        pages.append((.glossary, { try GlossaryPage.render(ctx) }))
+        if report.insights != nil { pages.append((.frequency, { try FrequencyPage.render(ctx) })) }
+        if !report.reactivationSends.isEmpty { pages.append((.reactivation, { try ReactivationPage.render(ctx) })) }
+        pages.append((.notFound, { try NotFoundPage.render(ctx) }))
+        pages.append((.feed, { try Feed.render(ctx) }))
         let drawn = WorkerResults<Result<Data, Error>>(pages.count)
         let work = Unchecked(pages)
         DispatchQueue.concurrentPerform(iterations: pages.count) { i in
@@ -29,7 +29,7 @@ public enum SiteBuilder {
         }
         var files: [String: Data] = [:]
         let results = drawn.values
-        for (i, page) in pages.enumerated() { files[page.0] = try results[i].get() }
+        for (i, page) in pages.enumerated() { files[page.0.outputPath] = try results[i].get() }
         for (path, data) in Downloads.files(report) { files[path] = data }
         for (path, text) in templates.files where path.hasPrefix("assets/") {
             files[path] = Data(text.utf8)

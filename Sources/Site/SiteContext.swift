@@ -24,36 +24,45 @@ struct SiteContext {
 
     func t(_ key: String) throws -> String { try labels.text(key) }
 
-    /// The parts of every page: labels, the path back to the site root, navigation and freshness.
-    func page(root: String, title: String, section: String) throws -> [String: Any] {
-        var nav: [[String: Any]] = [
-            ["href": root + "index.html", "label": try t("nav.overview"), "current": section == "index"],
-        ]
+    /// The parts of every page: labels, the way to the site's root, navigation and freshness. `section`
+    /// says which navigation entry is the current one.
+    func chrome(_ links: PageLinks, title: String, section: Section) throws -> Chrome {
+        var nav = [NavLink(href: links.to(.index), label: try t("nav.overview"), current: section == .index)]
         if let latest = report.latestWeek {
-            nav.append(["href": root + "weeks/\(latest.week)/index.html", "label": try t("nav.weeks"), "current": section == "week"])
+            nav.append(NavLink(href: links.to(.week(latest.week)), label: try t("nav.weeks"), current: section == .week))
         }
         if !report.reactivationSends.isEmpty {
-            nav.append(["href": root + "reactivation/index.html", "label": try t("reactivation.nav"), "current": section == "reactivation"])
+            nav.append(NavLink(href: links.to(.reactivation), label: try t("reactivation.nav"), current: section == .reactivation))
         }
         if report.insights != nil {
-            nav.append(["href": root + "frequency/index.html", "label": try t("frequency.nav"), "current": section == "frequency"])
+            nav.append(NavLink(href: links.to(.frequency), label: try t("frequency.nav"), current: section == .frequency))
         }
-        nav.append(["href": root + "glossary/index.html", "label": try t("nav.glossary"), "current": section == "glossary"])
-        return [
-            "t": labelTree,
-            "root": root,
-            "lang": report.config.language,
-            "page_title": title,
-            "site_title": report.config.title,
-            "nav": nav,
-            "programs_nav": report.programs.map { ["href": root + "programs/\($0.slug)/index.html", "label": $0.name, "current": section == "program:\($0.slug)"] },
-            "freshness": try labels.format("site.freshness", ["date": format.dateTime(report.newestData)]),
-            "generator": "inbox-report",
-        ]
+        nav.append(NavLink(href: links.to(.glossary), label: try t("nav.glossary"), current: section == .glossary))
+        return Chrome(
+            t: labelTree, root: links.root, lang: report.config.language, page_title: title, site_title: report.config.title,
+            nav: nav,
+            programs_nav: report.programs.map { NavLink(href: links.to(.program($0.slug)), label: $0.name, current: section == .program($0.slug)) },
+            freshness: try labels.format("site.freshness", ["date": format.dateTime(report.newestData)]),
+            generator: "inbox-report", custom_css: templates.files[Self.customCSS] != nil)
     }
 
-    func render(_ template: String, _ context: [String: Any]) throws -> Data {
-        Data(try templates.render(template, context).utf8)
+    /// The project's own additions to the stylesheet, under its `templates/`.
+    static let customCSS = "assets/custom.css"
+
+    /// Every stylesheet as one text, for pages that must stand alone: the default, then custom.css.
+    var inlineCSS: String {
+        (templates.files["assets/style.css"] ?? "") + (templates.files[Self.customCSS].map { "\n" + $0 } ?? "")
+    }
+
+    /// Which part of the site a page belongs to, for the navigation.
+    enum Section: Equatable {
+        case index, week, reactivation, frequency, glossary, notFound
+        case program(String)
+    }
+
+    /// Draws a page: its model and chrome through its template.
+    func render<Model>(_ template: String, _ chrome: Chrome, _ model: Model) throws -> Data {
+        Data(try templates.render(template, Page(chrome: chrome, model: model)).utf8)
     }
 
     // MARK: - Shared pieces of page models
@@ -68,50 +77,45 @@ struct SiteContext {
     func kpiLabel(_ kpi: KPI) throws -> String { try t("kpi.\(kpi.rawValue)") }
 
     /// A table column of a KPI: its short heading, its full name (the heading's tooltip) and its glossary entry.
-    func kpiColumn(_ kpi: KPI) throws -> [String: Any] {
-        ["label": try kpiLabel(kpi), "short": try t("kpi_short.\(kpi.rawValue)"), "anchor": kpi.rawValue]
+    func kpiColumn(_ kpi: KPI) throws -> KPIColumn {
+        KPIColumn(label: try kpiLabel(kpi), short: try t("kpi_short.\(kpi.rawValue)"), anchor: kpi.rawValue)
     }
 
     /// A rate with its change against the previous week, coloured by whether the change is good.
-    func rateCell(_ totals: Totals, _ kpi: KPI, change: Double? = nil, withChange: Bool = false) -> [String: Any] {
-        var cell: [String: Any] = ["value": format.percent(totals.value(kpi))]
-        if let r = totals.rates[kpi] {
-            cell["parts"] = "\(format.count(r.numerator)) / \(format.count(r.denominator))"
-        }
+    func rateCell(_ totals: Totals, _ kpi: KPI, change: Double? = nil, withChange: Bool = false) -> RateCell {
+        var cell = RateCell(
+            value: format.percent(totals.value(kpi)),
+            parts: totals.rates[kpi].map { "\(format.count($0.numerator)) / \(format.count($0.denominator))" })
         if withChange {
-            cell["change"] = format.points(change)
+            cell.change = format.points(change)
             if let change, !format.showsNoChange(change) {
-                cell["change_class"] = (change > 0) == kpi.higherIsBetter ? "better" : "worse"
+                cell.change_class = (change > 0) == kpi.higherIsBetter ? "better" : "worse"
             } else {
-                cell["change_class"] = "flat"
+                cell.change_class = "flat"
             }
         }
         return cell
     }
 
-    /// Marks shown beside a figure: provisional, low volume, no proxy signal, tracking off.
-    func marks(provisional: Bool = false, totals: Totals? = nil, send: Send? = nil) throws -> [[String: Any]] {
-        var out: [[String: Any]] = []
-        if provisional { out.append(["label": try t("mark.provisional"), "title": try t("mark.provisional_help"), "class": "provisional"]) }
-        if let totals, totals.sends > 0, totals.isLowVolume(threshold: report.config.thresholds.lowVolumeDelivered) {
-            out.append(["label": try t("mark.low_volume"), "title": try labels.format("mark.low_volume_help", ["n": format.count(report.config.thresholds.lowVolumeDelivered)]), "class": "low-volume"])
-        }
-        if let send {
-            if send.noProxySignal { out.append(["label": try t("mark.no_proxy_signal"), "title": try t("mark.no_proxy_signal_help"), "class": "no-proxy"]) }
-            if send.trackingOff { out.append(["label": try t("mark.tracking_off"), "title": try t("mark.tracking_off_help"), "class": "tracking-off"]) }
-        } else if let totals {
-            if totals.sendsWithoutProxySignal > 0 {
-                out.append(["label": try t("mark.no_proxy_signal"), "title": try t("mark.no_proxy_signal_help"), "class": "no-proxy"])
-            }
-            if totals.sendsTrackingOff > 0 {
-                out.append(["label": try t("mark.tracking_off"), "title": try t("mark.tracking_off_help"), "class": "tracking-off"])
-            }
-        }
-        return out
+    /// The low-volume mark: fewer delivered messages than the threshold.
+    func lowVolumeMark() throws -> Mark {
+        Mark(label: try t("mark.low_volume"),
+             title: try labels.format("mark.low_volume_help", ["n": format.count(report.config.thresholds.lowVolumeDelivered)]),
+             class: "low-volume")
     }
 
-    func campaignHref(_ id: String, root: String) -> String {
-        root + "campaigns/\(Slug.pathSegment(forID: id))/index.html"
+    /// Marks shown beside a figure: provisional, low volume, no proxy signal, tracking off.
+    func marks(provisional: Bool = false, totals: Totals? = nil, send: Send? = nil) throws -> [Mark] {
+        var out: [Mark] = []
+        if provisional { out.append(Mark(label: try t("mark.provisional"), title: try t("mark.provisional_help"), class: "provisional")) }
+        if let totals, totals.sends > 0, totals.isLowVolume(threshold: report.config.thresholds.lowVolumeDelivered) {
+            out.append(try lowVolumeMark())
+        }
+        let noProxy = send.map(\.noProxySignal) ?? ((totals?.sendsWithoutProxySignal ?? 0) > 0)
+        let trackingOff = send.map(\.trackingOff) ?? ((totals?.sendsTrackingOff ?? 0) > 0)
+        if noProxy { out.append(Mark(label: try t("mark.no_proxy_signal"), title: try t("mark.no_proxy_signal_help"), class: "no-proxy")) }
+        if trackingOff { out.append(Mark(label: try t("mark.tracking_off"), title: try t("mark.tracking_off_help"), class: "tracking-off")) }
+        return out
     }
 
     func programName(_ slug: String) -> String {
@@ -119,30 +123,22 @@ struct SiteContext {
     }
 
     /// One row of a table of sends.
-    func sendRow(_ s: Send, root: String) throws -> [String: Any] {
+    func sendRow(_ s: Send, _ links: PageLinks) throws -> SendRow {
         let totals = Totals([s])
-        var row: [String: Any] = [
-            "href": campaignHref(s.id, root: root),
-            "title": s.title,
-            "id": s.id,
-            "program": programName(s.program),
-            "program_href": root + "programs/\(s.program)/index.html",
-            "date": format.dateTime(s.sentAt),
-            "delivered": format.count(s.counts.delivered),
-            "human_open_rate": rateCell(totals, .humanOpenRate),
-            "click_rate": rateCell(totals, .clickRate),
-            "unsubscribe_rate": rateCell(totals, .unsubscribeRate),
-            "complaint_rate": rateCell(totals, .complaintRate),
-            "hard_bounce_rate": rateCell(totals, .hardBounceRate),
-            "marks": try marks(totals: totals, send: s),
-        ]
-        // Mustache shows a section for any string, even an empty one: regular sends get no kind at all.
-        if s.kind != .regular { row["kind"] = try t("kind.\(s.kind.rawValue)") }
-        return row
+        return SendRow(
+            href: links.to(.campaign(s.id)), title: s.title, id: s.id, program: programName(s.program),
+            program_href: links.to(.program(s.program)), date: format.dateTime(s.sentAt), delivered: format.count(s.counts.delivered),
+            human_open_rate: rateCell(totals, .humanOpenRate), click_rate: rateCell(totals, .clickRate),
+            unsubscribe_rate: rateCell(totals, .unsubscribeRate), complaint_rate: rateCell(totals, .complaintRate),
+            hard_bounce_rate: rateCell(totals, .hardBounceRate),
+            cells: Columns.sends.map { rateCell(totals, $0) },
+            marks: try marks(totals: totals, send: s),
+            // Mustache shows a section for any string, even an empty one: regular sends get no kind at all.
+            kind: s.kind == .regular ? nil : try t("kind.\(s.kind.rawValue)"))
     }
 
     /// An alert in words, with a link to what raised it.
-    func alertItem(_ a: Alert, root: String) throws -> [String: Any] {
+    func alertItem(_ a: Alert, _ links: PageLinks) throws -> AlertItem {
         let (value, threshold) = format.percentPair(a.value, a.threshold)
         var values: [String: String] = [
             "value": value, "threshold": threshold,
@@ -168,38 +164,33 @@ struct SiteContext {
         let href: String
         if let c = a.campaign, let s = report.send(c) {
             subject = s.title
-            href = campaignHref(c, root: root)
+            href = links.to(.campaign(c))
         } else if a.program.isEmpty {
             subject = try t("frequency.title")
-            href = root + "frequency/index.html"
+            href = links.to(.frequency)
         } else if let w = a.week {
             subject = "\(programName(a.program)) · \(format.weekTitle(w))"
-            href = root + "programs/\(a.program)/index.html#week-\(w)"
+            href = links.to(.program(a.program), fragment: "week-\(w)")
         } else {
             subject = programName(a.program)
-            href = root + "programs/\(a.program)/index.html"
+            href = links.to(.program(a.program))
         }
         var delivered: Int?
         if let c = a.campaign { delivered = report.send(c)?.counts.delivered }
         else if let w = a.week { delivered = report.program(a.program)?.week(w)?.totals.counts.delivered }
-        var marks: [[String: Any]] = []
-        if let delivered, delivered < report.config.thresholds.lowVolumeDelivered {
-            marks.append(["label": try t("mark.low_volume"), "title": try labels.format("mark.low_volume_help", ["n": format.count(report.config.thresholds.lowVolumeDelivered)]), "class": "low-volume"])
-        }
-        return [
-            "marks": marks,
-            "severity": a.severity == .recommendation ? "recommendation" : "\(a.severity)",
-            "severity_label": try t("severity.\(a.severity)"),
-            "subject": subject,
-            "href": href,
-            "message": try labels.format(messageKey, values),
-            "advice": try t("advice.\(a.kind.rawValue)"),
-        ]
+        let lowVolume = delivered.map { $0 < report.config.thresholds.lowVolumeDelivered } ?? false
+        return AlertItem(
+            marks: lowVolume ? [try lowVolumeMark()] : [],
+            severity: a.severity == .recommendation ? "recommendation" : "\(a.severity)",
+            severity_label: try t("severity.\(a.severity)"),
+            subject: subject, href: href,
+            message: try labels.format(messageKey, values),
+            advice: try t("advice.\(a.kind.rawValue)"))
     }
 
-    /// A list for a section that must disappear when empty: `{"items": […]}` or nothing.
-    func list(_ items: [[String: Any]]) -> Any? {
-        items.isEmpty ? nil : ["items": items]
+    /// Alerts as a list that disappears when empty.
+    func alertList(_ alerts: [Alert], _ links: PageLinks) throws -> ItemList<AlertItem>? {
+        .of(try alerts.map { try alertItem($0, links) })
     }
 
     /// A note rendered through cmark (safe by default: raw HTML and unsafe links dropped), its headings
@@ -209,12 +200,9 @@ struct SiteContext {
         return self.markdown.html(markdown, headingsBelow: 1)
     }
 
-    /// The figures of a chart as a table, for readers who want the numbers (and for screen readers).
-    func figuresTable(caption: String, columns: [String], rows: [[String]]) -> [String: Any] {
-        [
-            "caption": caption,
-            "columns": columns,
-            "rows": rows.map { r in ["label": r.first ?? "", "cells": Array(r.dropFirst())] },
-        ]
+    /// The figures of a chart as a table, for readers who want the numbers (and for screen readers): each
+    /// row's first cell is its label.
+    func figuresTable(caption: String, columns: [String], rows: [[String]]) -> FiguresTable {
+        FiguresTable(caption: caption, columns: columns, rows: rows.map { .init(label: $0.first ?? "", cells: Array($0.dropFirst())) })
     }
 }

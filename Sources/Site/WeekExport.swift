@@ -12,13 +12,15 @@ public enum WeekExport {
             throw SiteError.template("no sends in \(week)")
         }
         let ctx = try SiteContext(report: report, notes: notes, templates: templates)
-        let root = "../../"
-        var page = try WeekPage.context(ctx, weekReport, root: root)
-        page["inline_css"] = templates.files["assets/style.css"] ?? ""
+        // Drawn as the week's own page, then its links are rewritten for a file that stands alone.
+        let route = Route.week(week)
+        let links = PageLinks(route)
+        var chrome = try ctx.chrome(links, title: ctx.format.weekHeading(week), section: .week)
+        chrome.inline_css = ctx.inlineCSS
         let base = baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
-        if let base { page["site_href"] = base + "weeks/\(week)/index.html" }
-        let html = try templates.render("export-week", page)
-        return Data(rewriteLinks(html, pagePath: "weeks/\(week)/index.html", base: base).utf8)
+        if let base { chrome.site_href = base + route.outputPath }
+        let html = try templates.render("export-week", Page(chrome: chrome, model: try WeekPage.model(ctx, weekReport, links)))
+        return Data(rewriteLinks(html, pagePath: route.outputPath, base: base).utf8)
     }
 
     /// Makes every site-relative link absolute under `base`, or turns it into plain text without a base.

@@ -4,46 +4,70 @@ import ReportCore
 
 /// `programs/<slug>/index.html`: one program's trends over every week.
 enum ProgramPage {
-    static let tableColumns: [KPI] = [.humanOpenRate, .clickRate, .clickToOpenRate, .unsubscribeRate, .complaintRate, .hardBounceRate]
+    struct Model {
+        struct WeekRow {
+            let id: String
+            let title: String
+            let href: String
+            let has_sends: Bool
+            let sends: Int
+            let delivered: String
+            let cells: [RateCell]
+            let rolling_human_open_rate: String
+            let marks: [Mark]
+        }
+        struct Goal {
+            let label: String
+            let value: String
+            let anchor: String
+            /// The last goal of the list (no comma after it).
+            let last: Bool
+        }
+        let name: String
+        let note: String?
+        let charts: [ChartFigure]
+        let columns: [KPIColumn]
+        let weeks: [WeekRow]
+        let goal_list: ItemList<Goal>?
+        let sends: [SendRow]
+        let recommendations: ItemList<AlertItem>?
+        /// The 12 most recent alerts of the program's weeks.
+        let alerts: ItemList<AlertItem>?
+        /// The program's sender addresses, comma-separated; nil when no send names one.
+        let from: String?
+        let health: TierSection?
+    }
 
     static func render(_ ctx: SiteContext, _ program: ProgramReport) throws -> Data {
         let report = ctx.report
-        let root = "../../"
-        var page = try ctx.page(root: root, title: program.name, section: "program:\(program.slug)")
-        page["name"] = program.name
-        page["note"] = ctx.note(ctx.notes.programs[program.slug])
-        page["charts"] = try charts(ctx, program)
-        page["columns"] = try tableColumns.map(ctx.kpiColumn)
-        page["weeks"] = try program.series.reversed().map { pw -> [String: Any] in
-            [
-                "id": "week-\(pw.week)",
-                "title": ctx.format.weekHeading(pw.week),
-                "href": root + "weeks/\(pw.week)/index.html",
-                "has_sends": pw.hasSends,
-                "sends": pw.sendIDs.count,
-                "delivered": ctx.format.count(pw.totals.counts.delivered),
-                "cells": tableColumns.map { ctx.rateCell(pw.totals, $0, change: pw.change[$0], withChange: true) },
-                "rolling_human_open_rate": ctx.format.percent(pw.rolling.value(.humanOpenRate)),
-                "marks": try ctx.marks(provisional: pw.provisional, totals: pw.hasSends ? pw.totals : nil),
-            ]
+        let links = PageLinks(.program(program.slug))
+        let weeks = try program.series.reversed().map { pw in
+            Model.WeekRow(
+                id: "week-\(pw.week)", title: ctx.format.weekHeading(pw.week), href: links.to(.week(pw.week)),
+                has_sends: pw.hasSends, sends: pw.sendIDs.count, delivered: ctx.format.count(pw.totals.counts.delivered),
+                cells: Columns.program.map { ctx.rateCell(pw.totals, $0, change: pw.change[$0], withChange: true) },
+                rolling_human_open_rate: ctx.format.percent(pw.rolling.value(.humanOpenRate)),
+                marks: try ctx.marks(provisional: pw.provisional, totals: pw.hasSends ? pw.totals : nil))
         }
-        let goals = try KPI.allCases.compactMap { kpi -> [String: Any]? in
-            guard let goal = program.goals[kpi] else { return nil }
-            return ["label": try ctx.kpiLabel(kpi), "value": ctx.format.percent(goal), "anchor": kpi.rawValue]
-        }
-        page["goal_list"] = ctx.list(goals.enumerated().map { i, g in g.merging(["last": i == goals.count - 1]) { a, _ in a } })
-        page["sends"] = try program.sendIDs.reversed().compactMap(report.send).map { try ctx.sendRow($0, root: root) }
+        let goals = KPI.allCases.filter { program.goals[$0] != nil }
         let alerts = report.alerts.filter { $0.program == program.slug }
-        page["recommendations"] = ctx.list(try alerts.filter { $0.week == nil }.map { try ctx.alertItem($0, root: root) })
-        page["alerts"] = ctx.list(try alerts.filter { $0.week != nil }.reversed().prefix(12).map { try ctx.alertItem($0, root: root) })
-        page["from"] = program.fromAddresses.joined(separator: ", ")
-        if let series = report.insights?.programs[program.slug] {
-            page["health"] = try ctx.tierSection(series, scope: program.name, id: "health", coverage: report.coverage(of: program.sendIDs))
-        }
-        return try ctx.render("program", page)
+        let model = Model(
+            name: program.name, note: ctx.note(ctx.notes.programs[program.slug]), charts: try charts(ctx, program),
+            columns: try Columns.program.map(ctx.kpiColumn), weeks: weeks,
+            goal_list: .of(try goals.enumerated().map { i, kpi in
+                Model.Goal(label: try ctx.kpiLabel(kpi), value: ctx.format.percent(program.goals[kpi]), anchor: kpi.rawValue, last: i == goals.count - 1)
+            }),
+            sends: try program.sendIDs.reversed().compactMap(report.send).map { try ctx.sendRow($0, links) },
+            recommendations: try ctx.alertList(alerts.filter { $0.week == nil }, links),
+            alerts: try ctx.alertList(Array(alerts.filter { $0.week != nil }.reversed().prefix(12)), links),
+            from: program.fromAddresses.isEmpty ? nil : program.fromAddresses.joined(separator: ", "),
+            health: try report.insights?.programs[program.slug].map {
+                try ctx.tierSection($0, scope: program.name, id: "health", coverage: report.coverage(of: program.sendIDs))
+            })
+        return try ctx.render("program", try ctx.chrome(links, title: program.name, section: .program(program.slug)), model)
     }
 
-    static func charts(_ ctx: SiteContext, _ program: ProgramReport) throws -> [[String: Any]] {
+    static func charts(_ ctx: SiteContext, _ program: ProgramReport) throws -> [ChartFigure] {
         let f = ctx.format
         let weeks = program.series.map(\.week)
         let categories = weeks.map(f.weekShort)
@@ -66,7 +90,7 @@ enum ProgramPage {
             guard let i = weeks.firstIndex(of: s.week) else { return nil }
             return (i, "\(try ctx.t("kind.\(s.kind.rawValue)")): \(s.title)")
         }
-        var out: [[String: Any]] = []
+        var out: [ChartFigure] = []
 
         func line(_ key: String, _ series: [(KPI, String, Bool)], rules: [LineChart.Rule]) throws {
             let title = try ctx.labels.format("chart.\(key)", ["program": program.name])
@@ -83,10 +107,8 @@ enum ProgramPage {
                 categories: categories, series: chartSeries, rules: rules, markers: markers, words: try ctx.chartWords(), format: { f.percent($0) })
             let columns = [try ctx.t("table.week")] + chartSeries.map(\.name)
             let rows = weeks.enumerated().map { i, w in [f.weekTitle(w)] + chartSeries.map { f.percent($0.values[i]) } }
-            out.append([
-                "id": key, "title": title, "svg": chart.svg(id: "chart-\(key)"),
-                "figures": ctx.figuresTable(caption: title, columns: columns, rows: rows),
-            ])
+            out.append(ChartFigure(id: key, title: title, svg: chart.svg(id: "chart-\(key)"),
+                                   figures: ctx.figuresTable(caption: title, columns: columns, rows: rows)))
         }
 
         let volumeTitle = try ctx.labels.format("chart.volume", ["program": program.name])
@@ -94,12 +116,11 @@ enum ProgramPage {
         let bar = BarChart(
             title: volumeTitle, description: try ctx.t("chart.description_volume"), categories: categories,
             values: delivered, format: { f.count(Int($0)) })
-        out.append([
-            "id": "volume", "title": volumeTitle, "svg": bar.svg(id: "chart-volume"),
-            "figures": ctx.figuresTable(
+        out.append(ChartFigure(
+            id: "volume", title: volumeTitle, svg: bar.svg(id: "chart-volume"),
+            figures: ctx.figuresTable(
                 caption: volumeTitle, columns: [try ctx.t("table.week"), try ctx.t("count.sent"), try ctx.t("count.delivered")],
-                rows: program.series.map { [f.weekTitle($0.week), f.count($0.totals.counts.sent), f.count($0.totals.counts.delivered)] }),
-        ])
+                rows: program.series.map { [f.weekTitle($0.week), f.count($0.totals.counts.sent), f.count($0.totals.counts.delivered)] })))
         try line("opens", [(.humanOpenRate, "s1", true), (.openRate, "s2", false)], rules: goal(.humanOpenRate) + goal(.openRate))
         try line("clicks", [(.clickRate, "s1", true), (.clickToOpenRate, "s3", false)], rules: goal(.clickRate) + goal(.clickToOpenRate))
         try line("unsubscribes", [(.unsubscribeRate, "s4", true)], rules: goal(.unsubscribeRate))

@@ -1,0 +1,219 @@
+import Mustache
+
+// The typed models pages are drawn from. swift-mustache renders structs directly (it reads their stored
+// properties through `Mirror`) and treats a nil Optional as a missing value, so a section such as
+// `{{#note}}…{{/note}}` shows only when the note is there. **Property names are the template variables**
+// (`page_title`, `change_class`), which is why they are snake_case: users' own templates name them, and
+// `docs/templates.md` (generated from these types by `TemplateDocsTests`) lists them per template.
+
+/// A page: its own model and the parts every page has (`Chrome`). Templates see the fields of both as one
+/// set of variables; the model's win where both have one.
+struct Page<Model>: MustacheParent {
+    let chrome: Chrome
+    let model: Model
+
+    func child(named name: String) -> Any? {
+        field(name, of: model) ?? field(name, of: chrome)
+    }
+}
+
+/// A stored property of a value by name, an Optional unwrapped (nil when absent or nil).
+func field(_ name: String, of value: Any) -> Any? {
+    guard let child = Mirror(reflecting: value).children.first(where: { $0.label == name }) else { return nil }
+    let inner = Mirror(reflecting: child.value)
+    guard inner.displayStyle == .optional else { return child.value }
+    return inner.children.first?.value
+}
+
+/// What every page has: the labels, the way to the root, navigation, freshness.
+struct Chrome {
+    /// The label catalogue as a tree: `{{t.nav.weeks}}`.
+    let t: [String: Any]
+    /// The site's root from this page (`../../`), or its address on the 404 page.
+    let root: String
+    let lang: String
+    let page_title: String
+    let site_title: String
+    let nav: [NavLink]
+    let programs_nav: [NavLink]
+    /// "Data up to 21 Nov 2026, 08:00".
+    let freshness: String
+    let generator: String
+    /// The project has `templates/assets/custom.css`: linked after the default stylesheet, so a rule of
+    /// its own (a colour, a font) needs no copy of the whole file.
+    let custom_css: Bool
+    /// The stylesheets themselves (the default, then the project's custom.css), on pages that must stand
+    /// alone (the 404 page, the exported week).
+    var inline_css: String?
+    /// The exported week's address on the published site, when it is known.
+    var site_href: String?
+}
+
+struct NavLink {
+    let href: String
+    let label: String
+    let current: Bool
+}
+
+/// A list whose section disappears when it is empty: `{{#alerts}}{{#items}}…{{/items}}{{/alerts}}`.
+struct ItemList<Item> {
+    let items: [Item]
+
+    /// Nil for no items, so the section is not drawn.
+    static func of(_ items: [Item]) -> ItemList? { items.isEmpty ? nil : ItemList(items: items) }
+}
+
+/// A mark beside a figure: provisional, low volume, no proxy signal, tracking off.
+struct Mark {
+    let label: String
+    let title: String
+    let `class`: String
+}
+
+/// A rate, what it is a ratio of, and its change against the previous week.
+struct RateCell {
+    let value: String
+    /// "1,234 / 56,789": numerator and denominator, the cell's tooltip.
+    let parts: String?
+    var change: String?
+    /// `better`, `worse` or `flat`.
+    var change_class: String?
+    /// A small trend of the same rate (the overview's program table).
+    var sparkline: String?
+}
+
+/// A table column of a KPI: its short heading, its full name (the heading's tooltip), its glossary entry.
+struct KPIColumn {
+    let label: String
+    let short: String
+    let anchor: String
+}
+
+/// One send in a table of sends.
+struct SendRow {
+    let href: String
+    let title: String
+    let id: String
+    let program: String
+    let program_href: String
+    let date: String
+    let delivered: String
+    let human_open_rate: RateCell
+    let click_rate: RateCell
+    let unsubscribe_rate: RateCell
+    let complaint_rate: RateCell
+    let hard_bounce_rate: RateCell
+    /// The same rates in the order of `Columns.sends`.
+    let cells: [RateCell]
+    let marks: [Mark]
+    /// Win-back or re-activation; nil for a regular send.
+    let kind: String?
+}
+
+/// An alert in words, with a link to what raised it.
+struct AlertItem {
+    let marks: [Mark]
+    /// `critical`, `warning` or `recommendation`: the CSS class.
+    let severity: String
+    let severity_label: String
+    let subject: String
+    let href: String
+    let message: String
+    let advice: String
+}
+
+/// The figures of a chart as a table, for readers who want the numbers (and for screen readers).
+struct FiguresTable {
+    struct Row {
+        let label: String
+        let cells: [String]
+    }
+    let caption: String
+    let columns: [String]
+    let rows: [Row]
+}
+
+/// A chart with its title, drawings and figures.
+struct ChartFigure {
+    let id: String
+    let title: String
+    /// Both drawings, as inline SVG (`{{{svg}}}`).
+    let svg: String
+    var figures: FiguresTable?
+    /// What the chart covers, when it is drawn from part of the data.
+    var coverage: String?
+}
+
+/// The list-health section: tiers per week and, per tier, the rates of the messages it received.
+struct TierSection {
+    struct Row {
+        let `class`: String
+        let name: String
+        let help: String
+        let now: String
+        let delivered: String
+        let unsubscribe_rate: String
+        let complaint_rate: String
+    }
+    let id: String
+    let title: String
+    let svg: String
+    let coverage: String
+    let figures: FiguresTable
+    let recipients_now: String
+    let rows: [Row]
+    let inactive_share: String
+}
+
+/// The mailbox-provider table of some sends.
+struct ProviderSection {
+    struct Row {
+        let name: String
+        let delivered: String
+        let cells: [RateCell]
+        let marks: [Mark]
+    }
+    let rows: [Row]
+    let columns: [KPIColumn]
+    let coverage: String
+}
+
+/// Re-activation outcomes of some sends: the bars and the table.
+struct OutcomeSection {
+    struct Column {
+        let name: String
+        let `class`: String
+        let help: String
+    }
+    struct Cell {
+        let count: String
+        let share: String
+    }
+    struct Row {
+        let title: String
+        let href: String
+        let kind: String
+        let program: String
+        let date: String
+        let status: String
+        let pending: Bool
+        let targeted: String
+        let delivered: String
+        let cells: [Cell]
+        let late: String
+    }
+    let id: String
+    let title: String
+    let svg: String
+    let rows: [Row]
+    let coverage: String
+    let columns: [Column]
+    /// Another heading than "Outcomes" (the week page's "Re-activation outcomes this week").
+    var heading: String?
+}
+
+/// A link to a page with its title (previous and next week, a campaign's program and week).
+struct TitledLink {
+    let href: String
+    let title: String
+}

@@ -1,0 +1,60 @@
+import Foundation
+import ReportCore
+@testable import Site
+import Testing
+import TestSupport
+
+/// One route type gives every output path and every link; page models are structs rendered directly.
+@Suite struct RouteTests {
+    let w47 = ISOWeek(year: 2026, week: 47)
+
+    @Test func everyPageKnowsItsPath() {
+        #expect(Route.index.outputPath == "index.html")
+        #expect(Route.week(w47).outputPath == "weeks/2026-W47/index.html")
+        #expect(Route.program("newsletter").outputPath == "programs/newsletter/index.html")
+        #expect(Route.campaign("nl-2026w47").outputPath == "campaigns/nl-2026w47/index.html")
+        #expect(Route.campaign("a/b c").outputPath == "campaigns/\(Slug.pathSegment(forID: "a/b c"))/index.html")
+        #expect(Route.notFound.outputPath == "404.html")
+        #expect(Route.download("weeks.csv").outputPath == "data/weeks.csv")
+    }
+
+    @Test func linksAreDerivedFromBothEnds() {
+        #expect(Route.campaign("x").href(from: .week(w47)) == "../../campaigns/x/index.html")
+        #expect(Route.glossary.href(from: .index, fragment: "complaint_rate") == "glossary/index.html#complaint_rate")
+        #expect(Route.index.href(from: .glossary) == "../index.html")
+        #expect(Route.asset("style.css").href(from: .notFound) == "assets/style.css")
+        #expect(PageLinks(.week(w47)).root == "../../")
+        let absolute = PageLinks(.notFound, base: "https://r.example/acme")
+        #expect(absolute.root == "https://r.example/acme/")
+        #expect(absolute.to(.program("p"), fragment: "week-2026-W47") == "https://r.example/acme/programs/p/index.html#week-2026-W47")
+    }
+
+    struct Row { let name: String; let note: String? }
+    struct Model { let rows: [Row]; let title: String; let missing: String? }
+
+    @Test func structsAndOptionalsRenderAndThePageSeesItsChrome() throws {
+        let templates = try TemplateSet(overrides: ["t.mustache": "{{site_title}}/{{title}}:{{#rows}}[{{name}}{{#note}} ({{note}}){{/note}}]{{/rows}}{{^missing}}!{{/missing}}"])
+        let chrome = Chrome(t: [:], root: "", lang: "en", page_title: "P", site_title: "S", nav: [], programs_nav: [],
+                            freshness: "", generator: "", custom_css: false)
+        let model = Model(rows: [Row(name: "a", note: nil), Row(name: "b", note: "n")], title: "T", missing: nil)
+        #expect(try templates.render("t", Page(chrome: chrome, model: model)) == "S/T:[a][b (n)]!")
+    }
+
+    @Test func aProjectsCustomCSSComesAfterTheDefaultStylesheet() throws {
+        let project = try SiteFixtures.project(extra: ["templates/assets/custom.css": ":root { --link: #a0006e; }\n"])
+        try SiteFixtures.build(project)
+        let week = try #require(project.read("public/weeks/2026-W47/index.html"))
+        let style = try #require(week.range(of: "assets/style.css")), custom = try #require(week.range(of: "assets/custom.css"))
+        #expect(style.lowerBound < custom.lowerBound)
+        #expect(project.read("public/assets/custom.css")?.contains("#a0006e") == true)
+        #expect(project.read("public/assets/style.css")?.contains("--link: #1b5fb4") == true)  // the default, whole
+        // Pages that stand alone carry it inline, after the default rules.
+        let notFound = try #require(project.read("public/404.html"))
+        let inlineDefault = try #require(notFound.range(of: "--link: #1b5fb4")), inlineCustom = try #require(notFound.range(of: "#a0006e"))
+        #expect(inlineDefault.lowerBound < inlineCustom.lowerBound)
+        // Without one, no link to it.
+        let plain = try SiteFixtures.project()
+        try SiteFixtures.build(plain)
+        #expect(plain.read("public/index.html")?.contains("custom.css") == false)
+    }
+}
