@@ -4,7 +4,7 @@ PORT ?=
 EXAMPLE ?= site
 BIN = .build/debug/inbox-report
 
-.PHONY: preview preview-sv test build deps test-python example-data bench fuzz clean
+.PHONY: preview preview-sv test build deps test-python example-data bench fuzz clean site-check browser-deps
 
 # Debian's libcmark-dev (CommonMark) and zlib1g-dev (gzip inputs) are the system libraries; installed with
 # apt-get only when pkg-config cannot find them.
@@ -27,7 +27,7 @@ build: deps
 
 # Build the example project in site/ and serve it with live reload on http://127.0.0.1:8000/.
 # REPORT_LANGUAGE=sv (or `make preview-sv`) shows it in Swedish. (Not LANG: that is the shell's locale.)
-preview: build
+preview: build $(EXAMPLE_EVENTS)
 	$(BIN) serve $(EXAMPLE) $(if $(PORT),--port $(PORT),) $(if $(REPORT_LANGUAGE),--language $(REPORT_LANGUAGE),)
 
 preview-sv:
@@ -46,7 +46,7 @@ $(VENV_TEST)/.ready: scripts/requirements-test.txt
 
 test-python: $(VENV_TEST)/.ready
 
-test: deps test-python
+test: deps test-python $(EXAMPLE_EVENTS)
 	$(SWIFT) build --build-tests
 	INBOX_REPORT_PYTHON=$(CURDIR)/$(VENV_TEST)/bin/python $(SWIFT) test --skip-build --skip SoakTests
 	# The preview server's soak test runs alone in its process, so its count of open files is its own.
@@ -78,7 +78,40 @@ fuzz: deps
 		-Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -use-ld=lld
 	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-# Regenerate the example data (deterministic; the output is committed).
+# The example's year of newsletter events (about 50 MB, so written here, not committed; deterministic).
+EXAMPLE_EVENTS = site/data/newsletter/events.csv
+$(EXAMPLE_EVENTS): scripts/make-example-data.py
+	python3 scripts/make-example-data.py --newsletter site
+
+# The example as a reader's browser sees it (scripts/site-check.py): every page in headless Chromium at
+# 1280 and 390 px — nothing wider than the screen outside a scrolling box, no table cut at 1280, chart text
+# ≥ 12 px (≥ 10 on a phone) —, axe-core in light and dark, and the Nu HTML checker; English and Swedish.
+VENV_SITE_CHECK = .venv-site-check
+SITE_CHECK_OUT = .build/site-check
+$(VENV_SITE_CHECK)/.ready: scripts/requirements-site-check.txt
+	@python3 -m venv $(VENV_SITE_CHECK)
+	$(VENV_SITE_CHECK)/bin/pip install -q -r scripts/requirements-site-check.txt
+	@touch $@
+
+# Chromium and its chromedriver, and Java for the Nu checker, from Debian when missing.
+browser-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing with apt-get…"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+site-check: build browser-deps $(VENV_SITE_CHECK)/.ready $(EXAMPLE_EVENTS)
+	rm -rf $(SITE_CHECK_OUT)
+	$(BIN) build site --output $(SITE_CHECK_OUT)/en --quiet
+	$(BIN) build site --output $(SITE_CHECK_OUT)/sv --language sv --quiet
+	$(VENV_SITE_CHECK)/bin/python scripts/site-check.py --axe-only-first $(SITE_CHECK_OUT)/en $(SITE_CHECK_OUT)/sv
+
+# Regenerate all the example data (deterministic; all but the newsletter events is committed).
 example-data:
 	python3 scripts/make-example-data.py $(EXAMPLE)
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Writes the data of the bundled example project site/ (deterministic: same script, same bytes).
 
-The example sender, "Nordljus", a Swedish outdoor-gear shop, has three programs over 18 ISO weeks
-(2026-W30 to 2026-W47):
-  - newsletter: weekly, campaign results as JSON Lines with canonical column names;
+The example sender, "Nordljus", a Swedish outdoor-gear shop, has three programs, the newsletter over a
+year (2025-W48 to 2026-W47) and the others over 18 ISO weeks (2026-W30 to 2026-W47):
+  - newsletter: weekly to about 9,000 subscribers, as recipient events for every send of the year
+    (`data/newsletter/events.csv`, about 720,000 events, 50 MB: too large to commit, so written at build
+    time by `make example-data`, by `--newsletter` alone; deterministic, with a random stream of its own),
+    with the sends' names in `data/newsletter/campaigns.csv`;
   - promotions: twice a week, campaign results as an ESP's CSV export, read through a `columns:` mapping
     in report.yml; one send to an old, bought segment crosses the complaint threshold;
   - onboarding: a weekly welcome mail from a no-reply address to the week's sign-ups, as recipient events
@@ -14,7 +17,7 @@ The example sender, "Nordljus", a Swedish outdoor-gear shop, has three programs 
   - re-activation: a one-time "still interested?" to a stale part of the newsletter list (decided) and to the
     2023 fair leads (still pending), as canonical recipient events, gzip-compressed.
 
-Usage: python3 scripts/make-example-data.py [SITE_DIR]   (default: site)
+Usage: python3 scripts/make-example-data.py [--newsletter] [SITE_DIR]   (default: site)
 """
 import datetime as dt
 import gzip
@@ -25,7 +28,9 @@ import os
 import random
 import sys
 
-SITE = sys.argv[1] if len(sys.argv) > 1 else "site"
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+NEWSLETTER_ONLY = "--newsletter" in sys.argv[1:]
+SITE = ARGS[0] if ARGS else "site"
 rng = random.Random(20261128)
 STHLM_SUMMER, STHLM_WINTER = dt.timezone(dt.timedelta(hours=2)), dt.timezone(dt.timedelta(hours=1))
 FIRST_MONDAY = dt.date(2026, 7, 20)  # ISO week 2026-W30
@@ -33,8 +38,8 @@ WEEKS = 18
 
 
 def local(day, hour, minute=0):
-    """A Stockholm wall-clock time with its offset (summer time ends 2026-10-25)."""
-    tz = STHLM_SUMMER if day < dt.date(2026, 10, 25) else STHLM_WINTER
+    """A Stockholm wall-clock time with its offset (summer time from 2026-03-29 to 2026-10-25)."""
+    tz = STHLM_SUMMER if dt.date(2026, 3, 29) <= day < dt.date(2026, 10, 25) else STHLM_WINTER
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
 
 
@@ -58,59 +63,119 @@ def iso_week(day):
     return f"{y}-W{w:02d}"
 
 
-# --- newsletter: JSON Lines, canonical names ---------------------------------------------------------------
+# --- newsletter: a year of recipient events ------------------------------------------------------------------
 TOPICS = ["Packing for a wet weekend", "Trail report: Kungsleden", "How to dry a down jacket", "Autumn camp kitchen",
           "Headlamps compared", "First frost checklist", "Layering 101", "The quiet lakes of Värmland",
           "Waxing your skis early", "Night hikes", "Repair, don't replace", "Ten years of Nordljus",
           "Winter boots, fitted", "Snowshoe routes near Stockholm", "Our favourite flasks", "Reader trips",
           "Gift guide preview", "What we learned this season"]
-rows = []
-audience = 41800
-for w in range(WEEKS):
-    day = FIRST_MONDAY + dt.timedelta(weeks=w, days=1)
-    audience += rng.randint(120, 260) - (900 if w == 12 else 0)   # W42: list clean-up after the spike
-    sent = audience
-    hard = binom(sent, 0.0016)
-    soft = binom(sent, 0.0031)
-    delivered = sent - hard - soft
-    human_p = 0.262 + rng.gauss(0, 0.008) - (0.085 if w == 14 else 0)   # W44: Outlook spam-foldering
-    machine_p = 0.178 + rng.gauss(0, 0.004)
-    human = binom(delivered, human_p)
-    machine = binom(delivered, machine_p)
-    clicks = binom(human, 0.142 + rng.gauss(0, 0.006))
-    unsub_p = 0.0019 + rng.gauss(0, 0.0002) + (0.0035 if w == 11 else 0)   # W41: second weekly issue tried
-    rows.append({
-        "campaign": f"nl-{iso_week(day).lower().replace('-', '')}", "program": "newsletter",
-        "name": f"Nordljus Weekly: {TOPICS[w]}", "subject": TOPICS[w], "segment": "All subscribers",
-        "from": "hej@nordljus.example", "sent_at": local(day, 9).isoformat(), "sent": sent, "delivered": delivered,
-        "hard_bounces": hard, "soft_bounces": soft, "unique_opens": human + machine, "machine_opens": machine,
-        "unique_clicks": clicks, "forwards": binom(human, 0.004), "replies": binom(human, 0.0021),
-        "unsubscribes": binom(delivered, unsub_p), "complaints": binom(delivered, 0.00028),
-    })
-    if w == 11:   # the experiment: a second issue that week
-        day2 = day + dt.timedelta(days=3)
-        d2 = sent - binom(sent, 0.0016) - binom(sent, 0.003)
-        h2 = binom(d2, 0.19)
-        rows.append({
-            "campaign": f"nl-{iso_week(day).lower().replace('-', '')}-extra", "program": "newsletter",
-            "name": "Nordljus Weekly: Friday extra", "subject": "A Friday extra: gear deals", "segment": "All subscribers",
-            "from": "hej@nordljus.example", "sent_at": local(day2, 9).isoformat(), "sent": sent, "delivered": d2,
-            "hard_bounces": binom(sent, 0.0016), "soft_bounces": sent - d2 - binom(sent, 0.0016),
-            "unique_opens": h2 + binom(d2, 0.176), "machine_opens": binom(d2, 0.176), "unique_clicks": binom(h2, 0.09),
-            "forwards": binom(h2, 0.002), "replies": binom(h2, 0.001), "unsubscribes": binom(d2, 0.0071),
-            "complaints": binom(d2, 0.0006),
-        })
-# keep soft bounces consistent with the others after the extra-issue draw
-for r in rows:
-    r["soft_bounces"] = r["sent"] - r["delivered"] - r["hard_bounces"]
+EARLIER_TOPICS = ["Advent by the fire", "Gifts that last", "Winter solstice walks", "A year of trails", "New year, new routes",
+                  "Ice skating on the lakes", "Wool, explained", "Ski touring for beginners", "Keeping warm in camp",
+                  "The sportlov checklist", "Spring thaw boots", "Easter in the fjäll", "Bike season opens",
+                  "Packing light", "Midsummer camping", "Canoe routes in Dalsland", "Mosquito season survival",
+                  "Long days, short nights", "Summer hut tour", "Sea kayaking 101", "Berry picking gear",
+                  "Sleeping under the sky", "Sunscreen and shade", "The hiking map issue", "Late summer lakes",
+                  "Fixing a tent pole", "Family hikes", "Hammocks tested", "Water filters compared", "Trail running shoes",
+                  "Stoves compared", "Rain, again", "Photography on the trail", "Summer's last swim"]
+NL_DOMAINS = [("gmail.com", .33), ("outlook.com", .10), ("hotmail.com", .08), ("yahoo.com", .05), ("icloud.com", .13),
+              ("me.com", .02), ("telia.com", .08), ("live.se", .05), ("bredband.net", .05), ("gmx.de", .03),
+              ("nordljus-kund.example", .08)]
+# How likely a subscriber of each kind is to open a week's issue (a person, not a privacy proxy).
+INTEREST = {"engaged": 0.62, "regular": 0.30, "occasional": 0.09, "lapsed": 0.006}
 
-def jline(d):
-    parts = []
-    for k, v in d.items():
-        parts.append(f'"{k}": ' + (str(v) if isinstance(v, int) else '"' + str(v).replace('"', '\\"') + '"'))
-    return "{" + ", ".join(parts) + "}"
 
-write("data/newsletter/results-2026.jsonl", "".join(jline(r) + "\n" for r in rows))
+def newsletter(site):
+    """A year of the newsletter as recipient events: subscribers join, read, drift away, unsubscribe,
+    complain and bounce, so list health, providers and frequency describe a list that a year has shaped.
+    Its own random stream: the other example files do not move when this changes."""
+    r = random.Random(20261202)
+    first = dt.date(2025, 11, 24)            # Monday of 2025-W48
+    subs = []                                # [address, domain, kind, active]
+    def join(n):
+        for _ in range(n):
+            domain = r.choices([d for d, _ in NL_DOMAINS], [p for _, p in NL_DOMAINS])[0]
+            kind = r.choices(list(INTEREST), [0.24, 0.36, 0.25, 0.15])[0]
+            subs.append([f"reader{len(subs) + 1:05d}@{domain}", domain, kind, True])
+    join(8200)
+    meta = ["campaign,program,name,subject,segment,kind,from"]
+    lines = ["time,campaign,recipient,event,bounce_type,machine,url"]
+    sends = []
+    for w in range(52):
+        monday = first + dt.timedelta(weeks=w)
+        sends.append((monday + dt.timedelta(days=1), "", w))
+        if iso_week(monday) == "2026-W41":                     # the test of a second weekly issue
+            sends.append((monday + dt.timedelta(days=4), "-extra", w))
+    for day, suffix, w in sends:
+        week = iso_week(day)
+        cid = f"nl-{week.lower().replace('-', '')}{suffix}"
+        topic = (EARLIER_TOPICS + TOPICS)[w] if not suffix else "A Friday extra: gear deals"
+        name = f"Nordljus Weekly: {topic}" if not suffix else "Nordljus Weekly: Friday extra"
+        meta.append(f'{cid},newsletter,"{name}","{topic}",All subscribers,regular,hej@nordljus.example')
+        if not suffix:
+            join(r.randint(60, 110))
+            for s in subs:                                     # interest fades for some every week
+                if s[3] and s[2] != "lapsed" and r.random() < 0.006:
+                    s[2] = {"engaged": "regular", "regular": "occasional", "occasional": "lapsed"}[s[2]]
+        at = local(day, 9)
+        extra = suffix != ""
+        spam_folder = week == "2026-W44"                        # Outlook put the issue in junk that week
+        events = []
+        for s in subs:
+            if not s[3]:
+                continue
+            rcpt, domain, kind = s[0], s[1], s[2]
+            t = at + dt.timedelta(seconds=r.randint(0, 1500))
+            u = r.random()
+            if u < 0.0011 + (0.004 if kind == "lapsed" else 0):   # the address is gone
+                events.append((t + dt.timedelta(seconds=r.randint(2, 200)), cid, rcpt, "bounce", "hard", "", ""))
+                s[3] = False
+                continue
+            if u < 0.0045:
+                events.append((t + dt.timedelta(seconds=r.randint(2, 200)), cid, rcpt, "bounce", "soft", "", ""))
+                continue
+            td = t + dt.timedelta(seconds=r.randint(1, 40))
+            events.append((td, cid, rcpt, "delivered", "", "", ""))
+            if domain in APPLE and r.random() < 0.9:
+                events.append((td + dt.timedelta(seconds=r.randint(60, 1800)), cid, rcpt, "open", "", "true", ""))
+            p_open = INTEREST[kind] * (0.55 if extra else 1) * (0.45 if spam_folder and domain in ("outlook.com", "hotmail.com", "live.se") else 1)
+            v = r.random()
+            if v < p_open:
+                to = td + dt.timedelta(seconds=int(r.lognormvariate(8.8, 1.3)))
+                events.append((to, cid, rcpt, "open", "", "false", ""))
+                if r.random() < 0.15:
+                    link = r.choice(["guides", "shop/new", "trails", "shop/sale", "stories"])
+                    events.append((to + dt.timedelta(seconds=r.randint(5, 600)), cid, rcpt, "click", "", "",
+                                   f"https://nordljus.example/{link}?utm_campaign={cid}"))
+                if r.random() < 0.006:
+                    events.append((to + dt.timedelta(minutes=r.randint(1, 20)), cid, rcpt, "forward", "", "", ""))
+                if r.random() < 0.003:
+                    events.append((to + dt.timedelta(minutes=r.randint(1, 90)), cid, rcpt, "reply", "", "", ""))
+            unsub = {"engaged": 0.0003, "regular": 0.0012, "occasional": 0.003, "lapsed": 0.004}[kind] * (3.5 if extra else 1)
+            complaint = {"engaged": 0.0, "regular": 0.00005, "occasional": 0.0002, "lapsed": 0.0012}[kind] * (2 if extra else 1)
+            x = r.random()
+            if x < complaint:
+                events.append((td + dt.timedelta(hours=r.randint(1, 48)), cid, rcpt, "complaint", "", "", ""))
+                s[3] = False
+            elif x < complaint + unsub:
+                events.append((td + dt.timedelta(hours=r.randint(1, 72)), cid, rcpt, "unsubscribe", "", "", ""))
+                s[3] = False
+        events.sort(key=lambda e: (e[0], e[1], e[2], e[3]))
+        lines += [f"{t.isoformat()},{c},{rc},{ev},{bt},{m},{url}" for t, c, rc, ev, bt, m, url in events if t <= CUTOFF]
+    os.makedirs(os.path.join(site, "data/newsletter"), exist_ok=True)
+    with open(os.path.join(site, "data/newsletter/campaigns.csv"), "w", newline="") as f:
+        f.write("\n".join(meta) + "\n")
+    # Plain CSV, not gzip: the tool reads a plain file in parallel straight from disk (a gzip stream is read
+    # on one thread, about ten times slower), and `make preview` should start in seconds.
+    with open(os.path.join(site, "data/newsletter/events.csv"), "w", newline="") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"newsletter: {len(sends)} sends, {len(subs)} subscribers over the year, {len(lines) - 1} events", file=sys.stderr)
+
+
+CUTOFF = local(dt.date(2026, 11, 21), 8)   # the newest data: the export was taken on Saturday morning
+APPLE = {"icloud.com", "me.com"}
+if NEWSLETTER_ONLY:
+    newsletter(SITE)
+    sys.exit(0)
 
 # --- promotions: an ESP export read through a column mapping ------------------------------------------------
 THEMES = ["Summer clearance", "Tents from 1 499 kr", "Rain gear week", "Back to school packs", "Autumn arrivals",
@@ -150,7 +215,6 @@ write("data/exports/promotions-2026.csv", "\n".join(out) + "\n")
 DOMAINS = [("gmail.com", .34), ("outlook.com", .10), ("hotmail.com", .08), ("yahoo.com", .05), ("icloud.com", .12),
            ("me.com", .02), ("telia.com", .07), ("live.se", .05), ("bredband.net", .04), ("gmx.de", .03),
            ("nordljus-kund.example", .10)]
-APPLE = {"icloud.com", "me.com"}
 events = []
 meta = ["campaign,program,name,subject,kind,from"]
 recipient_seq = 0
@@ -199,11 +263,10 @@ for t, cid, rcpt, ev, bt, machine, url in events:
     lines.append(f"{t.isoformat()},{cid},{rcpt},{ev},{bt},{machine},{url}")
 write("data/onboarding/events-2026.csv", "\n".join(lines) + "\n")
 write("data/onboarding/campaigns.csv", "\n".join(meta) + "\n")
-print(f"newsletter sends: {len(rows)}, promotions sends: {len(out) - 1}, onboarding sends: {WEEKS}, "
+print(f"promotions sends: {len(out) - 1}, onboarding sends: {WEEKS}, "
       f"onboarding recipients: {recipient_seq}, events: {len(events)}", file=sys.stderr)
 
 # --- win-back and re-activation: recipient events ----------------------------------------------------------
-CUTOFF = local(dt.date(2026, 11, 21), 8)   # the newest data: the export was taken on Saturday morning
 LAPSED_DOMAINS = [("gmail.com", .35), ("hotmail.com", .12), ("outlook.com", .08), ("icloud.com", .12), ("yahoo.com", .06),
                   ("telia.com", .12), ("bredband.net", .07), ("gmx.de", .03), ("live.se", .05)]
 
@@ -308,3 +371,5 @@ with open(os.path.join(SITE, "data/reactivation/events.csv.gz"), "wb") as raw:
     with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
         gz.write(("\n".join(lines) + "\n").encode())
 print(f"win-back events: {len(posts)} (SendGrid), re-activation events: {len(react_events)}", file=sys.stderr)
+
+newsletter(SITE)

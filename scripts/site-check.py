@@ -112,78 +112,98 @@ def nu_check(folder):
     return errors, messages
 
 
+def look(job):
+    """One pass over every page of a site at one width and colour scheme: (summary line, failures)."""
+    site, width, dark, with_axe = job
+    smallest = WIDTHS[width]
+    files = pages(site)
+    mode = f"{width}px {'dark' if dark else 'light'}"
+    failures = []
+    axe_js = axe_source() if with_axe else None
+    d = driver(width, dark)
+    min_text, worst_overflow, violations, text_count = None, 0, 0, 0
+    try:
+        for f in files:
+            rel = f.relative_to(site)
+            d.get(f.resolve().as_uri())
+            probe = d.execute_script(PROBE)
+            if probe["pageScrollWidth"] > probe["viewport"] + 1:
+                failures.append(f"{site}/{rel} at {mode}: the page scrolls sideways "
+                                f"({probe['pageScrollWidth']} px wide in a {probe['viewport']} px viewport)")
+            for o in probe["overflow"][:5]:
+                failures.append(f"{site}/{rel} at {mode}: {o['el']} reaches {o['right']} px, past the "
+                                f"{probe['viewport']} px viewport, outside any scrolling container")
+            if probe["overflow"]:
+                worst_overflow = max(worst_overflow, max(o["right"] for o in probe["overflow"]) - probe["viewport"])
+            if width == 1280:
+                for o in probe["scrolled"]:
+                    failures.append(f"{site}/{rel} at {mode}: {o['el']} is cut off: {o['hidden']} px of it "
+                                    f"show only by scrolling sideways")
+            for t in probe["texts"]:
+                text_count += 1
+                min_text = t["size"] if min_text is None else min(min_text, t["size"])
+                if t["size"] < smallest:
+                    failures.append(f"{site}/{rel} at {mode}: chart text {t['text']!r} in {t['svg']} is "
+                                    f"{t['size']} px (needs {smallest:g})")
+            if with_axe:
+                d.execute_script(axe_js)
+                result = d.execute_async_script(
+                    "const done = arguments[arguments.length - 1];"
+                    "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations))"
+                    ".catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));")
+                for v in result:
+                    violations += 1
+                    targets = ", ".join(" ".join(n.get("target", [])) for n in v.get("nodes", [])[:3])
+                    failures.append(f"{site}/{rel} at {mode}: axe {v['id']}: {v['help']} ({targets})")
+    finally:
+        d.quit()
+    axe_part = f", axe violations {violations}" if with_axe else ""
+    line = (f"site-check: {site} {mode}: {len(files)} pages, {text_count} chart texts, smallest "
+            f"{min_text if min_text is not None else '-'} px (needs {smallest:g}), widest overflow "
+            f"{worst_overflow} px{axe_part}")
+    return line, failures
+
+
+def nu(site):
+    errors, messages = nu_check(site)
+    failures = [f"{e.get('url', '').replace('file:', '')}:{e.get('lastLine', '?')}: Nu: {e.get('message')}" for e in errors]
+    return f"site-check: {site}: Nu HTML checker: {len(errors)} errors, {len(messages) - len(errors)} other messages", failures
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("sites", nargs="+", type=Path, help="built site folders")
     ap.add_argument("--width", type=int, action="append", choices=sorted(WIDTHS), help="check only this width (repeatable)")
-    ap.add_argument("--no-axe", action="store_true", help="skip axe and dark mode (a quicker look at layout)")
+    ap.add_argument("--no-axe", action="store_true", help="skip axe, dark mode and Nu (a quicker look at layout)")
+    ap.add_argument("--axe-only-first", action="store_true",
+                    help="run axe and dark mode on the first site only; the others (the same site in another "
+                         "language: the same markup and colours) get the layout checks and Nu")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="browsers at once (default: the cores)")
     ap.add_argument("--show", type=int, default=200, help="how many failures to list (default 200)")
     args = ap.parse_args()
     started = time.monotonic()
     failures = []
-    axe_js = axe_source()
-    summary = {}
-    for site in args.sites:
-        files = pages(site)
-        if not files:
+    jobs = []
+    for i, site in enumerate(args.sites):
+        if not pages(site):
             failures.append(f"{site}: no HTML pages")
             continue
-        for width, smallest in WIDTHS.items():
+        with_axe = not args.no_axe and (i == 0 or not args.axe_only_first)
+        for width in WIDTHS:
             if args.width and width not in args.width:
                 continue
             # Dark mode changes colours, not layout: it is checked where axe (contrast) runs.
-            for dark in ((False, True) if width == 1280 and not args.no_axe else (False,)):
-                mode = f"{width}px {'dark' if dark else 'light'}"
-                d = driver(width, dark)
-                min_text, worst_overflow, violations, text_count = None, 0, 0, 0
-                try:
-                    for f in files:
-                        rel = f.relative_to(site)
-                        d.get(f.resolve().as_uri())
-                        probe = d.execute_script(PROBE)
-                        if probe["pageScrollWidth"] > probe["viewport"] + 1:
-                            failures.append(f"{site}/{rel} at {mode}: the page scrolls sideways "
-                                            f"({probe['pageScrollWidth']} px wide in a {probe['viewport']} px viewport)")
-                        for o in probe["overflow"][:5]:
-                            failures.append(f"{site}/{rel} at {mode}: {o['el']} reaches {o['right']} px, past the "
-                                            f"{probe['viewport']} px viewport, outside any scrolling container")
-                        if probe["overflow"]:
-                            worst_overflow = max(worst_overflow, max(o["right"] for o in probe["overflow"]) - probe["viewport"])
-                        if width == 1280:
-                            for o in probe["scrolled"]:
-                                failures.append(f"{site}/{rel} at {mode}: {o['el']} is cut off: {o['hidden']} px of it "
-                                                f"show only by scrolling sideways")
-                        for t in probe["texts"]:
-                            text_count += 1
-                            min_text = t["size"] if min_text is None else min(min_text, t["size"])
-                            if t["size"] < smallest:
-                                failures.append(f"{site}/{rel} at {mode}: chart text {t['text']!r} in {t['svg']} is "
-                                                f"{t['size']} px (needs {smallest:g})")
-                        if width == 1280 and not args.no_axe:
-                            d.execute_script(axe_js)
-                            result = d.execute_async_script(
-                                "const done = arguments[arguments.length - 1];"
-                                "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations))"
-                                ".catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));")
-                            for v in result:
-                                violations += 1
-                                targets = ", ".join(" ".join(n.get("target", [])) for n in v.get("nodes", [])[:3])
-                                failures.append(f"{site}/{rel} at {mode}: axe {v['id']}: {v['help']} ({targets})")
-                finally:
-                    d.quit()
-                summary[(str(site), mode)] = (len(files), min_text, text_count, worst_overflow, violations)
-                axe_part = f", axe violations {violations}" if width == 1280 else ""
-                print(f"site-check: {site} {mode}: {len(files)} pages, {text_count} chart texts, smallest "
-                      f"{min_text if min_text is not None else '-'} px (needs {smallest:g}), widest overflow "
-                      f"{worst_overflow} px{axe_part}", flush=True)
-        if args.no_axe:
-            continue
-        errors, messages = nu_check(site)
-        for e in errors[:50]:
-            where = e.get("url", "").replace("file:", "")
-            failures.append(f"{where}:{e.get('lastLine', '?')}: Nu: {e.get('message')}")
-        print(f"site-check: {site}: Nu HTML checker: {len(errors)} errors, {len(messages) - len(errors)} other messages",
-              flush=True)
+            for dark in ((False, True) if width == 1280 and with_axe else (False,)):
+                jobs.append((site, width, dark, with_axe and width == 1280))
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [pool.submit(look, j) for j in jobs]
+        if not args.no_axe:
+            futures += [pool.submit(nu, site) for site in args.sites if pages(site)]
+        for fut in futures:
+            line, found = fut.result()
+            print(line, flush=True)
+            failures += found
     if failures:
         print("site-check: failures by kind (numbers and names folded):")
         import re

@@ -20,7 +20,7 @@ import TestSupport
     @Test func twoProcessesBuildByteIdenticalSites() throws {
         let out = try TestProject(files: [:])
         for name in ["a", "b"] {
-            let r = try runProcess(bin, ["build", PackagePaths.root().appending(path: "site").path, "--output",
+            let r = try runProcess(bin, ["build", PackagePaths.example.path, "--output",
                                          out.root.appending(path: name).path, "--quiet"])
             #expect(r.code == 0, "\(r.err)")
         }

@@ -54,7 +54,21 @@ public enum PackagePaths {
         fatalError("Package.swift not found above \(file)")
     }
 
-    public static var example: URL { root().appending(path: "site") }
+    /// The bundled example, with its generated part (a year of newsletter events, not committed) written
+    /// first if it is missing — `make test` writes it; a bare `swift test` gets it here.
+    public static var example: URL { exampleReady }
+
+    private static let exampleReady: URL = {
+        let site = root().appending(path: "site")
+        if !FileManager.default.fileExists(atPath: site.appending(path: "data/newsletter/events.csv").path) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["python3", root().appending(path: "scripts/make-example-data.py").path, "--newsletter", site.path]
+            try? p.run()
+            p.waitUntilExit()
+        }
+        return site
+    }()
 
     /// The `inbox-report` executable that `swift build --build-tests` built beside the tests.
     public static var executable: URL {
