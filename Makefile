@@ -47,6 +47,7 @@ $(VENV_TEST)/.ready: scripts/requirements-test.txt
 test-python: $(VENV_TEST)/.ready
 
 test: deps test-python $(EXAMPLE_EVENTS)
+	python3 scripts/template-docs.py --check
 	$(SWIFT) build --build-tests
 	INBOX_REPORT_PYTHON=$(CURDIR)/$(VENV_TEST)/bin/python $(SWIFT) test --skip-build --skip SoakTests
 	# The preview server's soak test runs alone in its process, so its count of open files is its own.
