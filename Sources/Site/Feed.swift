@@ -25,7 +25,7 @@ enum Feed {
 
     static func render(_ ctx: SiteContext) throws -> Data {
         let report = ctx.report
-        let base = report.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
+        let base = report.config.baseURL.map(PageLinks.folder) ?? ""
         let calendar = WeekCalendar(timeZone: TimeZone(identifier: "UTC")!)
         // The English and the Swedish feed of one report are two feeds: their ids differ by language.
         let idBase = "urn:inbox-report:\(Slug.make(report.config.title)):\(report.config.language)"

@@ -49,8 +49,11 @@ struct PageLinks {
 
     init(_ here: Route, base: String? = nil) {
         self.here = here
-        self.base = base.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        self.base = base.map(Self.folder)
     }
+
+    /// A site address as a folder: `https://r.example/acme` → `https://r.example/acme/`.
+    static func folder(_ address: String) -> String { address.hasSuffix("/") ? address : address + "/" }
 
     /// What templates know as `{{root}}`: the site's root as seen from this page.
     var root: String { base ?? here.root }

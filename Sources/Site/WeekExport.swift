@@ -17,7 +17,7 @@ public enum WeekExport {
         let links = PageLinks(route)
         var chrome = try ctx.chrome(links, title: ctx.format.weekHeading(week), section: .week)
         chrome.inline_css = ctx.inlineCSS
-        let base = baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        let base = baseURL.map(PageLinks.folder)
         if let base { chrome.site_href = base + route.outputPath }
         let html = try templates.render("export-week", Page(chrome: chrome, model: try WeekPage.model(ctx, weekReport, links)))
         return Data(rewriteLinks(html, pagePath: route.outputPath, base: base).utf8)
