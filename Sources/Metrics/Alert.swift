@@ -36,12 +36,35 @@ public struct Alert: Sendable, Hashable {
     public var count: Int?
     /// The sender address, for the no-reply recommendation.
     public var address: String?
+    /// The value's 95 % interval, for alerts on a rate.
+    public var interval: Interval?
+    /// Whether the whole interval is past the threshold (*certain*) or only the rate (*possible*); nil for
+    /// alerts that are not on a rate.
+    public var certainty: Certainty?
+
+    public enum Certainty: String, Sendable { case certain, possible }
 }
 
 enum AlertRules {
     /// `a ≥ b` that holds when the two are equal up to floating-point rounding (e.g. `0.7 × 0.25`), so an
     /// inclusive band never depends on the last bit of a product.
     static func atLeast(_ a: Double, _ b: Double) -> Bool { a >= b - abs(b) * 1e-12 }
+
+    /// *Certain* when the whole 95 % interval is past the threshold, *possible* when only the rate is. `high`:
+    /// the alert is for values at or above the threshold (complaints), else at or below it (a drop in opens).
+    static func certainty(_ interval: Interval?, threshold: Double, high: Bool) -> Alert.Certainty? {
+        guard let interval else { return nil }
+        return (high ? atLeast(interval.low, threshold) : atLeast(threshold, interval.high)) ? .certain : .possible
+    }
+
+    /// The alert with its interval and certainty from the counts behind its value.
+    static func judged(_ a: Alert, _ ratio: Ratio?, high: Bool) -> Alert {
+        var a = a
+        a.interval = ratio?.interval
+        // A spike from a zero baseline is a count rule (threshold 0): every interval is past it, which says nothing.
+        if let th = a.threshold, th > 0 { a.certainty = certainty(a.interval, threshold: th, high: high) }
+        return a
+    }
 
     /// Banded alerts are inclusive: exactly 0.3 % complaints is critical.
     static func band(_ value: Double, _ band: Band) -> (Alert.Severity, Double)? {
@@ -55,7 +78,8 @@ enum AlertRules {
         let totals = Totals([s])
         for (kpi, kind, b) in [(KPI.complaintRate, Alert.Kind.complaintRate, t.complaintRate), (.hardBounceRate, .hardBounceRate, t.hardBounceRate)] {
             if let v = totals.value(kpi), let (sev, th) = band(v, b) {
-                out.append(Alert(severity: sev, kind: kind, program: s.program, week: s.week, campaign: s.id, kpi: kpi, value: v, threshold: th))
+                out.append(judged(Alert(severity: sev, kind: kind, program: s.program, week: s.week, campaign: s.id, kpi: kpi, value: v, threshold: th),
+                                  totals.rates[kpi], high: true))
             }
         }
         return out
@@ -64,8 +88,10 @@ enum AlertRules {
     static func programWeekAlerts(_ pw: ProgramWeek, goals: [KPI: Double], thresholds t: Thresholds) -> [Alert] {
         guard pw.hasSends else { return [] }
         var out: [Alert] = []
-        func add(_ sev: Alert.Severity, _ kind: Alert.Kind, _ kpi: KPI, _ v: Double, _ th: Double, baseline: Double? = nil, count: Int? = nil) {
-            out.append(Alert(severity: sev, kind: kind, program: pw.program, week: pw.week, kpi: kpi, value: v, threshold: th, baseline: baseline, count: count))
+        func add(_ sev: Alert.Severity, _ kind: Alert.Kind, _ kpi: KPI, _ v: Double, _ th: Double, baseline: Double? = nil, count: Int? = nil,
+                 high: Bool = true) {
+            let a = Alert(severity: sev, kind: kind, program: pw.program, week: pw.week, kpi: kpi, value: v, threshold: th, baseline: baseline, count: count)
+            out.append(judged(a, pw.totals.rates[kpi], high: high))
         }
         for (kpi, kind, b) in [(KPI.complaintRate, Alert.Kind.complaintRate, t.complaintRate), (.hardBounceRate, .hardBounceRate, t.hardBounceRate)] {
             if let v = pw.totals.value(kpi), let (sev, th) = band(v, b) { add(sev, kind, kpi, v, th) }
@@ -83,12 +109,12 @@ enum AlertRules {
         // Engagement drop: human opens at or below 0.7 × the 4 previous weeks.
         if let v = pw.totals.value(.humanOpenRate), let base = pw.baseline.value(.humanOpenRate), base > 0,
            atLeast(t.humanOpenDrop * base, v) {
-            add(.warning, .humanOpenDrop, .humanOpenRate, v, t.humanOpenDrop * base, baseline: base)
+            add(.warning, .humanOpenDrop, .humanOpenRate, v, t.humanOpenDrop * base, baseline: base, high: false)
         }
         for kpi in KPI.allCases {
             guard let goal = goals[kpi], let v = pw.totals.value(kpi) else { continue }
             let missed = kpi.higherIsBetter ? v < goal : v > goal
-            if missed { add(.warning, .goalMissed, kpi, v, goal) }
+            if missed { add(.warning, .goalMissed, kpi, v, goal, high: !kpi.higherIsBetter) }
         }
         return out
     }

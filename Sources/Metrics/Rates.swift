@@ -114,10 +114,6 @@ public struct Totals: Sendable, Hashable {
 
     public func value(_ kpi: KPI) -> Double? { rates[kpi]?.value }
 
-    /// Delivered messages under the given threshold make every rate here *low volume*.
-    public func isLowVolume(threshold: Int) -> Bool {
-        (counts.delivered ?? 0) < threshold
-    }
 }
 
 extension SendCounts {

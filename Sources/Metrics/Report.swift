@@ -12,8 +12,11 @@ public struct ProgramWeek: Sendable {
     public var rolling: Totals
     /// Summed counts over the 4 calendar weeks before this one (the alert baseline).
     public var baseline: Totals
-    /// Change against the previous week, as a difference of fractions (×100 = percentage points).
-    public var change: [KPI: Double]
+    /// Change against the previous week, as a difference of fractions (×100 = percentage points) with its
+    /// 95 % interval: a change only when the interval excludes zero (`Estimate.interval.excludesZero`).
+    public var change: [KPI: Estimate]
+    /// The program's usual range of each rate over its previous weeks with sends (nil with too few).
+    public var usual: [KPI: UsualRange]
     public var provisional: Bool
     public var hasSends: Bool { !sendIDs.isEmpty }
 }

@@ -46,7 +46,10 @@ public enum ReportBuilder {
             guard let series = insights.programs[program.slug] else { continue }
             for (i, w) in series.weeks.enumerated() where program.week(w)?.hasSends == true {
                 if let share = series.inactiveShare(week: i), let (sev, th) = AlertRules.band(share, config.thresholds.inactiveShare) {
-                    out.append(Alert(severity: sev, kind: .inactiveShare, program: program.slug, week: w, value: share, threshold: th))
+                    let mailable = series.recipients(week: i) - series.count(.suppressed, week: i)
+                    out.append(AlertRules.judged(
+                        Alert(severity: sev, kind: .inactiveShare, program: program.slug, week: w, value: share, threshold: th),
+                        Ratio(series.count(.inactive, week: i), mailable), high: true))
                 }
             }
         }
@@ -98,16 +101,22 @@ public enum ReportBuilder {
                 let totals = Totals(these)
                 let window4 = range[max(0, i - 3)...i].flatMap { byWeek[$0] ?? [] }
                 let previous4 = range[max(0, i - 4)..<i].flatMap { byWeek[$0] ?? [] }
-                var change: [KPI: Double] = [:]
+                var change: [KPI: Estimate] = [:]
                 if i > 0, !(byWeek[range[i - 1]] ?? []).isEmpty {
                     let prev = Totals(byWeek[range[i - 1]]!)
                     for kpi in KPI.allCases {
-                        if let a = totals.value(kpi), let b = prev.value(kpi) { change[kpi] = a - b }
+                        if let a = totals.rates[kpi], let b = prev.rates[kpi], let d = a.difference(from: b) { change[kpi] = d }
                     }
+                }
+                // The usual range: this program's previous weeks with sends, each rate where it is known.
+                let earlier = series.filter(\.hasSends)
+                var usual: [KPI: UsualRange] = [:]
+                for kpi in KPI.allCases {
+                    if let r = UsualRange(earlier.compactMap { $0.totals.value(kpi) }) { usual[kpi] = r }
                 }
                 let pw = ProgramWeek(
                     program: slug, week: w, sendIDs: these.map(\.id), totals: totals, rolling: Totals(window4),
-                    baseline: Totals(previous4), change: change, provisional: provisional(w))
+                    baseline: Totals(previous4), change: change, usual: usual, provisional: provisional(w))
                 var weekAlerts = AlertRules.programWeekAlerts(pw, goals: pc?.goals ?? [:], thresholds: config.thresholds)
                 if these.count == 1 {
                     // One send in the week: its own complaint and bounce alerts already say the same, with a link.

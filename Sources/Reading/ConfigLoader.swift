@@ -198,12 +198,14 @@ public enum ConfigLoader {
                 let n = try factor(v, "messages_per_week", 1...1000)
                 guard n == n.rounded() else { throw reader.error(v, "messages_per_week", "must be a whole number") }
                 t.messagesPerWeek = Int(n)
-            case "low_volume_delivered": t.lowVolumeDelivered = try reader.positiveInt(v, "thresholds.low_volume_delivered")
+            case "low_volume_delivered":
+                // Replaced by each rate's own interval: a fixed cut treated 999 and 100,000 messages alike at 0.1 %.
+                throw reader.error(k, "thresholds.low_volume_delivered", "is no longer used: each rate is now judged by its 95 % interval (\"too few to judge\", docs/metrics.md); remove this line")
             case "unsubscribe_spike_from_zero": t.unsubscribeSpikeFromZero = try reader.positiveInt(v, "thresholds.unsubscribe_spike_from_zero")
             default:
                 throw reader.unknown(k, in: "thresholds", known: [
                     "complaint_rate", "hard_bounce_rate", "unsubscribe_spike", "human_open_drop", "inactive_share",
-                    "messages_per_week", "low_volume_delivered", "unsubscribe_spike_from_zero",
+                    "messages_per_week", "unsubscribe_spike_from_zero",
                 ])
             }
         }

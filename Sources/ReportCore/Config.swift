@@ -28,8 +28,6 @@ public struct Thresholds: Sendable, Hashable {
     public var inactiveShare = Band(warning: 0.25, critical: 0.5)
     /// Messages per recipient per week above which a frequency bucket raises an alert.
     public var messagesPerWeek = 5
-    /// Rates computed on fewer delivered messages than this are marked *low volume*.
-    public var lowVolumeDelivered = 1000
 
     public init() {}
 }

@@ -21,9 +21,15 @@ enum Downloads {
         .deliveryRate, .openRate, .humanOpenRate, .clickRate, .clickToOpenRate, .unsubscribeRate, .complaintRate, .hardBounceRate,
     ]
 
+    /// Each rate, then its 95 % Wilson interval: `click_rate, click_rate_low, click_rate_high`.
     static func measures(_ totals: Totals) -> [(String, Value)] {
-        countColumns.map { ($0.0, .count($0.1(totals.counts))) } + rateColumns.map { ($0.rawValue, .rate(totals.value($0))) }
+        countColumns.map { ($0.0, .count($0.1(totals.counts))) } + rateColumns.flatMap { kpi -> [(String, Value)] in
+            let interval = totals.rates[kpi]?.interval
+            return [(kpi.rawValue, .rate(totals.value(kpi))), (kpi.rawValue + "_low", .rate(interval?.low)), (kpi.rawValue + "_high", .rate(interval?.high))]
+        }
     }
+
+    static var rateHeader: [String] { rateColumns.flatMap { [$0.rawValue, $0.rawValue + "_low", $0.rawValue + "_high"] } }
 
     static func campaignRecords(_ report: Report, calendar: WeekCalendar) -> [[(String, Value)]] {
         report.sends.map { s in
@@ -52,7 +58,7 @@ enum Downloads {
 
     static func header(campaigns: Bool) -> [String] {
         (campaigns ? ["campaign", "program", "name", "kind", "sent_at", "week"] : ["program", "week", "sends"])
-            + countColumns.map(\.0) + rateColumns.map(\.rawValue)
+            + countColumns.map(\.0) + rateHeader
     }
 
     private static func cell(_ v: Value) -> String {

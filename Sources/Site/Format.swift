@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import ReportCore
 
 /// Numbers and dates as a reader of the report's language writes them. English: `12.3%`, `12,345`,
@@ -37,6 +38,24 @@ public struct Format: Sendable {
         guard x == y, let a, let b, a != b else { return (x, y) }
         let digits = abs(a * 100) < 1 ? 3 : 2
         return (number(a * 100, decimals: digits) + percentSuffix, number(b * 100, decimals: digits) + percentSuffix)
+    }
+
+    /// A 95 % interval of a rate: `17.6–22.6%`, `0.05–0.29%` (two decimals when its upper end is under 1 %).
+    public func percentRange(_ interval: Interval?) -> String? {
+        guard let interval, interval.low.isFinite, interval.high.isFinite else { return nil }
+        let decimals = interval.high * 100 < 1 ? 2 : 1
+        return number(interval.low * 100, decimals: decimals) + "–" + number(interval.high * 100, decimals: decimals) + percentSuffix
+    }
+
+    /// A 95 % interval of a change in points: `−0.40 to +1.20 pp`.
+    public func pointsRange(_ interval: Interval) -> String {
+        let decimals = max(abs(interval.low), abs(interval.high)) * 100 < 1 ? 2 : 1
+        func signed(_ x: Double) -> String {
+            let shown = number(x * 100, decimals: decimals)
+            return x > 0 && shown != number(0, decimals: decimals) ? "+" + shown : shown
+        }
+        return ((try? labels.format("format.range", ["low": signed(interval.low), "high": signed(interval.high)])) ?? "\(signed(interval.low)) – \(signed(interval.high))")
+            + "\u{00A0}" + ((try? labels.text("format.points")) ?? "pp")
     }
 
     /// A change in percentage points with its sign: `+1.2 pp`, `−0.40 pp`.

@@ -63,7 +63,7 @@ struct ItemList<Item> {
     static func of(_ items: [Item]) -> ItemList? { items.isEmpty ? nil : ItemList(items: items) }
 }
 
-/// A mark beside a figure: provisional, low volume, no proxy signal, tracking off.
+/// A mark beside a figure: provisional, no proxy signal, tracking off; beside an alert, certain or possible.
 struct Mark {
     let label: String
     let title: String
@@ -73,11 +73,24 @@ struct Mark {
 /// A rate, what it is a ratio of, and its change against the previous week.
 struct RateCell {
     let value: String
-    /// "1,234 / 56,789": numerator and denominator, the cell's tooltip.
+    /// "1,234 / 56,789 · 95 % interval 2.0–2.4%": the cell's tooltip.
     let parts: String?
+    /// "2.0–2.4%": the rate's 95 % interval.
+    var interval: String?
+    /// The interval is wider than the rate (`Ratio.isTooFewToJudge`): the value is shown muted, with a "?".
+    var too_few = false
+    /// "Too few to judge: …", the "?"'s tooltip.
+    var too_few_help: String?
     var change: String?
-    /// `better`, `worse` or `flat`.
+    /// `better`, `worse` or `flat` (also for a change within chance).
     var change_class: String?
+    /// The change's 95 % interval and whether it is a change or within chance.
+    var change_title: String?
+    /// "usual 21.0–24.3%": the program's usual range (week pages).
+    var usual: String?
+    var usual_title: String?
+    /// `below`, `within` or `above` the usual range.
+    var usual_class: String?
     /// A small trend of the same rate (the overview's program table).
     var sparkline: String?
 }

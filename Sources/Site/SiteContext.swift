@@ -81,36 +81,46 @@ struct SiteContext {
         KPIColumn(label: try kpiLabel(kpi), short: try t("kpi_short.\(kpi.rawValue)"), anchor: kpi.rawValue)
     }
 
-    /// A rate with its change against the previous week, coloured by whether the change is good.
-    func rateCell(_ totals: Totals, _ kpi: KPI, change: Double? = nil, withChange: Bool = false) -> RateCell {
+    /// A rate with its 95 % interval, and where asked its change against the previous week (coloured only
+    /// when the change's interval excludes zero and the change is good or bad) and the program's usual range.
+    func rateCell(_ totals: Totals, _ kpi: KPI, change: Estimate? = nil, withChange: Bool = false, usual: UsualRange? = nil) -> RateCell {
+        let ratio = totals.rates[kpi]
+        let range = format.percentRange(ratio?.interval)
         var cell = RateCell(
             value: format.percent(totals.value(kpi)),
-            parts: totals.rates[kpi].map { "\(format.count($0.numerator)) / \(format.count($0.denominator))" })
+            parts: ratio.map { r in
+                let parts = "\(format.count(r.numerator)) / \(format.count(r.denominator))"
+                return range.map { (try? labels.format("interval.tooltip", ["parts": parts, "range": $0])) ?? parts } ?? parts
+            },
+            interval: range)
+        if let ratio, ratio.isTooFewToJudge, let range {
+            cell.too_few = true
+            cell.too_few_help = try? labels.format("interval.too_few_help", ["range": range])
+        }
         if withChange {
-            cell.change = format.points(change)
-            if let change, !format.showsNoChange(change) {
-                cell.change_class = (change > 0) == kpi.higherIsBetter ? "better" : "worse"
+            cell.change = format.points(change?.value)
+            if let change, !format.showsNoChange(change.value) {
+                let real = change.interval.excludesZero
+                cell.change_class = real ? ((change.value > 0) == kpi.higherIsBetter ? "better" : "worse") : "flat"
+                cell.change_title = try? labels.format(real ? "interval.change_real" : "interval.change_chance",
+                                                       ["range": format.pointsRange(change.interval)])
             } else {
                 cell.change_class = "flat"
             }
         }
+        if let usual, let range = format.percentRange(Interval(usual.lower, usual.upper)) {
+            cell.usual = try? labels.format("interval.usual", ["range": range])
+            cell.usual_title = try? labels.format("interval.usual_help", ["n": format.count(usual.weeks), "median": format.percent(usual.median)])
+            if let v = totals.value(kpi) { cell.usual_class = usual.position(of: v).rawValue }
+        }
         return cell
     }
 
-    /// The low-volume mark: fewer delivered messages than the threshold.
-    func lowVolumeMark() throws -> Mark {
-        Mark(label: try t("mark.low_volume"),
-             title: try labels.format("mark.low_volume_help", ["n": format.count(report.config.thresholds.lowVolumeDelivered)]),
-             class: "low-volume")
-    }
-
-    /// Marks shown beside a figure: provisional, low volume, no proxy signal, tracking off.
+    /// Marks shown beside a figure: provisional, no proxy signal, tracking off. (How sure each rate is, is
+    /// said in its own cell: `RateCell.too_few`.)
     func marks(provisional: Bool = false, totals: Totals? = nil, send: Send? = nil) throws -> [Mark] {
         var out: [Mark] = []
         if provisional { out.append(Mark(label: try t("mark.provisional"), title: try t("mark.provisional_help"), class: "provisional")) }
-        if let totals, totals.sends > 0, totals.isLowVolume(threshold: report.config.thresholds.lowVolumeDelivered) {
-            out.append(try lowVolumeMark())
-        }
         let noProxy = send.map(\.noProxySignal) ?? ((totals?.sendsWithoutProxySignal ?? 0) > 0)
         let trackingOff = send.map(\.trackingOff) ?? ((totals?.sendsTrackingOff ?? 0) > 0)
         if noProxy { out.append(Mark(label: try t("mark.no_proxy_signal"), title: try t("mark.no_proxy_signal_help"), class: "no-proxy")) }
@@ -139,7 +149,8 @@ struct SiteContext {
 
     /// An alert in words, with a link to what raised it.
     func alertItem(_ a: Alert, _ links: PageLinks) throws -> AlertItem {
-        let (value, threshold) = format.percentPair(a.value, a.threshold)
+        var (value, threshold) = format.percentPair(a.value, a.threshold)
+        if let range = format.percentRange(a.interval) { value += " (\(range))" }
         var values: [String: String] = [
             "value": value, "threshold": threshold,
             "baseline": format.percent(a.baseline), "address": a.address ?? "",
@@ -175,12 +186,12 @@ struct SiteContext {
             subject = programName(a.program)
             href = links.to(.program(a.program))
         }
-        var delivered: Int?
-        if let c = a.campaign { delivered = report.send(c)?.counts.delivered }
-        else if let w = a.week { delivered = report.program(a.program)?.week(w)?.totals.counts.delivered }
-        let lowVolume = delivered.map { $0 < report.config.thresholds.lowVolumeDelivered } ?? false
+        var marks: [Mark] = []
+        if let c = a.certainty {
+            marks.append(Mark(label: try t("interval.\(c.rawValue)"), title: try t("interval.\(c.rawValue)_help"), class: c.rawValue))
+        }
         return AlertItem(
-            marks: lowVolume ? [try lowVolumeMark()] : [],
+            marks: marks,
             severity: a.severity == .recommendation ? "recommendation" : "\(a.severity)",
             severity_label: try t("severity.\(a.severity)"),
             subject: subject, href: href,

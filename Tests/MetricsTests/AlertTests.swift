@@ -129,4 +129,34 @@ import ReportCore
         let report = try build([complaintSend(5)], config: config(thresholds: t))
         #expect(report.alerts.first { $0.kind == .complaintRate }?.severity == .warning)
     }
+
+    /// Certain when the whole 95 % interval is past the line. 10 / 10,000 = 0.10 % (interval 0.054–0.184 %) is a
+    /// possible warning. At 100,000 delivered the low end reaches 0.1 % at 120 complaints (0.10037 %) and not
+    /// at 119 (0.09946 %): worked out with the Wilson formula in `IntervalTests`.
+    @Test func certainOnlyWhenTheWholeIntervalIsPastTheLine() throws {
+        let small = try #require(try alerts([complaintSend(10)]).first { $0.kind == .complaintRate && $0.campaign == "c" })
+        #expect(small.certainty == .possible)
+        #expect(abs((small.interval?.low ?? 0) - 0.000543) < 1e-6)
+        #expect(abs((small.interval?.high ?? 0) - 0.001840) < 1e-6)
+        func at(_ complaints: Int) throws -> Alert? {
+            try alerts([complaintSend(complaints, delivered: 100_000)]).first { $0.kind == .complaintRate && $0.campaign == "c" }
+        }
+        #expect(try at(119)?.certainty == .possible)
+        #expect(try at(120)?.certainty == .certain)
+        #expect(try at(120)?.severity == .warning)
+    }
+
+    /// A drop is past its line downwards: certain when the interval's high end is at or below 0.7 × baseline.
+    /// 1,750 / 10,000 human opens (17.5 %, interval 16.8–18.3 %) is exactly at the line, so only possible; at
+    /// 1,600 (16.0 %, 15.3–16.7 %) the whole interval is under 17.5 %.
+    @Test func aDropIsCertainWhenTheWholeIntervalIsBelowItsLine() throws {
+        func weeks(_ last: Int) -> [CampaignRow] {
+            (0..<5).map { i in
+                row("w\(i)", at: iso("2026-10-13T09:00:00Z", plusDays: 7 * i), counts(
+                    sent: 10_000, delivered: 10_000, opens: i < 4 ? 2500 : last, machine: 0, clicks: 100, unsubs: 0, complaints: 0))
+            }
+        }
+        #expect(try alerts(weeks(1750)).first { $0.kind == .humanOpenDrop }?.certainty == .possible)
+        #expect(try alerts(weeks(1600)).first { $0.kind == .humanOpenDrop }?.certainty == .certain)
+    }
 }

@@ -72,10 +72,12 @@ import ReportCore
         #expect(week.totals.sendsTrackingOff == 1)
     }
 
-    @Test func lowVolumeBelowOneThousandDelivered() throws {
+    /// "Too few to judge" replaced the fixed cut of 1,000 delivered: one send of 999 delivered has a judged open
+    /// rate (100 / 999, interval 8.3–12.0 %) but its click rate (1 / 999, 0.02–0.57 %) is too few.
+    @Test func tooFewToJudgeIsPerRateNotPerSend() throws {
         let report = try build([row("a", counts(sent: 1000, delivered: 999, opens: 100, machine: 0, clicks: 1))])
         let t = Totals([try #require(report.send("a"))])
-        #expect(t.isLowVolume(threshold: 1000))
-        #expect(!Totals([try #require(report.send("a"))]).isLowVolume(threshold: 999))
+        #expect(t.rates[.humanOpenRate]?.isTooFewToJudge == false)
+        #expect(t.rates[.clickRate]?.isTooFewToJudge == true)
     }
 }

@@ -216,6 +216,18 @@ import TestSupport
         #expect(c.inputRule(for: "data/other.json") == nil)
     }
 
+    /// The fixed low-volume cut gave way to each rate's interval; a project that still sets it is told so, at
+    /// its line, rather than having the setting silently do nothing.
+    @Test func theRetiredLowVolumeSettingIsAClearError() throws {
+        do {
+            _ = try ConfigLoader.parse("title: x\nthresholds:\n  low_volume_delivered: 500\n")
+            Issue.record("no error")
+        } catch let e as ReportError {
+            #expect(e.location?.line == 3)
+            #expect(e.message.contains("no longer used") && e.message.contains("95 % interval"))
+        }
+    }
+
     @Test func unknownKeyIsAnErrorWithItsLine() {
         #expect(throws: ReportError("unknown key \"treshold\" in report.yml (known: title, language, timezone, base_url, trusted_notes, programs, thresholds, reactivation, campaign_programs, inputs, tiers)", at: SourceLocation(file: "report.yml", line: 3))) {
             try ConfigLoader.parse("title: x\ntimezone: UTC\ntreshold: 3\n")

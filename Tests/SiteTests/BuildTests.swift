@@ -38,12 +38,15 @@ import TestSupport
         let project = try SiteFixtures.project()
         try SiteFixtures.build(project)
         let lines = try #require(project.read("public/data/campaigns.csv")).split(separator: "\n").map(String.init)
-        #expect(lines[0] == "campaign,program,name,kind,sent_at,week,sent,delivered,hard_bounces,soft_bounces,unique_opens,machine_opens,human_opens,unique_clicks,forwards,replies,unsubscribes,complaints,delivery_rate,open_rate,human_open_rate,click_rate,click_to_open_rate,unsubscribe_rate,complaint_rate,hard_bounce_rate")
+        // Each rate is followed by its 95 % Wilson interval.
+        #expect(lines[0] == "campaign,program,name,kind,sent_at,week,sent,delivered,hard_bounces,soft_bounces,unique_opens,machine_opens,human_opens,unique_clicks,forwards,replies,unsubscribes,complaints,delivery_rate,delivery_rate_low,delivery_rate_high,open_rate,open_rate_low,open_rate_high,human_open_rate,human_open_rate_low,human_open_rate_high,click_rate,click_rate_low,click_rate_high,click_to_open_rate,click_to_open_rate_low,click_to_open_rate_high,unsubscribe_rate,unsubscribe_rate_low,unsubscribe_rate_high,complaint_rate,complaint_rate_low,complaint_rate_high,hard_bounce_rate,hard_bounce_rate_low,hard_bounce_rate_high")
         // nl-1 by hand: human opens 700 − 200 = 500; human open rate 500/1980 = 0.252525; CTOR 80/500 = 0.16;
         // delivery 1980/2000 = 0.99; complaints 1/1980 = 0.000505. Bounces unknown (no columns): empty.
-        #expect(lines.contains("nl-1,newsletter,First issue,regular,2026-11-03T09:00:00+01:00,2026-W45,2000,1980,,,700,200,500,80,,,4,1,0.990000,0.353535,0.252525,0.040404,0.160000,0.002020,0.000505,"))
+        // Bounce rate unknown, so its interval too: three empty fields.
+        #expect(lines.contains("nl-1,newsletter,First issue,regular,2026-11-03T09:00:00+01:00,2026-W45,2000,1980,,,700,200,500,80,,,4,1,0.990000,0.984604,0.993517,0.353535,0.332780,0.374858,0.252525,0.233880,0.272129,0.040404,0.032584,0.050004,0.160000,0.130476,0.194708,0.002020,0.000786,0.005183,0.000505,0.000089,0.002855,,,"))
         // onb-1 from events: 3 sent, 2 delivered, 1 hard bounce, 2 opens of which 1 machine only, 1 click.
-        #expect(lines.contains("onb-1,onboarding,Welcome,regular,2026-11-16T10:00:00+01:00,2026-W47,3,2,1,0,2,1,1,1,,,0,0,0.666667,1.000000,0.500000,0.500000,1.000000,0.000000,0.000000,0.333333"))
+        // 0 unsubscribes of 2: Wilson 0 to z²/(2 + z²) = 3.8415/5.8415 = 0.657620; 2 of 2 opens: 2/5.8415 = 0.342380 to 1.
+        #expect(lines.contains("onb-1,onboarding,Welcome,regular,2026-11-16T10:00:00+01:00,2026-W47,3,2,1,0,2,1,1,1,,,0,0,0.666667,0.207660,0.938508,1.000000,0.342380,1.000000,0.500000,0.094531,0.905469,0.500000,0.094531,0.905469,1.000000,0.206549,1.000000,0.000000,0.000000,0.657620,0.000000,0.000000,0.657620,0.333333,0.061492,0.792340"))
         let weeks = try #require(project.read("public/data/weeks.csv")).split(separator: "\n").map(String.init)
         #expect(weeks[0].hasPrefix("program,week,sends,sent,delivered,"))
         #expect(weeks.contains { $0.hasPrefix("newsletter,2026-W46,1,2000,1985,") })

@@ -23,6 +23,8 @@ enum GlossaryPage {
         let entries: [Entry]
         let marks: [MarkHelp]
         let aggregation: String
+        /// How sure a figure is: intervals, too few to judge, certain and possible alerts, changes, usual ranges.
+        let certainty: [MarkHelp]
     }
 
     static func render(_ ctx: SiteContext) throws -> Data {
@@ -52,12 +54,13 @@ enum GlossaryPage {
                 direction: try ctx.t(kpi.higherIsBetter ? "glossary.higher_is_better" : "glossary.lower_is_better"),
                 thresholds: thresholds)
         }
-        let marks = try ["provisional", "low_volume", "no_proxy_signal", "tracking_off"].map { key in
-            Model.MarkHelp(
-                label: try ctx.t("mark.\(key)"),
-                help: key == "low_volume" ? try ctx.labels.format("mark.low_volume_help", ["n": f.count(th.lowVolumeDelivered)]) : try ctx.t("mark.\(key)_help"))
+        let marks = try ["provisional", "no_proxy_signal", "tracking_off"].map { key in
+            Model.MarkHelp(label: try ctx.t("mark.\(key)"), help: try ctx.t("mark.\(key)_help"))
         }
-        let model = Model(entries: entries, marks: marks, aggregation: try ctx.t("glossary.aggregation"))
+        let certainty = try ["interval", "too_few", "certain", "change", "usual", "probability"].map { key in
+            Model.MarkHelp(label: try ctx.t("glossary.sure.\(key)"), help: try ctx.t("glossary.sure.\(key)_help"))
+        }
+        let model = Model(entries: entries, marks: marks, aggregation: try ctx.t("glossary.aggregation"), certainty: certainty)
         return try ctx.render("glossary", try ctx.chrome(links, title: try ctx.t("glossary.title"), section: .glossary), model)
     }
 }

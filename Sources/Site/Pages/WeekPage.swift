@@ -53,7 +53,7 @@ enum WeekPage {
             programs.append(Model.ProgramRow(
                 name: program.name, href: links.to(.program(slug), fragment: "week-\(week.week)"),
                 sends: pw.sendIDs.count, delivered: f.count(pw.totals.counts.delivered),
-                cells: Columns.week.map { ctx.rateCell(pw.totals, $0, change: pw.change[$0], withChange: true) },
+                cells: Columns.week.map { ctx.rateCell(pw.totals, $0, change: pw.change[$0], withChange: true, usual: pw.usual[$0]) },
                 marks: try ctx.marks(totals: pw.totals)))
         }
         func link(_ w: ISOWeek) -> TitledLink { TitledLink(href: links.to(.week(w)), title: f.weekHeading(w)) }
