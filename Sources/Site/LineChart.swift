@@ -1,8 +1,15 @@
+import Metrics
+
 /// A weekly trend: one or more lines over weeks, with goal and threshold rules, as inline SVG.
 ///
 /// The y axis fits the data. A rule (goal or alert threshold) more than twice the highest value is not
 /// drawn across the plot — it would flatten every line to the bottom — but marked by an arrow at the top
-/// edge and named in the legend as lying above the chart. Every line, rule and marker is in the legend.
+/// edge and named in the legend as lying above the chart. Every line, rule, band and marker is in the legend.
+///
+/// A series may carry a light band of its 95 % interval per week, and the chart the program's usual range
+/// (first to third quartile of the previous weeks) as a grey band behind everything: a point outside the grey
+/// band is an unusual week, a wide coloured band a week with too few messages to say much. Bands are clipped
+/// to the plot, so one tiny week does not squash the axis.
 struct LineChart: Chart {
     enum LineStyle: String { case solid, dashed }
     enum RuleKind: String { case goal, warning, critical }
@@ -13,6 +20,14 @@ struct LineChart: Chart {
         var style: LineStyle = .solid
         /// CSS class choosing the colour (`s1` … `s5`).
         var color: String
+        /// Each week's 95 % interval, drawn as a band of the series' colour (empty: none).
+        var band: [Interval?] = []
+    }
+
+    /// The usual range per week, drawn as a grey band.
+    struct UsualBand {
+        var name: String
+        var values: [UsualRange?]
     }
 
     struct Rule {
@@ -27,6 +42,8 @@ struct LineChart: Chart {
         var marker = ""
         /// A rule above the plotted range, given its name and value ("warning 0.10 %, above the chart").
         var above: (String) -> String = { $0 }
+        /// The legend's name for a series' interval band, given the series' name.
+        var interval: (String) -> String = { $0 }
     }
 
     var title: String
@@ -36,6 +53,7 @@ struct LineChart: Chart {
     var rules: [Rule] = []
     /// Vertical markers at category indices (win-back and re-activation sends on a program's trends).
     var markers: [(index: Int, label: String)] = []
+    var usual: UsualBand?
     var words = Words()
     var wideWidth = ChartWidth.grid
     var format: (Double) -> String
@@ -56,6 +74,8 @@ struct LineChart: Chart {
         let n = max(categories.count, 1)
         let shownMarkers = markers.filter { $0.index < n }
         var items = series.map { SVG.LegendItem(key: .line(color: $0.color, dashed: $0.style == .dashed), name: $0.name) }
+        items += series.filter { $0.band.contains { $0 != nil } }.map { SVG.LegendItem(key: .band(cssClass: "band \($0.color)"), name: words.interval($0.name)) }
+        if let usual, usual.values.contains(where: { $0 != nil }) { items.append(.init(key: .band(cssClass: "usual-band"), name: usual.name)) }
         items += inside.map { SVG.LegendItem(key: .rule(kind: $0.kind.rawValue), name: "\($0.name) \(format($0.value))") }
         items += above.map { SVG.LegendItem(key: .above(kind: $0.kind.rawValue), name: words.above("\($0.name) \(format($0.value))")) }
         if !shownMarkers.isEmpty { items.append(.init(key: .marker, name: words.marker)) }
@@ -75,6 +95,13 @@ struct LineChart: Chart {
         out += legend.svg
         out += SVG.yGrid(ticks, left: left, width: plotW, format: format, y: y)
         out += SVG.xLabels(categories, width: plotW, baseline: h - 8, x: x)
+        func clipped(_ v: Double) -> Double { y(min(max(v, 0), yMax)) }
+        if let usual {
+            out += Self.bands(usual.values.map { $0.map { Interval($0.lower, $0.upper) } }, cssClass: "usual-band", x: x, y: clipped)
+        }
+        for s in series where !s.band.isEmpty {
+            out += Self.bands(s.band, cssClass: "band \(s.color)", x: x, y: clipped)
+        }
         for m in shownMarkers {
             out += "<line class=\"marker\" x1=\"\(SVG.n(x(m.index)))\" x2=\"\(SVG.n(x(m.index)))\" y1=\"\(SVG.n(top))\" y2=\"\(SVG.n(top + plotH))\"><title>\(SVG.escape(m.label))</title></line>"
         }
@@ -110,5 +137,28 @@ struct LineChart: Chart {
             }
         }
         return out + "</svg>"
+    }
+
+    /// A band per run of weeks with values: along the high ends, back along the low ends. A lone week gets a
+    /// short bar, so its range is seen too.
+    static func bands(_ values: [Interval?], cssClass: String, x: (Int) -> Double, y: (Double) -> Double) -> String {
+        var out = "", run: [(Int, Interval)] = []
+        func flush() {
+            defer { run = [] }
+            guard let first = run.first else { return }
+            if run.count == 1 {
+                let (i, v) = first
+                out += "<rect class=\"\(cssClass)\" x=\"\(SVG.n(x(i) - 4))\" y=\"\(SVG.n(y(v.high)))\" width=\"8\" height=\"\(SVG.n(max(0, y(v.low) - y(v.high))))\"/>"
+                return
+            }
+            let upper = run.map { "\(SVG.n(x($0.0))),\(SVG.n(y($0.1.high)))" }
+            let lower = run.reversed().map { "\(SVG.n(x($0.0))),\(SVG.n(y($0.1.low)))" }
+            out += "<polygon class=\"\(cssClass)\" points=\"\((upper + lower).joined(separator: " "))\"/>"
+        }
+        for (i, v) in values.enumerated() {
+            if let v { run.append((i, v)) } else { flush() }
+        }
+        flush()
+        return out
     }
 }

@@ -102,6 +102,8 @@ enum SVG {
             case marker
             /// A filled swatch (a bar segment's class).
             case swatch(cssClass: String)
+            /// A light band behind a line: a rate's 95 % interval (`band s1`) or the usual range (`usual-band`).
+            case band(cssClass: String)
         }
         var key: Key
         var name: String
@@ -127,6 +129,8 @@ enum SVG {
                 out += "<line class=\"marker\" x1=\"\(n(x + 10))\" x2=\"\(n(x + 10))\" y1=\"\(n(cy - 7))\" y2=\"\(n(cy + 7))\"/>"
             case .swatch(let cssClass):
                 out += "<rect class=\"seg \(cssClass)\" x=\"\(n(x + 4))\" y=\"\(n(cy - 6))\" width=\"12\" height=\"12\"/>"
+            case .band(let cssClass):
+                out += "<rect class=\"\(cssClass)\" x=\"\(n(x))\" y=\"\(n(cy - 5))\" width=\"20\" height=\"10\"/>"
             }
             out += "<text class=\"legend\" x=\"\(n(x + 26))\" y=\"\(n(cy + 4.5))\">\(escape(item.name))</text>"
             x += w

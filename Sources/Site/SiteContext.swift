@@ -71,7 +71,10 @@ struct SiteContext {
     func chartWords() throws -> LineChart.Words {
         let labels = self.labels
         _ = try labels.format("chart.above", ["rule": ""])  // a missing label fails here, not in a chart
-        return LineChart.Words(marker: try t("chart.marker"), above: { (try? labels.format("chart.above", ["rule": $0])) ?? $0 })
+        _ = try labels.format("chart.interval", ["series": ""])
+        return LineChart.Words(
+            marker: try t("chart.marker"), above: { (try? labels.format("chart.above", ["rule": $0])) ?? $0 },
+            interval: { (try? labels.format("chart.interval", ["series": $0])) ?? $0 })
     }
 
     func kpiLabel(_ kpi: KPI) throws -> String { try t("kpi.\(kpi.rawValue)") }
