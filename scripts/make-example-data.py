@@ -372,4 +372,72 @@ with open(os.path.join(SITE, "data/reactivation/events.csv.gz"), "wb") as raw:
         gz.write(("\n".join(lines) + "\n").encode())
 print(f"win-back events: {len(posts)} (SendGrid), re-activation events: {len(react_events)}", file=sys.stderr)
 
+# --- experiments: a frequency test and a subject-line test on promotions -------------------------------------
+# Frequency: 2026-W38 to W43, two held-out cohorts of the promotions list, "once" on Thursdays and "twice" on
+# Thursdays and Saturdays, as canonical recipient events (gzip); the second mail a week costs unsubscribes and
+# brings few extra clicks per person. Subject line: one W44 send split into two variants, campaign results.
+ft_meta, ft_events = ["campaign,program,name,subject,segment,experiment_group,kind,from"], []
+cohorts = {"once": [(3, 15)], "twice": [(3, 15), (5, 8)]}
+members = {c: [recipient(f"ft{c}", k) for k in range(1500)] for c in cohorts}
+left = set()   # unsubscribed, complained or hard-bounced: not mailed again
+for w in range(8, 14):                          # 2026-W38 … W43
+    for c, slots in cohorts.items():
+        for offset, hour in slots:
+            day = FIRST_MONDAY + dt.timedelta(weeks=w, days=offset)
+            cid = f"promo-ft-{iso_week(day).lower().replace('-', '')}-{c}-{'thu' if offset == 3 else 'sat'}"
+            ft_meta.append(f"{cid},promotions,Frequency test: {c} a week ({iso_week(day)}),{THEMES[w % len(THEMES)]} — inside,Frequency test {c},{c},regular,erbjudanden@nordljus.example")
+            at = local(day, hour)
+            # The second weekly mail tires people: more unsubscribes per message, fewer clicks per message.
+            unsub = 0.0031 if c == "once" else 0.0036
+            clicks = 0.021 if c == "once" else 0.0115
+            for rcpt, domain in members[c]:
+                if rcpt in left:
+                    continue
+                t = at + dt.timedelta(seconds=rng.randint(0, 1200))
+                ft_events.append((t, cid, rcpt, "sent", "", "", ""))
+                u = rng.random()
+                if u < 0.0015:
+                    ft_events.append((t + dt.timedelta(seconds=rng.randint(2, 200)), cid, rcpt, "bounce", "hard", "", ""))
+                    left.add(rcpt)
+                    continue
+                td = t + dt.timedelta(seconds=rng.randint(1, 60))
+                ft_events.append((td, cid, rcpt, "delivered", "", "", ""))
+                if domain in ("icloud.com", "me.com") and rng.random() < 0.9:
+                    ft_events.append((td + dt.timedelta(seconds=rng.randint(60, 3000)), cid, rcpt, "open", "", "true", ""))
+                v = rng.random()
+                to = td + dt.timedelta(seconds=int(rng.lognormvariate(8.5, 1.2)))
+                if v < 0.0006:
+                    ft_events.append((td + dt.timedelta(hours=rng.randint(1, 48)), cid, rcpt, "complaint", "", "", ""))
+                    left.add(rcpt)
+                elif v < 0.0006 + unsub:
+                    ft_events.append((to, cid, rcpt, "unsubscribe", "", "", ""))
+                    left.add(rcpt)
+                elif v < 0.0006 + unsub + 0.16:
+                    ft_events.append((to, cid, rcpt, "open", "", "false", ""))
+                    if rng.random() < clicks / 0.16:
+                        ft_events.append((to + dt.timedelta(seconds=rng.randint(5, 400)), cid, rcpt, "click", "", "",
+                                          f"https://nordljus.example/shop/week?c={cid}"))
+ft_events = [e for e in ft_events if e[0] <= CUTOFF]
+ft_events.sort(key=lambda e: (e[0], e[1], e[2], e[3]))
+write("data/experiments/frequency-campaigns.csv", "\n".join(ft_meta) + "\n")
+os.makedirs(os.path.join(SITE, "data/experiments"), exist_ok=True)
+with open(os.path.join(SITE, "data/experiments/frequency-events.csv.gz"), "wb") as raw:
+    with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+        gz.write(("\n".join(["time,campaign,recipient,event,bounce_type,machine,url"] + [
+            f"{t.isoformat()},{cid},{rcpt},{ev},{bt},{machine},{url}" for t, cid, rcpt, ev, bt, machine, url in ft_events]) + "\n").encode())
+
+st = ["campaign,program,name,subject,segment,test,experiment_group,kind,from,sent_at,sent,delivered,hard_bounces,soft_bounces,unique_opens,machine_opens,unique_clicks,unsubscribes,complaints"]
+st_day = FIRST_MONDAY + dt.timedelta(weeks=14, days=1)    # 2026-W44 Tuesday
+for variant, subject, human_p, click_p in [("A", "Autumn arrivals are in", 0.151, 0.118), ("B", "Your winter layer: 20% off until Sunday", 0.178, 0.131)]:
+    sent = 6000
+    hard, soft = binom(sent, 0.002), binom(sent, 0.004)
+    delivered = sent - hard - soft
+    human, machine = binom(delivered, human_p), binom(delivered, 0.171)
+    st.append(",".join([f"promo-st-2026w44-{variant.lower()}", "promotions", f'"Subject test {variant}: winter layers"', f'"{subject}"',
+                        "Subject test (10% + 10% of the list)", "winter-layers-2026", variant, "regular", "erbjudanden@nordljus.example",
+                        local(st_day, 9).isoformat(), str(sent), str(delivered), str(hard), str(soft), str(human + machine), str(machine),
+                        str(binom(human, click_p)), str(binom(delivered, 0.0027)), str(binom(delivered, 0.0006))]))
+write("data/experiments/subject-test.csv", "\n".join(st) + "\n")
+print(f"frequency-test events: {len(ft_events)}, subject-test variants: {len(st) - 1}", file=sys.stderr)
+
 newsletter(SITE)

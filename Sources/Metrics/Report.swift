@@ -65,6 +65,10 @@ public struct Report: Sendable {
     public var reactivation: [String: ReactivationResult] = [:]
     /// The regular sends of the program before and after each win-back or re-activation send.
     public var beforeAfter: [String: BeforeAfter] = [:]
+    /// The experiments of `report.yml`, in its order.
+    public var experiments: [ExperimentResult] = []
+
+    public func experiment(_ slug: String) -> ExperimentResult? { experiments.first { $0.slug == slug } }
 
     /// Every win-back and re-activation send, oldest first.
     public var reactivationSends: [Send] { sends.filter { $0.kind != .regular } }

@@ -12,6 +12,7 @@ public enum ReportBuilder {
             config: config, rows: rows, events: events,
             newestEventTime: (accumulator?.eventCount ?? 0) > 0 ? accumulator?.newestTime : nil, eventCount: accumulator?.eventCount ?? 0)
         for s in report.reactivationSends { report.beforeAfter[s.id] = BeforeAfterRule.compute(s, sends: report.sends, newestData: report.newestData) }
+        report.experiments = try ExperimentRules.compute(report, accumulator: (accumulator?.eventCount ?? 0) > 0 ? accumulator : nil)
         guard let accumulator, accumulator.eventCount > 0, let first = report.sends.map(\.week).min(),
               let last = report.sends.map(\.week).max() else { return report }
         let calendar = WeekCalendar(timeZone: config.timeZone)
@@ -241,6 +242,8 @@ public enum ReportBuilder {
                 kind: row?.kind ?? .regular, from: row?.from, sentAt: sentAt, week: calendar.week(of: sentAt),
                 counts: counts, source: source, noProxySignal: noProxy, trackingOff: trackingOff)
             send.programLabel = label
+            send.experimentGroup = row?.experimentGroup
+            send.test = row?.test
             send.origin = row?.location ?? ev?.location
             sends.append(send)
         }

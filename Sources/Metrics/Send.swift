@@ -27,6 +27,10 @@ public struct Send: Sendable, Identifiable {
     /// Deliveries but no opens and no clicks at all: probably tracking was off.
     public var trackingOff: Bool
 
+    /// `experiment_group` and `test` of its campaign row (`CampaignRow`).
+    public var experimentGroup: String?
+    public var test: String?
+
     /// Where the send first appears in the input (its campaign row, or its first event), for errors.
     public var origin: SourceLocation?
 

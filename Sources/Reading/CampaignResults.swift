@@ -56,11 +56,14 @@ enum CampaignResults {
             }
         }
         contradictions += check(counts, row)
-        return CampaignRow(
+        var out = CampaignRow(
             campaign: campaign, program: row.text("program"), sentAt: sentAt, name: row.text("name"),
             subject: row.text("subject"), segment: row.text("segment"), kind: kind, from: row.text("from"),
             counts: counts, hasCounts: hasCounts, location: row.location
         )
+        out.experimentGroup = row.text("experiment_group")
+        out.test = row.text("test")
+        return out
     }
 
     static func wholeNumber(_ row: Row, _ field: String) throws -> Int? {

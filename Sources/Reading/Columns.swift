@@ -14,7 +14,7 @@ enum Columns {
         let names = [
             "campaign", "program", "sent_at", "sent", "name", "subject", "segment", "kind", "from", "delivered",
             "hard_bounces", "soft_bounces", "bounces", "dropped", "unique_opens", "machine_opens", "unique_clicks",
-            "forwards", "replies", "unsubscribes", "complaints", "deleted_unopened",
+            "forwards", "replies", "unsubscribes", "complaints", "deleted_unopened", "experiment_group", "test",
         ]
         return Dictionary(uniqueKeysWithValues: names.map { (normalize($0), $0) })
     }()

@@ -124,10 +124,11 @@ public enum ConfigLoader {
                     guard known.contains(k.keyText) else { throw reader.unknown(k, in: "tiers", known: known) }
                     config.tierDays[k.keyText] = try reader.positiveInt(v, "tiers.\(k.keyText)")
                 }
+            case "experiments": config.experiments = try ExperimentsConfig.parse(value, reader)
             default:
                 throw reader.unknown(key, in: "report.yml", known: [
                     "title", "language", "timezone", "base_url", "trusted_notes", "programs", "thresholds",
-                    "reactivation", "campaign_programs", "inputs", "tiers",
+                    "reactivation", "campaign_programs", "inputs", "tiers", "experiments",
                 ])
             }
         }

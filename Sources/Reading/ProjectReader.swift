@@ -405,6 +405,7 @@ public struct ProjectReader {
         }
         for (name, rel) in markdownFiles("programs") { notes.programs[name] = try text(rel) }
         for (name, rel) in markdownFiles("campaigns") { notes.campaigns[name] = try text(rel) }
+        for (name, rel) in markdownFiles("experiments") { notes.experiments[name] = try text(rel) }
         return notes
     }
 }

@@ -87,6 +87,8 @@ public struct ReportConfig: Sendable {
     public var trustedNotes: Bool
     /// List-health tier boundaries in days (`tiers:`): active, warm, cooling, at risk; and `new`.
     public var tierDays: [String: Int] = [:]
+    /// Frequency and subject-line tests (`experiments:`), in the order written.
+    public var experiments: [ExperimentConfig] = []
 
     public init(
         title: String = "Deliverability report", language: String = "en",

@@ -59,6 +59,10 @@ public struct CampaignRow: Sendable, Hashable {
     public var segment: String?
     public var kind: SendKind
     public var from: String?
+    /// The cohort (frequency test) or variant (subject-line test) this send belongs to, from `experiment_group`.
+    public var experimentGroup: String?
+    /// The subject-line test this send is a variant of, from `test`.
+    public var test: String?
     public var counts: SendCounts
     /// Whether the export had any count column at all (a metadata-only row has none).
     public var hasCounts: Bool

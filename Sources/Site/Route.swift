@@ -20,6 +20,8 @@ public struct Route: Hashable, Sendable, CustomStringConvertible {
     static let feed = Route([], file: "feed.xml")
     static func week(_ week: ISOWeek) -> Route { Route(["weeks", week.description]) }
     static func program(_ slug: String) -> Route { Route(["programs", slug]) }
+    static let experiments = Route(["experiments"])
+    static func experiment(_ slug: String) -> Route { Route(["experiments", slug]) }
     /// A campaign id is any text: its folder is a safe, reversible encoding of it.
     static func campaign(_ id: String) -> Route { Route(["campaigns", Slug.pathSegment(forID: id)]) }
     static func asset(_ name: String) -> Route { Route(["assets"], file: name) }

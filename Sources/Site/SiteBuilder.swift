@@ -20,6 +20,10 @@ public enum SiteBuilder {
         pages.append((.glossary, { try GlossaryPage.render(ctx) }))
         if report.insights != nil { pages.append((.frequency, { try FrequencyPage.render(ctx) })) }
         if !report.reactivationSends.isEmpty { pages.append((.reactivation, { try ReactivationPage.render(ctx) })) }
+        if !report.experiments.isEmpty {
+            pages.append((.experiments, { try ExperimentPage.renderList(ctx) }))
+            for e in report.experiments { pages.append((.experiment(e.slug), { try ExperimentPage.render(ctx, e) })) }
+        }
         pages.append((.notFound, { try NotFoundPage.render(ctx) }))
         pages.append((.feed, { try Feed.render(ctx) }))
         let drawn = WorkerResults<Result<Data, Error>>(pages.count)

@@ -37,6 +37,9 @@ struct SiteContext {
         if report.insights != nil {
             nav.append(NavLink(href: links.to(.frequency), label: try t("frequency.nav"), current: section == .frequency))
         }
+        if !report.experiments.isEmpty {
+            nav.append(NavLink(href: links.to(.experiments), label: try t("experiment.nav"), current: section == .experiment))
+        }
         nav.append(NavLink(href: links.to(.glossary), label: try t("nav.glossary"), current: section == .glossary))
         return Chrome(
             t: labelTree, root: links.root, lang: report.config.language, page_title: title, site_title: report.config.title,
@@ -56,7 +59,7 @@ struct SiteContext {
 
     /// Which part of the site a page belongs to, for the navigation.
     enum Section: Equatable {
-        case index, week, reactivation, frequency, glossary, notFound
+        case index, week, reactivation, frequency, experiment, glossary, notFound
         case program(String)
     }
 

@@ -228,8 +228,75 @@ import TestSupport
         }
     }
 
+    @Test func experimentsAsWritten() throws {
+        let c = try ConfigLoader.parse("""
+            experiments:
+              freq:
+                type: frequency
+                program: promotions
+                from: 2026-W38
+                through: 2026-W43
+                control: once
+                cohorts:
+                  once: { campaigns: "promo-once-*" }
+                  twice: { segment: Twice a week }
+              subj:
+                type: subject_line
+                variants: [a, b]
+                metric: click_rate
+            """)
+        #expect(c.experiments.map(\.slug) == ["freq", "subj"])
+        guard case .frequency(let f) = c.experiments[0].kind, case .subjectLine(let s) = c.experiments[1].kind else {
+            Issue.record("wrong kinds"); return
+        }
+        #expect(f.cohorts.map(\.rule) == [.campaigns(["promo-once-*"]), .segment("Twice a week")])
+        #expect(f.control == "once" && f.from == ISOWeek(year: 2026, week: 38))
+        #expect(s.variants == .campaigns(["a", "b"]) && s.metric == .clickRate)
+        #expect(c.experiments[0].location.line == 2)
+    }
+
+    /// Each bad experiment is an error naming its key and line in report.yml.
+    @Test(arguments: [
+        ("cohorts: []", 8, "names no cohort"),
+        ("cohorts: [once]", 8, "names one cohort (once)"),
+        ("cohorts:\n      once: { campaigns: \"p-*\" }\n      twice: { campaigns: \"p-*\" }", 10, "overlap"),
+        ("cohorts:\n      once: { campaigns: \"p-*\" }\n      twice: { campaigns: \"p-7\" }", 10, "overlap"),
+        ("cohorts: [twice, thrice]", 7, "\"once\" is not one of the cohorts (twice, thrice)"),
+    ] as [(String, Int, String)])
+    func badFrequencyTests(cohorts: String, line: Int, says: String) throws {
+        let text = "title: x\nexperiments:\n  freq:\n    type: frequency\n    from: 2026-W38\n    through: 2026-W43\n    control: once\n    \(cohorts)\n"
+        do {
+            _ = try ConfigLoader.parse(text)
+            Issue.record("no error for \(cohorts)")
+        } catch let e as ReportError {
+            #expect(e.location?.file == "report.yml")
+            #expect(e.location?.line == line, "\(e)")
+            #expect(e.message.contains(says), "\(e.message)")
+        }
+    }
+
+    @Test(arguments: [
+        ("    type: frequency\n    from: 2026-W38\n    through: 2026-W43\n    cohorts: [a, b]\n", 3, "needs a control"),
+        ("    type: frequency\n    from: 2026-W38\n    through: 2026-W43\n    control: a\n", 3, "names no cohorts"),
+        ("    type: frequency\n    from: 2026-W60\n", 5, "is not an ISO week"),
+        ("    type: subject_line\n    variants: [a]\n", 5, "names one variant"),
+        ("    type: subject_line\n    variants: [a, b]\n    test: t\n", 6, "not both"),
+        ("    type: subject_line\n", 3, "names no variants"),
+        ("    type: subject_line\n    test: t\n    control: a\n", 6, "does not apply to a subject-line test"),
+        ("    type: split\n", 4, "is not one of frequency, subject_line"),
+    ] as [(String, Int, String)])
+    func badExperimentKeys(body: String, line: Int, says: String) throws {
+        do {
+            _ = try ConfigLoader.parse("title: x\nexperiments:\n  e1:\n" + body)
+            Issue.record("no error for \(body)")
+        } catch let e as ReportError {
+            #expect(e.location?.line == line, "\(e)")
+            #expect(e.message.contains(says), "\(e.message)")
+        }
+    }
+
     @Test func unknownKeyIsAnErrorWithItsLine() {
-        #expect(throws: ReportError("unknown key \"treshold\" in report.yml (known: title, language, timezone, base_url, trusted_notes, programs, thresholds, reactivation, campaign_programs, inputs, tiers)", at: SourceLocation(file: "report.yml", line: 3))) {
+        #expect(throws: ReportError("unknown key \"treshold\" in report.yml (known: title, language, timezone, base_url, trusted_notes, programs, thresholds, reactivation, campaign_programs, inputs, tiers, experiments)", at: SourceLocation(file: "report.yml", line: 3))) {
             try ConfigLoader.parse("title: x\ntimezone: UTC\ntreshold: 3\n")
         }
         #expect(throws: ReportError.self) { try ConfigLoader.parse("programs:\n  nl:\n    goals: { open_rat: 0.2 }\n") }
