@@ -1,3 +1,4 @@
+import EventFold
 import ReportCore
 
 /// A rate as its summed parts. The value is nil ("—") when the denominator is 0.
@@ -127,4 +128,17 @@ extension SendCounts {
             if let v = other[keyPath: path] { self[keyPath: path] = (self[keyPath: path] ?? 0) + v }
         }
     }
+}
+
+extension Totals {
+    /// The rates of messages counted one by one (a tier's, a frequency bucket's), through `KPI.parts`.
+    public init(messages m: MessageTally) {
+        self.init(counts: SendCounts(sent: m.wentOut, delivered: m.delivered, hardBounces: m.hardBounced, unsubscribes: m.unsubscribed,
+                                     complaints: m.complained))
+    }
+}
+
+extension ReactivationResult {
+    /// The share of targeted recipients with this outcome (`share(_:)`) as its parts, for its interval.
+    public func ratio(_ o: Outcome) -> Ratio { Ratio(count(o), targeted) }
 }

@@ -26,7 +26,8 @@ extension SiteContext {
             return TierSection.Row(
                 class: "t-\(tier.key)", name: try t("tier.\(tier.key)"), help: try labels.format("tier.help_\(tier.key)", helpValues),
                 now: f.count(series.weeks.isEmpty ? nil : series.counts[last][tier.rawValue]),
-                delivered: f.count(m.delivered), unsubscribe_rate: f.percent(m.unsubscribeRate), complaint_rate: f.percent(m.complaintRate))
+                delivered: f.count(m.delivered), unsubscribe_rate: rateCell(Totals(messages: m), .unsubscribeRate),
+                complaint_rate: rateCell(Totals(messages: m), .complaintRate))
         }
         return TierSection(
             id: id, title: title, svg: chart.svg(id: "chart-\(id)"), coverage: try coverageLine(coverage),

@@ -165,8 +165,8 @@ struct TierSection {
         let help: String
         let now: String
         let delivered: String
-        let unsubscribe_rate: String
-        let complaint_rate: String
+        let unsubscribe_rate: RateCell
+        let complaint_rate: RateCell
     }
     let id: String
     let title: String
@@ -201,6 +201,8 @@ struct OutcomeSection {
     struct Cell {
         let count: String
         let share: String
+        /// "95 % interval 2.1–3.4%": the share's tooltip.
+        let share_title: String?
     }
     struct Row {
         let title: String

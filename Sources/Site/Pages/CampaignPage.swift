@@ -9,7 +9,15 @@ enum CampaignPage {
             let label: String
             let anchor: String
             let value: String
+            /// "1,234 / 56,789".
             let parts: String?
+            /// The 95 % interval, "2.0–2.4%".
+            let interval: String?
+            let too_few: Bool
+            let too_few_help: String?
+            /// "3 of 12": the send's rank among its program's last 12 sends (1 is the best).
+            let rank: String?
+            let rank_title: String?
         }
         struct Count {
             let label: String
@@ -111,7 +119,13 @@ enum CampaignPage {
             marks: try ctx.marks(totals: totals, send: send), note: ctx.note(ctx.notes.campaigns[send.id]),
             kpis: try KPI.allCases.map { kpi in
                 let cell = ctx.rateCell(totals, kpi)
-                return Model.KPIRow(label: try ctx.kpiLabel(kpi), anchor: kpi.rawValue, value: cell.value, parts: cell.parts)
+                let rank = report.rank(of: send, by: kpi)
+                return Model.KPIRow(
+                    label: try ctx.kpiLabel(kpi), anchor: kpi.rawValue, value: cell.value,
+                    parts: totals.rates[kpi].map { "\(f.count($0.numerator)) / \(f.count($0.denominator))" },
+                    interval: cell.interval, too_few: cell.too_few, too_few_help: cell.too_few_help,
+                    rank: try rank.map { try ctx.labels.format("campaign.rank", ["rank": f.count($0.rank), "of": f.count($0.of)]) },
+                    rank_title: try rank.map { try ctx.labels.format("campaign.rank_help", ["of": f.count($0.of), "program": ctx.programName(send.program)]) })
             },
             counts: try counts.map { .init(label: try ctx.t("count.\($0.0)"), value: f.count($0.1)) },
             funnel: ChartFigure(

@@ -11,8 +11,8 @@ enum FrequencyPage {
             let name: String
             let recipient_weeks: String
             let delivered: String
-            let unsubscribe_rate: String
-            let complaint_rate: String
+            let unsubscribe_rate: RateCell
+            let complaint_rate: RateCell
             /// The row of recipient-weeks above the frequency threshold.
             let over: Bool
         }
@@ -46,14 +46,16 @@ enum FrequencyPage {
             words: try ctx.chartWords(), wideWidth: ChartWidth.full, format: { f.percent($0) })
         var rows = buckets.enumerated().map { i, b in
             Model.Row(name: names[i], recipient_weeks: f.count(b.recipientWeeks), delivered: f.count(b.delivered),
-                      unsubscribe_rate: f.percent(b.unsubscribeRate), complaint_rate: f.percent(b.complaintRate), over: false)
+                      unsubscribe_rate: ctx.rateCell(Totals(messages: b.messages), .unsubscribeRate),
+                      complaint_rate: ctx.rateCell(Totals(messages: b.messages), .complaintRate), over: false)
         }
         let over = insights.overThreshold
         if over.recipientWeeks > 0 {
             rows.append(Model.Row(
                 name: try ctx.labels.format("frequency.over", ["limit": String(ctx.report.config.thresholds.messagesPerWeek)]),
                 recipient_weeks: f.count(over.recipientWeeks), delivered: f.count(over.delivered),
-                unsubscribe_rate: f.percent(over.unsubscribeRate), complaint_rate: f.percent(over.complaintRate), over: true))
+                unsubscribe_rate: ctx.rateCell(Totals(messages: over.messages), .unsubscribeRate),
+                complaint_rate: ctx.rateCell(Totals(messages: over.messages), .complaintRate), over: true))
         }
         let model = Model(
             needs_events: nil, chart: ChartFigure(id: "frequency", title: title, svg: chart.svg(id: "chart-frequency")),

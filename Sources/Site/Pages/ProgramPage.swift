@@ -13,7 +13,7 @@ enum ProgramPage {
             let sends: Int
             let delivered: String
             let cells: [RateCell]
-            let rolling_human_open_rate: String
+            let rolling_human_open_rate: RateCell
             let marks: [Mark]
         }
         struct Goal {
@@ -46,7 +46,7 @@ enum ProgramPage {
                 id: "week-\(pw.week)", title: ctx.format.weekHeading(pw.week), href: links.to(.week(pw.week)),
                 has_sends: pw.hasSends, sends: pw.sendIDs.count, delivered: ctx.format.count(pw.totals.counts.delivered),
                 cells: Columns.program.map { ctx.rateCell(pw.totals, $0, change: pw.change[$0], withChange: true) },
-                rolling_human_open_rate: ctx.format.percent(pw.rolling.value(.humanOpenRate)),
+                rolling_human_open_rate: ctx.rateCell(pw.rolling, .humanOpenRate),
                 marks: try ctx.marks(provisional: pw.provisional, totals: pw.hasSends ? pw.totals : nil))
         }
         let goals = KPI.allCases.filter { program.goals[$0] != nil }

@@ -118,7 +118,10 @@ enum ReactivationPage {
                 status: r.pending ? try ctx.labels.format("reactivation.pending", ["date": f.date(r.windowEnd)])
                                   : try ctx.labels.format("reactivation.decided", ["date": f.date(r.windowEnd)]),
                 pending: r.pending, targeted: f.count(r.targeted), delivered: f.count(r.delivered),
-                cells: Outcome.allCases.map { o in .init(count: f.count(r.count(o)), share: f.percent(r.share(o))) },
+                cells: Outcome.allCases.map { o in
+                    .init(count: f.count(r.count(o)), share: f.percent(r.share(o)),
+                          share_title: f.percentRange(r.ratio(o).interval).flatMap { try? ctx.labels.format("interval.share", ["range": $0]) })
+                },
                 late: f.count(r.lateEngagers))
         }
         return OutcomeSection(
