@@ -70,6 +70,18 @@ public enum Scaffold {
         reactivation:
           response_window_days: 14
 
+        # Tests of how often to send and of subject lines (docs: inputs.md, Experiments).
+        # experiments:
+        #   newsletter-frequency:
+        #     type: frequency
+        #     from: 2026-W48
+        #     through: 2026-W53
+        #     control: weekly
+        #     cohorts: [weekly, twice]      # values of the experiment_group column
+        #   december-subject:
+        #     type: subject_line
+        #     variants: [nl-dec-a, nl-dec-b]
+
         # Program of sends known only from recipient events, by campaign id pattern.
         # campaign_programs:
         #   "nl-*": newsletter
