@@ -40,10 +40,10 @@ public struct Format: Sendable {
         return (number(a * 100, decimals: digits) + percentSuffix, number(b * 100, decimals: digits) + percentSuffix)
     }
 
-    /// A 95 % interval of a rate: `17.6–22.6%`, `0.05–0.29%` (two decimals when its upper end is under 1 %).
+    /// A 95 % interval of a rate: `17.6–22.6%`, `0.05–0.29%`, `0.30–1.10%` (two decimals when its low end is under 1 %).
     public func percentRange(_ interval: Interval?) -> String? {
         guard let interval, interval.low.isFinite, interval.high.isFinite else { return nil }
-        let decimals = interval.high * 100 < 1 ? 2 : 1
+        let decimals = interval.low * 100 < 1 && interval.high > 0 ? 2 : 1
         return number(interval.low * 100, decimals: decimals) + "–" + number(interval.high * 100, decimals: decimals) + percentSuffix
     }
 
