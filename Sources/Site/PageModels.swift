@@ -86,7 +86,7 @@ struct RateCell {
     var change_class: String?
     /// The change's 95 % interval and whether it is a change or within chance.
     var change_title: String?
-    /// "usual 21.0–24.3%": the program's usual range (week pages).
+    /// "21.0–24.3%": the program's usual range (week pages), shown after the word `interval.usual`.
     var usual: String?
     var usual_title: String?
     /// `below`, `within` or `above` the usual range.

@@ -115,7 +115,7 @@ struct SiteContext {
             }
         }
         if let usual, let range = format.percentRange(Interval(usual.lower, usual.upper)) {
-            cell.usual = try? labels.format("interval.usual", ["range": range])
+            cell.usual = range
             cell.usual_title = try? labels.format("interval.usual_help", ["n": format.count(usual.weeks), "median": format.percent(usual.median)])
             if let v = totals.value(kpi) { cell.usual_class = usual.position(of: v).rawValue }
         }

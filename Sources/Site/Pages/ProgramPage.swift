@@ -45,7 +45,7 @@ enum ProgramPage {
             Model.WeekRow(
                 id: "week-\(pw.week)", title: ctx.format.weekHeading(pw.week), href: links.to(.week(pw.week)),
                 has_sends: pw.hasSends, sends: pw.sendIDs.count, delivered: ctx.format.count(pw.totals.counts.delivered),
-                cells: Columns.program.map { ctx.rateCell(pw.totals, $0, change: pw.change[$0], withChange: true) },
+                cells: Columns.program.map { ctx.rateCell(pw.totals, $0, change: pw.change[$0], withChange: true, usual: pw.hasSends ? pw.usual[$0] : nil) },
                 rolling_human_open_rate: ctx.rateCell(pw.rolling, .humanOpenRate),
                 marks: try ctx.marks(provisional: pw.provisional, totals: pw.hasSends ? pw.totals : nil))
         }
@@ -97,13 +97,11 @@ enum ProgramPage {
             var chartSeries: [LineChart.Series] = []
             // The headline rate (the one with a rolling line) gets its weekly 95 % interval and the usual range.
             var usual: LineChart.UsualBand?
-            var headline: KPI?
             for (kpi, color, withRolling) in series {
                 let name = try ctx.kpiLabel(kpi)
                 chartSeries.append(.init(name: name, values: values(kpi), color: color,
                                          band: withRolling ? program.series.map { $0.totals.rates[kpi]?.interval } : []))
                 if withRolling {
-                    headline = kpi
                     chartSeries.append(.init(name: "\(name) · \(rollingLabel)", values: rolling(kpi), style: .dashed, color: color))
                     usual = LineChart.UsualBand(name: try ctx.t("chart.usual"), values: program.series.map { $0.hasSends ? $0.usual[kpi] : nil })
                 }
@@ -111,18 +109,14 @@ enum ProgramPage {
             let chart = LineChart(
                 title: title, description: try ctx.labels.format("chart.description_line", ["first": categories.first ?? "", "last": categories.last ?? ""]),
                 categories: categories, series: chartSeries, rules: rules, markers: markers, usual: usual, words: try ctx.chartWords(), format: { f.percent($0) })
-            // The figures: each value, the headline's with its interval, and the usual range.
-            var columns = [try ctx.t("table.week")] + chartSeries.map(\.name)
-            if usual != nil { columns.append(try ctx.t("chart.usual")) }
+            // The figures: each value, the headline's with its interval. (The usual range of every rate is in
+            // the table of weeks below the charts.)
+            let columns = [try ctx.t("table.week")] + chartSeries.map(\.name)
             let rows = weeks.enumerated().map { i, w -> [String] in
-                var row = [f.weekTitle(w)] + chartSeries.map { s -> String in
+                [f.weekTitle(w)] + chartSeries.map { s -> String in
                     let range = s.band.isEmpty ? nil : f.percentRange(s.band[i])
                     return f.percent(s.values[i]) + (range.map { " (\($0))" } ?? "")
                 }
-                if let headline, usual != nil {
-                    row.append(program.series[i].usual[headline].flatMap { f.percentRange(Interval($0.lower, $0.upper)) } ?? "—")
-                }
-                return row
             }
             out.append(ChartFigure(id: key, title: title, svg: chart.svg(id: "chart-\(key)"),
                                    figures: ctx.figuresTable(caption: title, columns: columns, rows: rows)))
