@@ -92,7 +92,9 @@ public struct ReportProject: Sendable {
         let accumulators = parts.compactMap(\.1)
         let events = accumulators.isEmpty ? nil : EventAccumulator.merged(accumulators)
         Timing.mark("merge")
-        let report = try ReportBuilder.build(config: input.config, rows: input.campaignRows, accumulator: events)
+        let (mailbox, mailboxWarnings) = try input.mailbox.resolved()
+        input.warnings += mailboxWarnings
+        let report = try ReportBuilder.build(config: input.config, rows: input.campaignRows, accumulator: events, mailboxProviders: mailbox)
         Timing.mark("metrics")
         cache?.report = report
         cache?.events = events

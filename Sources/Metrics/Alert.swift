@@ -17,6 +17,17 @@ public struct Alert: Sendable, Hashable {
         case noReplySender = "no_reply_sender"
         case inactiveShare = "inactive_share"
         case frequency = "frequency"
+        /// Gmail Postmaster Tools' spam rate of a domain at or above Google's 0.1 % / 0.3 % on a day of the week.
+        case gmailSpamRate = "gmail_spam_rate"
+        /// Gmail's spam rate over a line while the sender's own complaint rate of the week is below 0.1 %.
+        case gmailDivergence = "gmail_divergence"
+        /// A Postmaster Tools compliance requirement that is not `COMPLIANT`.
+        case complianceItem = "compliance_item"
+        /// SNDS rated an IP RED (critical) or YELLOW (warning) on days of the week.
+        case sndsFilter = "snds_filter"
+        case spamTrapHits = "spam_trap_hits"
+        /// Messages of a send that went to addresses more than 48 hours after they opted out.
+        case sentAfterOptOut = "sent_after_optout"
     }
 
     public var severity: Severity
@@ -42,7 +53,19 @@ public struct Alert: Sendable, Hashable {
     /// alerts that are not on a rate.
     public var certainty: Certainty?
 
+    /// The sending domain or IP a mailbox provider's alert is about.
+    public var subject: String?
+    /// The provider's day the alert points at (the worst day of the week, the first red day).
+    public var day: CalendarDay?
+    /// What else names the alert: a compliance requirement, an SNDS filter result.
+    public var detail: String?
+
     public enum Certainty: String, Sendable { case certain, possible }
+
+    /// Whether the alert comes from the mailbox providers' own data (their page explains it).
+    public var isMailboxProvider: Bool {
+        [.gmailSpamRate, .gmailDivergence, .complianceItem, .sndsFilter, .spamTrapHits].contains(kind)
+    }
 }
 
 enum AlertRules {

@@ -67,6 +67,8 @@ public struct Report: Sendable {
     public var beforeAfter: [String: BeforeAfter] = [:]
     /// The experiments of `report.yml`, in its order.
     public var experiments: [ExperimentResult] = []
+    /// What Gmail Postmaster Tools and Microsoft SNDS said, when `data/` has their files.
+    public var mailboxProviders = MailboxProviderReport.compute(MailboxProviderData())
 
     public func experiment(_ slug: String) -> ExperimentResult? { experiments.first { $0.slug == slug } }
 
@@ -97,8 +99,8 @@ public struct Report: Sendable {
     mutating func sortAlerts() {
         let rank = Dictionary(uniqueKeysWithValues: programs.enumerated().map { ($1.slug, $0) })
         alerts.sort {
-            ($0.week ?? ISOWeek(year: 0, week: 0), $1.severity.rawValue, rank[$0.program] ?? -1, $0.campaign ?? "", $0.kind.rawValue, $0.kpi?.rawValue ?? "")
-                < ($1.week ?? ISOWeek(year: 0, week: 0), $0.severity.rawValue, rank[$1.program] ?? -1, $1.campaign ?? "", $1.kind.rawValue, $1.kpi?.rawValue ?? "")
+            ($0.week ?? ISOWeek(year: 0, week: 0), $1.severity.rawValue, rank[$0.program] ?? -1, $0.campaign ?? "", $0.kind.rawValue + "\u{0}" + ($0.kpi?.rawValue ?? ""), ($0.subject ?? "") + "\u{0}" + ($0.detail ?? ""))
+                < ($1.week ?? ISOWeek(year: 0, week: 0), $0.severity.rawValue, rank[$1.program] ?? -1, $1.campaign ?? "", $1.kind.rawValue + "\u{0}" + ($1.kpi?.rawValue ?? ""), ($1.subject ?? "") + "\u{0}" + ($1.detail ?? ""))
         }
     }
 

@@ -6,11 +6,16 @@ import ReportCore
 /// alert. Pure: records in, `Report` out.
 public enum ReportBuilder {
     /// Builds from the folded recipient events (nil without any).
-    public static func build(config: ReportConfig, rows: [CampaignRow], accumulator: EventAccumulator?) throws -> Report {
+    public static func build(config: ReportConfig, rows: [CampaignRow], accumulator: EventAccumulator?,
+                             mailboxProviders: MailboxProviderData = MailboxProviderData()) throws -> Report {
         let events = accumulator?.summaries() ?? [:]
         var report = try build(
             config: config, rows: rows, events: events,
             newestEventTime: (accumulator?.eventCount ?? 0) > 0 ? accumulator?.newestTime : nil, eventCount: accumulator?.eventCount ?? 0)
+        report.mailboxProviders = MailboxProviderReport.compute(mailboxProviders)
+        let weekTotals = Dictionary(uniqueKeysWithValues: report.weeks.map { ($0.week, $0.totals) })
+        report.alerts += report.mailboxProviders.alerts { weekTotals[$0]?.value(.complaintRate) }
+        report.sortAlerts()
         for s in report.reactivationSends { report.beforeAfter[s.id] = BeforeAfterRule.compute(s, sends: report.sends, newestData: report.newestData) }
         report.experiments = try ExperimentRules.compute(report, accumulator: (accumulator?.eventCount ?? 0) > 0 ? accumulator : nil)
         guard let accumulator, accumulator.eventCount > 0, let first = report.sends.map(\.week).min(),

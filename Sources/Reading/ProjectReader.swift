@@ -28,6 +28,8 @@ public struct ProjectInput: Sendable {
     public var skippedRows = 0
     /// Canonical column names no input used, per file, for `--verbose`.
     public var unknownColumns: [String: [String]] = [:]
+    /// Gmail Postmaster Tools and Microsoft SNDS files, not yet resolved (`MailboxInput.resolved()`).
+    public var mailbox = MailboxInput()
 }
 
 /// Adapts a closure to a sink (tests, small inputs): raw fields become a `RecipientEvent`.
@@ -56,6 +58,7 @@ public struct FileContribution: Sendable {
     public var skippedRows: Int
     public var warnings: [Diagnostic]
     public var unknownColumns: [String]
+    public var mailbox: MailboxInput
 }
 
 extension ProjectInput {
@@ -71,6 +74,7 @@ extension ProjectInput {
         skippedRows += c.skippedRows
         warnings += c.warnings
         unknownColumns[c.file] = c.unknownColumns
+        mailbox.add(c.mailbox)
     }
 
     public mutating func addNotes(_ notes: (Notes, [Diagnostic])) {
@@ -138,7 +142,7 @@ public struct ProjectReader {
         if !errors.isEmpty { throw ReportErrors(errors) }
         return FileContribution(
             file: file, campaignRows: input.campaignRows, eventRows: input.eventRows, skippedRows: input.skippedRows,
-            warnings: input.warnings, unknownColumns: input.unknownColumns[file] ?? [])
+            warnings: input.warnings, unknownColumns: input.unknownColumns[file] ?? [], mailbox: input.mailbox)
     }
 
     /// The notes, read anew each time (they are small and change most often).
@@ -242,6 +246,16 @@ public struct ProjectReader {
         if let format = rule?.format, Providers.format(format) != nil, container == .csv {
             throw ReportError("the \(format.rawValue) format is JSON, but this file reads as CSV", at: SourceLocation(file: file))
         }
+        if container == .json, rule?.format == .microsoftSNDS {
+            throw ReportError("the microsoft-snds format is CSV, but this file reads as JSON", at: SourceLocation(file: file))
+        }
+        if container == .csv, rule?.format == .gmailPostmaster {
+            throw ReportError("the gmail-postmaster format is JSON, but this file reads as CSV", at: SourceLocation(file: file))
+        }
+        if container == .csv, rule?.format == .microsoftSNDS || (rule?.format == nil && looksLikeSNDS(path: path)) {
+            try readSNDS(path: path, file: file, into: &input, errors: &errors)
+            return
+        }
         var table = TableState(file: file, rule: rule, zone: config.timeZone, lenient: options.lenient)
         if container == .csv, let layout = try fastLayout(path: path, file: file, table: &table), ByteSource.isPlain(path: path) {
             var skipped = 0
@@ -289,6 +303,17 @@ public struct ProjectReader {
                 try JSONStream.read(path: path) { object, line in
                     guard let dict = object as? [String: Any] else {
                         try table.reject(ReportError("expected a JSON object", at: SourceLocation(file: file, line: line)), errors: &errors, input: &input)
+                        return
+                    }
+                    if table.kind == nil, rule?.format == .gmailPostmaster || (rule?.format == nil && PostmasterFormat.matches(dict)) {
+                        table.kind = .postmaster
+                    }
+                    if case .postmaster? = table.kind {
+                        do {
+                            try Self.addPostmaster(dict, file: file, line: line, into: &input)
+                        } catch let e as ReportError {
+                            try table.reject(e, errors: &errors, input: &input)
+                        }
                         return
                     }
                     if table.kind == nil {
@@ -345,6 +370,46 @@ public struct ProjectReader {
         if table.skipped > 0 {
             input.warnings.append(Diagnostic("skipped \(table.skipped) unreadable row\(table.skipped == 1 ? "" : "s") (--lenient)", at: SourceLocation(file: file)))
             input.skippedRows += table.skipped
+        }
+    }
+
+    /// Whether a CSV file's first record is an SNDS row (SNDS exports have no header).
+    private func looksLikeSNDS(path: String) -> Bool {
+        let head = ByteSource.headDecoded(path: path, count: 4096)
+        guard let nl = head.firstIndex(of: 0x0A) ?? (head.count < 4096 ? head.endIndex : nil) else { return false }
+        var fields: [String] = []
+        try? CSVReader.parse(String(decoding: head[head.startIndex..<nl], as: UTF8.self)) { f, _ in if fields.isEmpty { fields = f } }
+        return SNDSFormat.matches(fields)
+    }
+
+    private func readSNDS(path: String, file: String, into input: inout ProjectInput, errors: inout [ReportError]) throws {
+        do {
+            try CSVReader.read(path: path) { fields, line in
+                if fields.count == 1 && fields[0].trimmingCharacters(in: .whitespaces).isEmpty { return }
+                do {
+                    input.mailbox.snds.append(try SNDSFormat.row(fields, file: file, line: line))
+                } catch let e as ReportError {
+                    if options.lenient { input.skippedRows += 1 } else { errors.append(e) }
+                    if errors.count >= 50 { throw ReportErrors(errors) }
+                }
+            }
+        } catch let failure as CSVReader.Failure {
+            switch failure {
+            case .unterminatedQuote(let line):
+                throw ReportError("a quoted field is never closed (a missing \")", at: SourceLocation(file: file, line: line))
+            case .recordTooLong(let line):
+                throw ReportError("a row is longer than \(InputLimits.recordBytes >> 20) MB (the limit for one record)", at: SourceLocation(file: file, line: line))
+            }
+        }
+    }
+
+    /// One Postmaster Tools document: its values, request or compliance items.
+    private static func addPostmaster(_ o: [String: Any], file: String, line: Int, into input: inout ProjectInput) throws {
+        switch try PostmasterFormat.read(o, at: SourceLocation(file: file, line: line)) {
+        case .stats(let list): input.mailbox.responses[file, default: []] += list
+        case .request(let defs): input.mailbox.requests[MailboxInput.pairKey(file)] = defs
+        case .compliance(let items): input.mailbox.compliance += items
+        case .trafficStats(let values): input.mailbox.named += values
         }
     }
 
@@ -412,7 +477,7 @@ public struct ProjectReader {
 
 /// Per-file state: which table the file holds, its header mapping, rows skipped.
 private struct TableState {
-    enum Kind { case campaigns, events, provider(ProviderFormat.Type) }
+    enum Kind { case campaigns, events, provider(ProviderFormat.Type), postmaster }
     let file: String
     let rule: InputRule?
     let zone: TimeZone
@@ -494,7 +559,7 @@ private struct TableState {
     mutating func row(_ row: Row, input: inout ProjectInput, errors: inout [ReportError], events: EventSink) throws {
         do {
             switch kind! {
-            case .provider:
+            case .provider, .postmaster:
                 return
             case .campaigns:
                 var contradictions: [ReportError] = []

@@ -51,6 +51,10 @@ public enum InputFormat: String, Sendable, CaseIterable {
     /// Canonical recipient events, CSV, JSON Lines or JSON array.
     case events
     case sendgrid, ses, mailgun, postmark
+    /// Gmail Postmaster Tools API responses and request bodies (JSON).
+    case gmailPostmaster = "gmail-postmaster"
+    /// Microsoft SNDS data exports (CSV without a header).
+    case microsoftSNDS = "microsoft-snds"
 }
 
 /// A per-glob rule from `inputs:`: pin a format, name the campaign-id field, map columns.

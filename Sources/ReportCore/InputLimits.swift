@@ -12,6 +12,9 @@ public enum InputLimits {
 
     @inlinable public static func isSupported(time t: Double) -> Bool { t >= earliestTime && t < latestTime }
 
+    /// The calendar years of `timeRange`, for date-only fields (mailbox providers' days).
+    public static let years = 1990...2100
+
     /// A report spans at most 20 years of sends: beyond that it is almost surely one wrong date.
     public static let reportYears = 20
 
