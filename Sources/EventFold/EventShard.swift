@@ -111,7 +111,7 @@ final class EventShard {
         if e.time > newestTime { newestTime = e.time }
         typesSeen.insert(e.type)
         let t = Message.seconds(e.time)
-        pairs[pairIndex(c, r, record: record)].record(e.type, bounce: e.bounce, machine: e.machine, at: t)
+        pairs[pairIndex(c, r, record: record)].record(e.type, bounce: e.bounce, machine: e.machine, at: t, reason: e.reason)
         let ci = Int(c)
         campaigns[ci].evidence.types.insert(e.type)
         if e.time < campaigns[ci].firstEventTime { campaigns[ci].firstEventTime = e.time }

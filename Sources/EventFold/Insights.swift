@@ -26,6 +26,37 @@ public struct SendDetail: Sendable {
     /// Links by recipients who clicked them, most first. URLs without query or fragment, which may
     /// carry personal data.
     public var topLinks: [(url: String, clickers: Int)] = []
+    /// Messages that went out more than 48 hours after their recipient had opted out (`OptOutRule`).
+    public var sentAfterOptOut = 0
+}
+
+/// Gmail's and Yahoo's bulk-sender rule that an opt-out is honoured within two days: Google's "Email sender
+/// guidelines" (support.google.com/a/answer/81126, "process unsubscribe requests within 2 days") and Yahoo's
+/// "Sender Best Practices" (senders.yahooinc.com/best-practices, "honor unsubscribes within 2 days").
+/// An opt-out is an unsubscribe or a complaint from any of the sender's messages; the message's time is its
+/// send's. A re-subscription is not in the data, so a recipient who opted in again counts as late: check them.
+public enum OptOutRule {
+    public static let graceSeconds: Double = 48 * 3600
+
+    /// Sent more than 48 hours after the opt-out (exactly 48 hours is still in time).
+    @inline(__always)
+    public static func isLate(sentAt: Double, optedOutAt: Double) -> Bool { sentAt - optedOutAt > graceSeconds }
+}
+
+/// Bounced or deferred messages of one ISO week (of their send) and mailbox provider, by reason.
+public struct BounceReasonCount: Sendable, Hashable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// The message's outcome was a bounce (hard, soft or undetermined).
+        case bounce
+        /// The message met a temporary failure (a deferral or soft bounce), whatever followed.
+        case deferral
+    }
+    public var week: ISOWeek
+    public var provider: MailboxProvider
+    public var kind: Kind
+    /// nil: the source gave no diagnostic.
+    public var reason: BounceReason?
+    public var messages: Int
 }
 
 /// Everything that needs recipient-level events.
@@ -36,6 +67,9 @@ public struct RecipientInsights: Sendable {
     /// Recipient-weeks above the messages-per-week threshold, with what their messages cost.
     public var overThreshold: FrequencyBucket
     public var sends: [String: SendDetail]
+    /// Bounces and deferrals by week, provider and reason; only cells with messages, in week, provider, kind,
+    /// reason order.
+    public var bounceReasons: [BounceReasonCount] = []
 }
 
 /// What the walks need to know of the report's sends.
@@ -101,15 +135,18 @@ extension EventAccumulator {
                 let tally = total.providers.tally(send: g, provider: p)
                 if tally.wentOut > 0 { detail.providers[p] = tally.sendCounts(c.evidence, inputReports: reports) }
             }
+            detail.sentAfterOptOut = total.optOut[g]
             byID[c.id] = detail
         }
         var programSeries: [String: TierSeries] = [:]
         for (p, slug) in plan.programs.enumerated() {
             programSeries[slug] = total.tiers.series(weeks: plan.weeks, program: p)
         }
-        return RecipientInsights(
+        var insights = RecipientInsights(
             sender: total.tiers.series(weeks: plan.weeks, program: nil), programs: programSeries,
             frequency: total.frequency.buckets, overThreshold: total.frequency.over, sends: byID)
+        insights.bounceReasons = total.reasons.counts(weeks: plan.weeks)
+        return insights
     }
 
     /// A link as the site may show it: scheme, host and path only. Query strings and fragments often carry
@@ -250,12 +287,54 @@ struct ProviderCounter {
     func add(_ o: ProviderCounter) { tallies.add(o.tallies, by: +=) }
 }
 
+/// Bounced and deferred messages per week of their send, provider, kind and reason (0 = none given).
+struct ReasonCounter {
+    static let reasons = BounceReason.allCases.count + 1
+    static let kinds = BounceReasonCount.Kind.allCases.count
+    let weeks: Int
+    let cells: FlatBuffer<Int>
+
+    init(weeks: Int) {
+        self.weeks = weeks
+        cells = FlatBuffer(weeks * ProviderCounter.kinds * Self.kinds * Self.reasons, 0)
+    }
+
+    @inline(__always)
+    func count(week: Int, provider: Int, kind: BounceReasonCount.Kind, code: UInt8) {
+        let reason = BounceReason(rawValue: code).map { Int($0.rawValue) } ?? 0
+        let k = kind == .bounce ? 0 : 1
+        cells[((week * ProviderCounter.kinds + provider) * Self.kinds + k) * Self.reasons + reason] += 1
+    }
+
+    func add(_ o: ReasonCounter) { cells.add(o.cells, by: +=) }
+
+    func counts(weeks ws: [ISOWeek]) -> [BounceReasonCount] {
+        var out: [BounceReasonCount] = []
+        for w in 0..<weeks {
+            for p in MailboxProvider.allCases {
+                for (k, kind) in BounceReasonCount.Kind.allCases.enumerated() {
+                    for r in 0..<Self.reasons {
+                        let n = cells[((w * ProviderCounter.kinds + p.rawValue) * Self.kinds + k) * Self.reasons + r]
+                        if n > 0 {
+                            out.append(BounceReasonCount(week: ws[w], provider: p, kind: kind, reason: BounceReason(rawValue: UInt8(r)), messages: n))
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
 /// One shard's counters; the parts of all shards add up.
 struct InsightsPart {
     var tiers: TierCounter
     var frequency: FrequencyCounter
     var hours: HourCounter
     var providers: ProviderCounter
+    var reasons: ReasonCounter
+    /// Per send: messages sent more than 48 hours after an opt-out.
+    var optOut: FlatBuffer<Int>
     /// Per send: shown link → recipients who clicked it.
     var links: [Int: [String: Int]] = [:]
 
@@ -264,6 +343,8 @@ struct InsightsPart {
         frequency = FrequencyCounter(threshold: layout.frequencyThreshold)
         hours = HourCounter(sends: G)
         providers = ProviderCounter(sends: G)
+        reasons = ReasonCounter(weeks: layout.weekEnds.count)
+        optOut = FlatBuffer(G, 0)
     }
 
     mutating func add(_ o: InsightsPart) {
@@ -271,6 +352,8 @@ struct InsightsPart {
         frequency.add(o.frequency)
         hours.add(o.hours)
         providers.add(o.providers)
+        reasons.add(o.reasons)
+        optOut.add(o.optOut, by: +=)
         for (g, links) in o.links { links.forEach { self.links[g, default: [:]][$0.key, default: 0] += $0.value } }
     }
 }
@@ -284,6 +367,8 @@ struct RecipientTimeline {
     let firstDelivered: FlatBuffer<Double>
     let firstDeliveredIn: FlatBuffer<Double>
     let suppressedAt: FlatBuffer<Double>
+    /// The recipient's first opt-out (an unsubscribe or a complaint), from any send.
+    let optedOutAt: FlatBuffer<Double>
     let perWeek: FlatBuffer<UInt8>
 
     init(recipients R: Int, programs P: Int, weeks W: Int) {
@@ -292,6 +377,7 @@ struct RecipientTimeline {
         firstDelivered = FlatBuffer(R, .infinity)
         firstDeliveredIn = FlatBuffer(R * programs, .infinity)
         suppressedAt = FlatBuffer(R, .infinity)
+        optedOutAt = FlatBuffer(R, .infinity)
         perWeek = FlatBuffer(R * weeks, 0)
     }
 
@@ -308,6 +394,8 @@ struct RecipientTimeline {
     func note(_ m: Message, recipient r: Int, delivered: Bool, send: InsightsPlan.PlannedSend?) {
         let s = m.suppressedAt
         if s != 0 { suppressedAt[r] = min(suppressedAt[r], Double(s)) }
+        let o = m.optedOutAt
+        if o != 0 { optedOutAt[r] = min(optedOutAt[r], Double(o)) }
         guard let send, delivered else { return }
         firstDelivered[r] = min(firstDelivered[r], send.sentAt)
         firstDeliveredIn[r * programs + send.program] = min(firstDeliveredIn[r * programs + send.program], send.sentAt)
@@ -374,6 +462,13 @@ extension EventShard {
             let one = MessageTally(counting: m, in: evidence[ci])
             out.providers.tallies[ProviderCounter.cell(send: g, provider: Int(providers[ri]))] += one
             out.hours.count(m, send: g, sentAt: send.sentAt)
+            if one.wentOut > 0, OptOutRule.isLate(sentAt: send.sentAt, optedOutAt: timeline.optedOutAt[ri]) { out.optOut[g] += 1 }
+            if one.hardBounced + one.softBounced + one.undeterminedBounced > 0 {
+                out.reasons.count(week: send.week, provider: Int(providers[ri]), kind: .bounce, code: m.bounceReasonCode)
+            }
+            if m.wasDeferred, one.wentOut > 0 {
+                out.reasons.count(week: send.week, provider: Int(providers[ri]), kind: .deferral, code: m.deferralReasonCode)
+            }
             guard one.delivered > 0 else { return }
             let t0 = send.sentAt
             let last = engaged.last(ri, endingBy: t0)

@@ -72,6 +72,12 @@ public struct SendEvidence: Sendable, Hashable {
 /// `MessageTally.add(_:in:)`, which reads only these predicates.
 public struct Message: Sendable, Hashable {
     public internal(set) var facts: MessageFacts = []
+    /// The reason (`BounceReason.rawValue`) of the message's first permanent or undetermined bounce, else of its
+    /// first temporary one; `Message.reasonNotGiven` when the source gave no diagnostic; 0 before any bounce.
+    /// (Two bytes that sit in the padding after `facts`: the message stays 32 bytes.)
+    public internal(set) var bounceReasonCode: UInt8 = 0
+    /// The same for the message's first temporary failure (a deferral, or a soft bounce).
+    public internal(set) var deferralReasonCode: UInt8 = 0
     public internal(set) var hardBounceAt: UInt32 = 0
     public internal(set) var unsubscribeAt: UInt32 = 0
     public internal(set) var complaintAt: UInt32 = 0
@@ -103,18 +109,27 @@ public struct Message: Sendable, Hashable {
 
     /// What one event says about this message, at Unix second `t`. A bounce without a type is hard (inputs.md §2).
     @inline(__always)
-    public mutating func record(_ type: EventType, bounce: BounceType?, machine: Bool?, at t: UInt32) {
+    public mutating func record(_ type: EventType, bounce: BounceType?, machine: Bool?, at t: UInt32, reason: BounceReason? = nil) {
         switch type {
         case .sent: facts.formUnion(.sent)
         case .delivered: facts.formUnion(.delivered)
         case .bounce:
+            let code = reason?.rawValue ?? Self.reasonNotGiven
             switch bounce ?? .hard {
             case .hard:
+                if !facts.contains(.hardBounce) { bounceReasonCode = code }  // the first permanent failure's reason wins
                 facts.formUnion(.hardBounce)
                 hardBounceAt = Self.earliest(hardBounceAt, t)
-            case .soft: facts.formUnion(.softBounce)
-            case .undetermined: facts.formUnion(.undeterminedBounce)
+            case .soft:
+                if bounceReasonCode == 0 { bounceReasonCode = code }
+                if deferralReasonCode == 0 { deferralReasonCode = code }
+                facts.formUnion(.softBounce)
+            case .undetermined:
+                if facts.isDisjoint(with: [.hardBounce, .undeterminedBounce]) { bounceReasonCode = code }
+                facts.formUnion(.undeterminedBounce)
             }
+        case .deferred:
+            if deferralReasonCode == 0 { deferralReasonCode = reason?.rawValue ?? Self.reasonNotGiven }
         case .dropped: facts.formUnion(.dropped)
         case .open:
             switch machine {
@@ -145,6 +160,10 @@ public struct Message: Sendable, Hashable {
 
     /// The same message as seen in two files: the union of their facts, the earliest of each time.
     mutating func merge(_ o: Message) {
+        if bounceReasonCode == 0 || (o.facts.contains(.hardBounce) && !facts.contains(.hardBounce)) {
+            if o.bounceReasonCode != 0 { bounceReasonCode = o.bounceReasonCode }
+        }
+        if deferralReasonCode == 0 { deferralReasonCode = o.deferralReasonCode }
         facts.formUnion(o.facts)
         hardBounceAt = Self.earliest(hardBounceAt, o.hardBounceAt)
         unsubscribeAt = Self.earliest(unsubscribeAt, o.unsubscribeAt)
@@ -221,6 +240,20 @@ public struct Message: Sendable, Hashable {
     @inline(__always) public var unsubscribed: Bool { facts.contains(.unsubscribe) }
     @inline(__always) public var complained: Bool { facts.contains(.complaint) }
     @inline(__always) public var deletedUnopened: Bool { facts.contains(.deletedUnopened) }
+
+    /// `bounceReasonCode` of a bounce or deferral whose source gave no diagnostic.
+    public static let reasonNotGiven: UInt8 = 255
+
+    /// Why the message bounced, when it bounced and the source said (`isHardBounce`, `isSoftBounce` or
+    /// `isUndeterminedBounce`): nil for a bounce without a diagnostic, and for no bounce.
+    public var bounceReason: BounceReason? { BounceReason(rawValue: bounceReasonCode) }
+    /// Whether a temporary failure was reported at all (a deferral or a soft bounce), whatever followed.
+    public var wasDeferred: Bool { deferralReasonCode != 0 }
+    public var deferralReason: BounceReason? { BounceReason(rawValue: deferralReasonCode) }
+
+    /// When the recipient opted out with this message (unsubscribed or complained), or 0. A hard bounce is no
+    /// opt-out: the 48-hour rule is about honouring a person's request.
+    public var optedOutAt: UInt32 { Self.earliest(unsubscribeAt, complaintAt) }
 
     /// When this message made its recipient unmailable (a hard bounce, an unsubscribe or a complaint), or 0.
     public var suppressedAt: UInt32 {

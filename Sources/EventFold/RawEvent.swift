@@ -17,11 +17,14 @@ public struct RawEvent {
     public var line: Int
     /// `RecipientHash.of(recipient)` when the reader already computed it.
     public var recipientHash: UInt64?
+    /// A bounce's or deferral's reason, classified by the reader from its diagnostic.
+    public var reason: BounceReason?
 
     public init(time: Double, campaign: UnsafeRawBufferPointer, recipient: UnsafeRawBufferPointer, type: EventType,
                 bounce: BounceType? = nil, machine: Bool? = nil, url: UnsafeRawBufferPointer? = nil,
                 program: UnsafeRawBufferPointer? = nil, domain: UnsafeRawBufferPointer? = nil, line: Int,
-                recipientHash: UInt64? = nil) {
+                recipientHash: UInt64? = nil, reason: BounceReason? = nil) {
+        self.reason = reason
         self.time = time
         self.campaign = campaign
         self.recipient = recipient
@@ -61,7 +64,8 @@ extension RawEventSink {
         e.campaign.withUTF8Bytes { campaign in e.recipient.withUTF8Bytes { recipient in e.url.withUTF8Bytes { url in
             e.program.withUTF8Bytes { program in e.domain.withUTF8Bytes { domain in
                 add(RawEvent(time: e.time, campaign: campaign, recipient: recipient, type: e.type, bounce: e.bounceType,
-                             machine: e.machine, url: url, program: program, domain: domain, line: location.line ?? 0),
+                             machine: e.machine, url: url, program: program, domain: domain, line: location.line ?? 0,
+                             reason: e.bounceReason),
                     file: location.file)
             } }
         } } }

@@ -59,6 +59,12 @@ public enum ReportBuilder {
                 }
             }
         }
+        // Gmail's and Yahoo's two-day rule for opt-outs, per send (`OptOutRule`).
+        for s in report.sends {
+            if let n = insights.sends[s.id]?.sentAfterOptOut, n > 0 {
+                out.append(Alert(severity: .warning, kind: .sentAfterOptOut, program: s.program, week: s.week, campaign: s.id, count: n))
+            }
+        }
         let over = insights.overThreshold
         if over.recipientWeeks > 0 {
             out.append(Alert(severity: .warning, kind: .frequency, program: "", value: over.unsubscribeRate,

@@ -43,7 +43,8 @@ enum CanonicalEvents {
         return RecipientEvent(
             time: time, campaign: row.text("campaign")!, recipient: normalizeRecipient(row.text("recipient")!),
             type: type, bounceType: bounceType, machine: machine, url: type == .click ? row.text("url") : nil,
-            program: row.text("program"), domain: row.text("domain")?.lowercased()
+            program: row.text("program"), domain: row.text("domain")?.lowercased(),
+            bounceReason: type == .bounce || type == .deferred ? BounceReason.classify(text: row.text("diagnostic")) : nil
         )
     }
 

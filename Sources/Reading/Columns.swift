@@ -21,7 +21,7 @@ enum Columns {
 
     /// Canonical recipient-event columns, by normalised name.
     static let eventFields: [String: String] = {
-        let names = ["time", "campaign", "recipient", "event", "bounce_type", "machine", "user_agent", "ip", "url", "program", "domain"]
+        let names = ["time", "campaign", "recipient", "event", "bounce_type", "machine", "user_agent", "ip", "url", "program", "domain", "diagnostic"]
         return Dictionary(uniqueKeysWithValues: names.map { (normalize($0), $0) })
     }()
 

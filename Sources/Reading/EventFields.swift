@@ -17,6 +17,7 @@ enum EventFields {
         case 5: if eq("click") { return .click }; if eq("reply") { return .reply }
         case 6: if eq("bounce") { return .bounce }
         case 7: if eq("dropped") { return .dropped }; if eq("forward") { return .forward }
+        case 8: if eq("deferred") { return .deferred }
         case 9: if eq("delivered") { return .delivered }; if eq("complaint") { return .complaint }
         case 11: if eq("unsubscribe") { return .unsubscribe }
         case 16: if eq("deleted_unopened") { return .deletedUnopened }
@@ -25,6 +26,13 @@ enum EventFields {
         // Upper or mixed case: the same names, lower-cased.
         guard b.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return nil }
         return EventType(name: String(decoding: b, as: UTF8.self).lowercased())
+    }
+
+    /// `diagnostic` of a bounce or deferral, classified (`BounceReason.classify`); nil when empty. Only bounces
+    /// and deferrals carry one, so the text is decoded for those rows alone.
+    static func bounceReason(_ b: UnsafeRawBufferPointer?) -> BounceReason? {
+        guard let b, b.count > 0 else { return nil }
+        return BounceReason.classify(text: String(decoding: b, as: UTF8.self))
     }
 
     static let bounceWords = "hard, soft or undetermined"

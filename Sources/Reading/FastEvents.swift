@@ -13,7 +13,7 @@ enum FastEvents {
     /// Field positions of the canonical event columns in the header (-1 where absent).
     struct Layout {
         var time = -1, campaign = -1, recipient = -1, event = -1, bounceType = -1, machine = -1, userAgent = -1, ip = -1
-        var url = -1, program = -1, domain = -1
+        var url = -1, program = -1, domain = -1, diagnostic = -1
         var count = 0
         var names: [String?] = []
         var unknown: [String] = []
@@ -214,7 +214,7 @@ enum FastEvents {
                         time: bytes(layout.time)!, campaign: bytes(layout.campaign)!, recipient: recipient,
                         event: bytes(layout.event)!, bounceType: bytes(layout.bounceType), machine: bytes(layout.machine),
                         userAgent: bytes(layout.userAgent), ip: bytes(layout.ip), url: bytes(layout.url), program: bytes(layout.program), domain: bytes(layout.domain),
-                        zone: zone, collector: &collector, line: result.lines, recipientHash: hash)
+                        diagnostic: bytes(layout.diagnostic), zone: zone, collector: &collector, line: result.lines, recipientHash: hash)
                     if outcome == .added {
                         result.rows += 1
                     } else if lenient {
@@ -471,7 +471,7 @@ enum FastEvents {
                        event: UnsafeRawBufferPointer, bounceType: UnsafeRawBufferPointer?, machine: UnsafeRawBufferPointer?,
                        userAgent: UnsafeRawBufferPointer?, ip: UnsafeRawBufferPointer?,
                        url: UnsafeRawBufferPointer?, program: UnsafeRawBufferPointer?, domain: UnsafeRawBufferPointer?,
-                       zone: TimeZone, collector: inout Collector, line: Int, recipientHash: UInt64? = nil) -> Outcome {
+                       diagnostic: UnsafeRawBufferPointer? = nil, zone: TimeZone, collector: inout Collector, line: Int, recipientHash: UInt64? = nil) -> Outcome {
         guard campaign.count > 0, recipient.count > 0,
               let t = TimeParsing.instant(bytes: time, zone: zone), InputLimits.isSupported(time: t),
               let type = EventFields.eventType(event) else { return .bad }
@@ -487,7 +487,8 @@ enum FastEvents {
         }
         collector.emit(RawEvent(time: t, campaign: campaign, recipient: recipient, type: type, bounce: bounce, machine: isMachine,
                                 url: type == .click ? url : nil, program: program, domain: domain, line: line,
-                                recipientHash: recipientHash))
+                                recipientHash: recipientHash,
+                                reason: type == .bounce || type == .deferred ? EventFields.bounceReason(diagnostic) : nil))
         return .added
     }
 

@@ -45,7 +45,7 @@ final class ClosureSink: RawEventSink {
         for e in batch {
             body(RecipientEvent(time: e.time, campaign: text(e.campaign)!, recipient: text(e.recipient)!, type: e.type,
                                 bounceType: e.bounce, machine: e.machine, url: text(e.url), program: text(e.program),
-                                domain: text(e.domain)?.lowercased()), SourceLocation(file: file, line: e.line))
+                                domain: text(e.domain)?.lowercased(), bounceReason: e.reason), SourceLocation(file: file, line: e.line))
         }
     }
 }
@@ -440,6 +440,7 @@ public struct ProjectReader {
             case "url": layout.url = i
             case "program": layout.program = i
             case "domain": layout.domain = i
+            case "diagnostic": layout.diagnostic = i
             default: break
             }
         }

@@ -90,6 +90,9 @@ public struct CampaignRow: Sendable, Hashable {
 /// The canonical recipient event types of `inputs.md` §2.
 public enum EventType: UInt8, Sendable, CaseIterable {
     case sent, delivered, bounce, dropped, open, click, forward, reply, unsubscribe, complaint, deletedUnopened
+    /// A temporary failure the provider will retry (SendGrid `deferred`, SES `DeliveryDelay`): no outcome of the
+    /// message, only its diagnostic (bounce reasons count deferrals apart).
+    case deferred
 
     public var name: String {
         switch self {
@@ -111,6 +114,7 @@ public enum EventType: UInt8, Sendable, CaseIterable {
         case "unsubscribe": self = .unsubscribe
         case "complaint": self = .complaint
         case "deleted_unopened": self = .deletedUnopened
+        case "deferred": self = .deferred
         default: return nil
         }
     }
@@ -131,11 +135,14 @@ public struct RecipientEvent: Sendable, Hashable {
     public var url: String?
     public var program: String?
     public var domain: String?
+    /// Why a bounce or deferral happened, from the diagnostic the source gives (nil: none given).
+    public var bounceReason: BounceReason?
 
     public init(
         time: Double, campaign: String, recipient: String, type: EventType, bounceType: BounceType? = nil,
-        machine: Bool? = nil, url: String? = nil, program: String? = nil, domain: String? = nil
+        machine: Bool? = nil, url: String? = nil, program: String? = nil, domain: String? = nil, bounceReason: BounceReason? = nil
     ) {
+        self.bounceReason = bounceReason
         self.time = time
         self.campaign = campaign
         self.recipient = recipient

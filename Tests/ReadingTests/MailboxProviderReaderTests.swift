@@ -157,3 +157,53 @@ import TestSupport
         #expect(CalendarDay.fromOrdinal(d.ordinal) == d)
     }
 }
+
+/// Bounce reasons where each provider gives a diagnostic (metrics.md, *Bounce reasons*).
+@Suite struct ProviderBounceReasonTests {
+    func events(_ name: String, _ text: String) throws -> [RecipientEvent] {
+        let project = try TestProject(files: ["report.yml": "timezone: UTC\n", name: text])
+        var out: [RecipientEvent] = []
+        _ = try ProjectReader(root: project.root).read { e, _ in out.append(e) }
+        return out
+    }
+
+    @Test func sendGridClassificationStatusAndDeferrals() throws {
+        let e = try events("data/sg.json", """
+        [{"email":"a@x.com","timestamp":1793000000,"event":"bounce","type":"bounce","bounce_classification":"Invalid Address","status":"5.1.1","reason":"550 5.1.1 user unknown","marketing_campaign_id":"c1","sg_event_id":"1"},
+         {"email":"b@x.com","timestamp":1793000000,"event":"bounce","type":"blocked","bounce_classification":"Unclassified","status":"5.7.26","reason":"550 5.7.26 unauthenticated","marketing_campaign_id":"c1","sg_event_id":"2"},
+         {"email":"c@x.com","timestamp":1793000000,"event":"deferred","response":"421 4.7.28 unusual rate of unsolicited mail","attempt":"1","marketing_campaign_id":"c1","sg_event_id":"3"}]
+        """)
+        #expect(e.map(\.bounceReason) == [.invalidRecipient, .authentication, .rateLimited])
+        #expect(e.map(\.type) == [.bounce, .bounce, .deferred])
+    }
+
+    @Test func sesDiagnosticCodesAndDelays() throws {
+        let mail = #""mail":{"timestamp":"2026-10-27T09:00:00Z","destination":["a@x.com"],"tags":{"campaign":["c1"]}}"#
+        let e = try events("data/ses.jsonl", """
+        {"eventType":"Bounce",\(mail),"bounce":{"bounceType":"Permanent","bounceSubType":"General","timestamp":"2026-10-27T09:01:00Z","bouncedRecipients":[{"emailAddress":"a@x.com","status":"5.2.2","diagnosticCode":"smtp; 552 5.2.2 over quota"}]}}
+        {"eventType":"Bounce",\(mail),"bounce":{"bounceType":"Permanent","bounceSubType":"NoEmail","timestamp":"2026-10-27T09:01:00Z","bouncedRecipients":[{"emailAddress":"b@x.com"}]}}
+        {"eventType":"DeliveryDelay",\(mail),"deliveryDelay":{"delayType":"TransientCommunicationFailure","timestamp":"2026-10-27T09:02:00Z","delayedRecipients":[{"emailAddress":"c@x.com","status":"4.4.1","diagnosticCode":"smtp; 421 4.7.0 Try again later, closing connection."}]}}
+        """)
+        #expect(e.map(\.bounceReason) == [.mailboxFull, .invalidRecipient, .rateLimited])
+        #expect(e.last?.type == .deferred)
+    }
+
+    @Test func mailgunDeliveryStatusAndPostmarkDetails() throws {
+        let mg = try events("data/mg.jsonl", """
+        {"event-data":{"event":"failed","severity":"permanent","reason":"generic","recipient":"a@x.com","timestamp":1793000000,"tags":["c1"],"delivery-status":{"code":550,"message":"5.7.1 blocked using Spamhaus","description":""}}}
+        """)
+        #expect(mg.first?.bounceReason == .reputation)
+        let pm = try events("data/pm.jsonl", """
+        {"RecordType":"Bounce","Type":"SoftBounce","Email":"a@x.com","BouncedAt":"2026-10-27T09:00:00Z","Tag":"c1","Details":"smtp;552 5.2.2 mailbox full","Description":"The server could not deliver"}
+        {"RecordType":"Bounce","Type":"DMARCPolicy","Email":"b@x.com","BouncedAt":"2026-10-27T09:00:00Z","Tag":"c1","Details":""}
+        """)
+        #expect(pm.map(\.bounceReason) == [.mailboxFull, .authentication])
+    }
+
+    @Test func canonicalDiagnosticColumnOnBothPaths() throws {
+        let csv = "time,campaign,recipient,event,bounce_type,diagnostic\n2026-10-27T09:00:00Z,c1,a@x.com,bounce,hard,550 5.1.1 user unknown\n2026-10-27T09:00:00Z,c1,b@x.com,deferred,,421 4.7.28 rate limited\n2026-10-27T09:00:00Z,c1,c@x.com,bounce,hard,\n"
+        // The ordinary path (a closure sink) and the byte path (the accumulator) classify alike.
+        let e = try events("data/events.csv", csv)
+        #expect(e.map(\.bounceReason) == [.invalidRecipient, .rateLimited, nil])
+    }
+}

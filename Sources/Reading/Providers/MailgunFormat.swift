@@ -76,6 +76,16 @@ enum MailgunFormat: ProviderFormat {
         }
         return .events([RecipientEvent(
             time: time, campaign: campaign, recipient: CanonicalEvents.normalizeRecipient(recipient), type: type,
-            bounceType: bounce, machine: machine, url: type == .click ? JSONValue.string(e["url"]) : nil)])
+            bounceType: bounce, machine: machine, url: type == .click ? JSONValue.string(e["url"]) : nil,
+            bounceReason: type == .bounce ? reason(e) : nil)])
+    }
+
+    /// A failure's reason from `delivery-status` (`code`, `enhanced-code` where given, `message`, `description`);
+    /// Mailgun's own `reason` (`bounce`, `generic`, `old`) says too little to classify.
+    static func reason(_ e: [String: Any]) -> BounceReason? {
+        let status = JSONValue.object(e["delivery-status"]) ?? [:]
+        let text = [JSONValue.string(status["message"]), JSONValue.string(status["description"])].compactMap { $0 }.joined(separator: " ")
+        let code = JSONValue.string(status["enhanced-code"]) ?? JSONValue.string(status["code"])
+        return BounceReason.classify(code: code, text: text.isEmpty ? nil : text)
     }
 }

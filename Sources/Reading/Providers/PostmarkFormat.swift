@@ -21,6 +21,9 @@ import ReportCore
 ///   given), but nothing when it is `Customer` or `Admin` (the sender suppressing an address is not the
 ///   recipient opting out). `SuppressSending: false` is a resubscription and ignored.
 /// - Times carry their own offset (often not UTC). Campaign: `Tag`, else the configured `Metadata` key.
+/// - Bounce reasons (`BounceReason`) by `Type` ("Bounce API", bounce types): `BadEmailAddress` → invalid
+///   recipient, `DMARCPolicy` → authentication, `Blocked` → reputation; otherwise the SMTP reply in `Details`
+///   (and `Description`).
 enum PostmarkFormat: ProviderFormat {
     static let format = InputFormat.postmark
 
@@ -76,8 +79,20 @@ enum PostmarkFormat: ProviderFormat {
         let machine = type == .open
             ? ProxyOpens.isMachine(userAgent: JSONValue.string(o["UserAgent"]), ip: JSONValue.string(JSONValue.object(o["Geo"])?["IP"]))
             : nil
+        var reason: BounceReason?
+        if type == .bounce, record == "Bounce" {
+            switch JSONValue.string(o["Type"]) {
+            case "BadEmailAddress": reason = .invalidRecipient
+            case "DMARCPolicy": reason = .authentication
+            case "Blocked": reason = .reputation
+            default:
+                let text = [JSONValue.string(o["Details"]), JSONValue.string(o["Description"])].compactMap { $0 }.joined(separator: " ")
+                reason = BounceReason.classify(text: text.isEmpty ? nil : text)
+            }
+        }
         return .events([RecipientEvent(
             time: time, campaign: campaign, recipient: CanonicalEvents.normalizeRecipient(recipient), type: type,
-            bounceType: bounce, machine: machine, url: type == .click ? JSONValue.string(o["OriginalLink"]) : nil)])
+            bounceType: bounce, machine: machine, url: type == .click ? JSONValue.string(o["OriginalLink"]) : nil,
+            bounceReason: reason)])
     }
 }

@@ -19,8 +19,14 @@ import ReportCore
 /// - Reject → dropped. Open and Click have no recipient of their own: they go to every address of
 ///   `mail.destination` (send one recipient per message for exact figures). SES has no machine-open flag: an
 ///   open is classified by its `userAgent` and `ipAddress` (`ProxyOpens`), else it carries no signal.
-/// - DeliveryDelay, Rendering Failure and subscription confirmations are ignored; a Subscription event that
-///   unsubscribes from everything → unsubscribe.
+/// - DeliveryDelay → a deferral of each `delayedRecipients[]` (no outcome; its reason counts); Rendering Failure
+///   and subscription confirmations are ignored; a Subscription event that unsubscribes from everything →
+///   unsubscribe.
+/// - Bounce reasons (`BounceReason`): `bounceSubType` `NoEmail` → invalid recipient, `MailboxFull` → mailbox full,
+///   `ContentRejected` and `AttachmentRejected` → content; otherwise each recipient's `status` and
+///   `diagnosticCode`. A DeliveryDelay's `delayType` `MailboxFull` → mailbox full, `SpamDetected` and `IPFailure`
+///   → reputation, otherwise its recipients' `status` and `diagnosticCode` (AWS, "Contents of event data …":
+///   the bounce types and delay types tables).
 /// - Times: the per-type object's `timestamp`; where it has none, the SNS envelope's `Timestamp`; `mail.timestamp`
 ///   (the send time) is the Send's time and the last resort.
 /// - Campaign: the configured `mail.tags` key (default `campaign`), first value.
@@ -61,11 +67,22 @@ enum SESFormat: ProviderFormat {
             return t
         }
         func events(_ recipients: [String], _ type: EventType, at t: Double, bounce: BounceType? = nil, machine: Bool? = nil,
-                    url: String? = nil) -> ProviderRecord {
-            .events(recipients.map {
-                RecipientEvent(time: t, campaign: campaign, recipient: CanonicalEvents.normalizeRecipient($0), type: type,
-                               bounceType: bounce, machine: machine, url: url)
+                    url: String? = nil, reasons: [BounceReason?] = []) -> ProviderRecord {
+            .events(recipients.enumerated().map { i, r in
+                RecipientEvent(time: t, campaign: campaign, recipient: CanonicalEvents.normalizeRecipient(r), type: type,
+                               bounceType: bounce, machine: machine, url: url, bounceReason: i < reasons.count ? reasons[i] : nil)
             })
+        }
+        /// Each listed recipient's address and reason: the record's class when it names one, else the recipient's
+        /// `status` and `diagnosticCode`.
+        func failed(_ list: Any?, class given: BounceReason?) -> ([String], [BounceReason?]) {
+            var addresses: [String] = [], reasons: [BounceReason?] = []
+            for r in JSONValue.array(list) ?? [] {
+                guard let r = JSONValue.object(r), let a = JSONValue.string(r["emailAddress"]) else { continue }
+                addresses.append(a)
+                reasons.append(given ?? BounceReason.classify(code: JSONValue.string(r["status"]), text: JSONValue.string(r["diagnosticCode"])))
+            }
+            return (addresses, reasons)
         }
         switch kind {
         case "Send":
@@ -79,7 +96,13 @@ enum SESFormat: ProviderFormat {
             return events(recipients.isEmpty ? destination : recipients, .delivered, at: try time(d))
         case "Bounce":
             let d = detail("bounce")
-            let recipients = (JSONValue.array(d["bouncedRecipients"]) ?? []).compactMap { JSONValue.string(JSONValue.object($0)?["emailAddress"]) }
+            let given: BounceReason? = switch JSONValue.string(d["bounceSubType"]) {
+            case "NoEmail": .invalidRecipient
+            case "MailboxFull": .mailboxFull
+            case "ContentRejected", "AttachmentRejected": .content
+            default: nil
+            }
+            let (recipients, reasons) = failed(d["bouncedRecipients"], class: given)
             if ["Suppressed", "OnAccountSuppressionList"].contains(JSONValue.string(d["bounceSubType"])) {
                 return events(recipients, .dropped, at: try time(d))
             }
@@ -89,7 +112,7 @@ enum SESFormat: ProviderFormat {
             case "Transient": bounce = .soft
             default: bounce = .undetermined
             }
-            return events(recipients, .bounce, at: try time(d), bounce: bounce)
+            return events(recipients, .bounce, at: try time(d), bounce: bounce, reasons: reasons)
         case "Complaint":
             let d = detail("complaint")
             if JSONValue.string(d["complaintFeedbackType"]) == "not-spam" { return .ignored }
@@ -111,7 +134,16 @@ enum SESFormat: ProviderFormat {
             let d = detail("subscription")
             let all = JSONValue.object(d["newTopicPreferences"]).flatMap { JSONValue.bool($0["unsubscribeAll"]) } ?? false
             return all ? events(destination, .unsubscribe, at: try time(d)) : .ignored
-        case "DeliveryDelay", "Rendering Failure", "RenderingFailure":
+        case "DeliveryDelay":
+            let d = detail("deliveryDelay")
+            let given: BounceReason? = switch JSONValue.string(d["delayType"]) {
+            case "MailboxFull": .mailboxFull
+            case "SpamDetected", "IPFailure": .reputation
+            default: nil
+            }
+            let (recipients, reasons) = failed(d["delayedRecipients"], class: given)
+            return events(recipients, .deferred, at: try time(d), reasons: reasons)
+        case "Rendering Failure", "RenderingFailure":
             return .ignored
         default:
             return .unknown(kind)

@@ -8,6 +8,10 @@ import ReportCore
 ///
 /// - `processed` → sent; `delivered`; `dropped` → dropped (never a bounce); `deferred` is ignored.
 /// - `bounce` with `type: bounce` → hard; `type: blocked` → soft (a receiver block, often reputation).
+/// - `deferred` → a deferral (no outcome of the message; its `response` counts among bounce reasons).
+/// - Bounce reasons (`BounceReason`): `bounce_classification` (SendGrid's "Bounce and Block Classifications":
+///   Invalid Address → invalid recipient, Mailbox Unavailable → mailbox full, Reputation, Content, Frequency or
+///   Volume Too High → rate limited, Technical and Unclassified → by the text), else `status` and `reason`.
 /// - `open`: `sg_machine_open: true` → a machine open, `false` → a person's; without the field (accounts and
 ///   events from before SendGrid added it) the open is classified by `useragent` and `ip` (`ProxyOpens`), else
 ///   it carries no signal. `click` keeps `url`; `spamreport` → complaint;
@@ -26,6 +30,7 @@ enum SendGridFormat: ProviderFormat {
         let type: EventType
         var bounce: BounceType?
         var machine: Bool?
+        var reason: BounceReason?
         switch event {
         case "processed": type = .sent
         case "delivered": type = .delivered
@@ -33,6 +38,11 @@ enum SendGridFormat: ProviderFormat {
         case "bounce":
             type = .bounce
             bounce = JSONValue.string(o["type"]) == "blocked" ? .soft : .hard
+            reason = classification(JSONValue.string(o["bounce_classification"]))
+                ?? BounceReason.classify(code: JSONValue.string(o["status"]), text: JSONValue.string(o["reason"]))
+        case "deferred":
+            type = .deferred
+            reason = BounceReason.classify(text: JSONValue.string(o["response"]) ?? JSONValue.string(o["reason"]))
         case "open":
             type = .open
             machine = JSONValue.bool(o["sg_machine_open"])
@@ -40,7 +50,7 @@ enum SendGridFormat: ProviderFormat {
         case "click": type = .click
         case "spamreport": type = .complaint
         case "unsubscribe", "group_unsubscribe": type = .unsubscribe
-        case "deferred", "group_resubscribe": return .ignored
+        case "group_resubscribe": return .ignored
         default: return .unknown(event)
         }
         guard let email = JSONValue.string(o["email"]) else { throw ProviderError(field: "email", message: "is missing") }
@@ -52,6 +62,17 @@ enum SendGridFormat: ProviderFormat {
         }
         return .events([RecipientEvent(
             time: time, campaign: campaign, recipient: CanonicalEvents.normalizeRecipient(email), type: type,
-            bounceType: bounce, machine: machine, url: type == .click ? JSONValue.string(o["url"]) : nil)])
+            bounceType: bounce, machine: machine, url: type == .click ? JSONValue.string(o["url"]) : nil, bounceReason: reason)])
+    }
+
+    static func classification(_ c: String?) -> BounceReason? {
+        switch c?.lowercased() {
+        case "invalid address"?: return .invalidRecipient
+        case "mailbox unavailable"?: return .mailboxFull
+        case "reputation"?: return .reputation
+        case "content"?: return .content
+        case "frequency or volume too high"?: return .rateLimited
+        default: return nil
+        }
     }
 }
