@@ -8,6 +8,11 @@ public enum GmailRules {
     public static let spamRateWarning = 0.001
     public static let spamRateCritical = 0.003
     public static let mitigationDays = 7
+
+    /// Critical at or above 0.3 %, a warning at or above 0.1 %, else nothing.
+    public static func level(_ rate: Double) -> Alert.Severity? {
+        AlertRules.atLeast(rate, spamRateCritical) ? .critical : AlertRules.atLeast(rate, spamRateWarning) ? .warning : nil
+    }
 }
 
 /// Where a domain stands with Google's 7-day rule on the newest day Postmaster Tools has data for.
@@ -71,6 +76,9 @@ public struct GmailDomain: Sendable, Hashable {
     public var compliance: [ComplianceItem]
 
     public func week(_ w: ISOWeek) -> GmailWeek? { weeks.first { $0.week == w } }
+
+    /// Google's 7-day rule on the days up to the end of week `w` (what a week's page says).
+    public func mitigation(through w: ISOWeek) -> Mitigation? { Mitigation.judge(spamRates.filter { $0.day.isoWeek <= w }) }
 
     public static func == (a: GmailDomain, b: GmailDomain) -> Bool {
         a.domain == b.domain && a.weeks == b.weeks && a.spamRates.map(\.rate) == b.spamRates.map(\.rate)

@@ -1,3 +1,4 @@
+import EventFold
 import Foundation
 import Metrics
 import ReportCore
@@ -36,7 +37,7 @@ enum Downloads {
             [
                 ("campaign", .text(s.id)), ("program", .text(s.program)), ("name", .text(s.name)), ("kind", .text(s.kind.rawValue)),
                 ("sent_at", .text(calendar.iso8601(s.sentAt))), ("week", .text(s.week.description)),
-            ] + measures(Totals([s]))
+            ] + measures(Totals([s])) + [("sent_after_optout", .count(report.insights?.sends[s.id]?.sentAfterOptOut))]
         }
     }
 
@@ -58,7 +59,7 @@ enum Downloads {
 
     static func header(campaigns: Bool) -> [String] {
         (campaigns ? ["campaign", "program", "name", "kind", "sent_at", "week"] : ["program", "week", "sends"])
-            + countColumns.map(\.0) + rateHeader
+            + countColumns.map(\.0) + rateHeader + (campaigns ? ["sent_after_optout"] : [])
     }
 
     private static func cell(_ v: Value) -> String {
@@ -133,6 +134,44 @@ enum Downloads {
             Route.download("campaigns.json").outputPath: json(campaigns),
             Route.download("weeks.csv").outputPath: csv(weeks, header: header(campaigns: false)),
             Route.download("weeks.json").outputPath: json(weeks),
+            Route.download("mailbox-providers.csv").outputPath: mailboxProviders(report.mailboxProviders.data),
+            Route.download("bounce-reasons.csv").outputPath: bounceReasons(report.insights?.bounceReasons ?? []),
         ]
+    }
+
+    /// `source,domain,ip,date,metric,value`: every daily figure of Gmail Postmaster Tools (the standard metric
+    /// with its filter after a colon) and of SNDS (`message_recipients`, `filter_result`, `complaint_rate`,
+    /// `trap_hits`). Rates are fractions with six decimals; SNDS' `< 0.1%` is `<0.001000`. The compliance status
+    /// has no date and is on the page only.
+    static func mailboxProviders(_ data: MailboxProviderData) -> Data {
+        var out = "source,domain,ip,date,metric,value\n"
+        func fraction(_ v: Double) -> String { String(format: "%.6f", v) }
+        for v in data.postmaster {
+            let value: String
+            if let n = v.value {
+                value = v.metric.contains("_RATE") || n != n.rounded() ? fraction(n) : String(Int(n))
+            } else {
+                value = CSVCell.text(v.text ?? "")
+            }
+            out += "\(MailboxDataSource.gmailPostmaster.rawValue),\(CSVCell.text(v.domain)),,\(v.day),\(CSVCell.text(v.metric)),\(value)\n"
+        }
+        for r in data.snds {
+            let prefix = "\(MailboxDataSource.microsoftSNDS.rawValue),,\(CSVCell.text(r.ip)),\(r.day),"
+            out += prefix + "message_recipients,\(r.messageRecipients)\n"
+            out += prefix + "filter_result,\(r.filter.rawValue)\n"
+            if let c = r.complaintRate { out += prefix + "complaint_rate,\(c.below ? "<" : "")\(fraction(c.value))\n" }
+            out += prefix + "trap_hits,\(r.trapHits)\n"
+        }
+        return Data(out.utf8)
+    }
+
+    /// `week,provider,kind,reason,messages`: bounced and deferred messages per ISO week of their send and mailbox
+    /// provider, by reason (`not_given` where the source gave no diagnostic).
+    static func bounceReasons(_ rows: [BounceReasonCount]) -> Data {
+        var out = "week,provider,kind,reason,messages\n"
+        for r in rows {
+            out += "\(r.week),\(r.provider.key),\(r.kind.rawValue),\(r.reason?.key ?? "not_given"),\(r.messages)\n"
+        }
+        return Data(out.utf8)
     }
 }

@@ -110,6 +110,15 @@ public struct Format: Sendable {
             ?? "\(c.day!) \(months[c.month! - 1]) \(c.year!)"
     }
 
+    /// A mailbox provider's day: `7 Oct 2026`.
+    public func day(_ d: CalendarDay) -> String {
+        (try? labels.format("date.day_month_year", ["day": String(d.day), "month": months[d.month - 1], "year": String(d.year)]))
+            ?? "\(d.day) \(months[d.month - 1]) \(d.year)"
+    }
+
+    /// `7 Oct` for chart axes.
+    public func dayShort(_ d: CalendarDay) -> String { "\(d.day) \(months[d.month - 1])" }
+
     /// `16 Nov 2026, 09:00`.
     public func dateTime(_ date: Date) -> String {
         let c = calendar.components(date)

@@ -16,6 +16,7 @@ public struct Route: Hashable, Sendable, CustomStringConvertible {
     static let glossary = Route(["glossary"])
     static let frequency = Route(["frequency"])
     static let reactivation = Route(["reactivation"])
+    static let mailboxProviders = Route(["mailbox-providers"])
     static let notFound = Route([], file: "404.html")
     static let feed = Route([], file: "feed.xml")
     static func week(_ week: ISOWeek) -> Route { Route(["weeks", week.description]) }

@@ -20,6 +20,7 @@ public enum SiteBuilder {
         pages.append((.glossary, { try GlossaryPage.render(ctx) }))
         if report.insights != nil { pages.append((.frequency, { try FrequencyPage.render(ctx) })) }
         if !report.reactivationSends.isEmpty { pages.append((.reactivation, { try ReactivationPage.render(ctx) })) }
+        if SiteContext.hasMailboxPage(report) { pages.append((.mailboxProviders, { try MailboxProvidersPage.render(ctx) })) }
         if !report.experiments.isEmpty {
             pages.append((.experiments, { try ExperimentPage.renderList(ctx) }))
             for e in report.experiments { pages.append((.experiment(e.slug), { try ExperimentPage.render(ctx, e) })) }

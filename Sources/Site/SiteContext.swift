@@ -40,6 +40,9 @@ struct SiteContext {
         if !report.experiments.isEmpty {
             nav.append(NavLink(href: links.to(.experiments), label: try t("experiment.nav"), current: section == .experiment))
         }
+        if Self.hasMailboxPage(report) {
+            nav.append(NavLink(href: links.to(.mailboxProviders), label: try t("mailbox.nav"), current: section == .mailboxProviders))
+        }
         nav.append(NavLink(href: links.to(.glossary), label: try t("nav.glossary"), current: section == .glossary))
         return Chrome(
             t: labelTree, root: links.root, lang: report.config.language, page_title: title, site_title: report.config.title,
@@ -47,6 +50,11 @@ struct SiteContext {
             programs_nav: report.programs.map { NavLink(href: links.to(.program($0.slug)), label: $0.name, current: section == .program($0.slug)) },
             freshness: try labels.format("site.freshness", ["date": format.dateTime(report.newestData)]),
             generator: "inbox-report", custom_css: templates.files[Self.customCSS] != nil)
+    }
+
+    /// The mailbox-providers page exists when Postmaster or SNDS data, or bounce reasons, are there to show.
+    static func hasMailboxPage(_ report: Report) -> Bool {
+        !report.mailboxProviders.isEmpty || !(report.insights?.bounceReasons.isEmpty ?? true)
     }
 
     /// The project's own additions to the stylesheet, under its `templates/`.
@@ -59,7 +67,7 @@ struct SiteContext {
 
     /// Which part of the site a page belongs to, for the navigation.
     enum Section: Equatable {
-        case index, week, reactivation, frequency, experiment, glossary, notFound
+        case index, week, reactivation, frequency, experiment, mailboxProviders, glossary, notFound
         case program(String)
     }
 
@@ -177,9 +185,24 @@ struct SiteContext {
             values["value"] = format.percent(a.value)
         }
         if a.kind == .humanOpenDrop { values["factor"] = format.number(report.config.thresholds.humanOpenDrop, decimals: 1) }
+        if let n = a.count { values["count"] = values["count"] ?? format.count(n) }
+        if let d = a.day { values["day"] = format.day(d) }
+        if let detail = a.detail {
+            values["requirement"] = (try? t("compliance.\(detail.lowercased())")) ?? detail
+            values["filter"] = (try? t("snds.\(detail.lowercased())")) ?? detail
+        }
+        if a.kind == .gmailSpamRate || a.kind == .gmailDivergence {
+            values["domain"] = a.subject ?? ""
+            values["own"] = format.percent(a.baseline)
+            (values["value"], values["threshold"]) = format.percentPair(a.value, a.threshold)
+        }
         let subject: String
         let href: String
-        if let c = a.campaign, let s = report.send(c) {
+        if a.isMailboxProvider {
+            let source = a.kind == .sndsFilter || a.kind == .spamTrapHits ? "snds" : "gmail"
+            subject = "\(try t("mailbox.source_\(source)")) · \(a.subject ?? "")" + (a.week.map { " · " + format.weekTitle($0) } ?? "")
+            href = links.to(.mailboxProviders, fragment: "\(source)-\(Slug.make(a.subject ?? ""))")
+        } else if let c = a.campaign, let s = report.send(c) {
             subject = s.title
             href = links.to(.campaign(c))
         } else if a.program.isEmpty {

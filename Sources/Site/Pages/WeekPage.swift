@@ -36,6 +36,8 @@ enum WeekPage {
         /// Re-activation outcomes decided this week (their window closed in it) or pending (sent this week).
         let outcomes: OutcomeSection?
         let providers: ProviderSection?
+        /// What Gmail and Microsoft saw this week, and opt-outs honoured.
+        let mailbox: MailboxProvidersPage.WeekSection?
     }
 
     static func render(_ ctx: SiteContext, _ week: WeekReport) throws -> Data {
@@ -79,7 +81,8 @@ enum WeekPage {
             sends: try week.sendIDs.compactMap(report.send).map { try ctx.sendRow($0, links) },
             previous: i.flatMap { $0 > 0 ? link(report.weeks[$0 - 1].week) : nil },
             next: i.flatMap { $0 + 1 < report.weeks.count ? link(report.weeks[$0 + 1].week) : nil },
-            charts: try charts(ctx, week), outcomes: outcomes, providers: try ctx.providerSection(week.sendIDs))
+            charts: try charts(ctx, week), outcomes: outcomes, providers: try ctx.providerSection(week.sendIDs),
+            mailbox: try MailboxProvidersPage.weekSection(ctx, week.week, links))
     }
 
     /// Each program's human open rate and complaint rate over the 12 weeks up to this one.
