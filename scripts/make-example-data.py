@@ -84,6 +84,32 @@ NL_DOMAINS = [("gmail.com", .33), ("outlook.com", .10), ("hotmail.com", .08), ("
 INTEREST = {"engaged": 0.62, "regular": 0.30, "occasional": 0.09, "lapsed": 0.006}
 
 
+def diagnostic(week, rcpt, cid, event, bounce_type):
+    """The SMTP reply a bounce came with, as providers word them (no commas, no addresses). Chosen by a checksum of
+    the row, not by the random stream, so the rest of the data stays as it was. In 2026-W42 Gmail rate-limits the
+    sender (its spam rate passed 0.3 %); in 2026-W44 Microsoft throttles the shared IP."""
+    if event != "bounce":
+        return ""
+    domain = rcpt.rsplit("@", 1)[-1]
+    h = zlib.crc32(f"{rcpt} {cid}".encode()) % 100
+    gmail, microsoft = domain in ("gmail.com", "googlemail.com"), domain in ("outlook.com", "hotmail.com", "live.se")
+    if bounce_type == "hard":
+        if gmail:
+            return "550 5.1.1 The email account that you tried to reach does not exist."
+        if microsoft:
+            return "550 5.5.0 Requested action not taken: mailbox unavailable."
+        return "550 5.1.1 <recipient> User unknown" if h < 70 else "553 5.1.3 Address rejected: no such user here"
+    if gmail and week == "2026-W42" and h < 80:
+        return "421 4.7.28 Our system has detected an unusual rate of unsolicited mail originating from your IP address."
+    if microsoft and week == "2026-W44" and h < 70:
+        return "451 4.7.650 The mail server [192.0.2.25] has been temporarily rate limited due to IP reputation."
+    if h < 55:
+        return "452 4.2.2 The email account that you tried to reach is over quota."
+    if h < 80:
+        return "421 4.4.2 Connection dropped: try again later"
+    return ""
+
+
 def newsletter(site):
     """A year of the newsletter as recipient events: subscribers join, read, drift away, unsubscribe,
     complain and bounce, so list health, providers and frequency describe a list that a year has shaped.
@@ -98,7 +124,7 @@ def newsletter(site):
             subs.append([f"reader{len(subs) + 1:05d}@{domain}", domain, kind, True])
     join(8200)
     meta = ["campaign,program,name,subject,segment,kind,from"]
-    lines = ["time,campaign,recipient,event,bounce_type,machine,url"]
+    lines = ["time,campaign,recipient,event,bounce_type,machine,url,diagnostic"]
     sends = []
     for w in range(52):
         monday = first + dt.timedelta(weeks=w)
@@ -160,7 +186,8 @@ def newsletter(site):
                 events.append((td + dt.timedelta(hours=r.randint(1, 72)), cid, rcpt, "unsubscribe", "", "", ""))
                 s[3] = False
         events.sort(key=lambda e: (e[0], e[1], e[2], e[3]))
-        lines += [f"{t.isoformat()},{c},{rc},{ev},{bt},{m},{url}" for t, c, rc, ev, bt, m, url in events if t <= CUTOFF]
+        lines += [f"{t.isoformat()},{c},{rc},{ev},{bt},{m},{url},{diagnostic(week, rc, c, ev, bt)}"
+                  for t, c, rc, ev, bt, m, url in events if t <= CUTOFF]
     os.makedirs(os.path.join(site, "data/newsletter"), exist_ok=True)
     with open(os.path.join(site, "data/newsletter/campaigns.csv"), "w", newline="") as f:
         f.write("\n".join(meta) + "\n")
@@ -440,4 +467,98 @@ for variant, subject, human_p, click_p in [("A", "Autumn arrivals are in", 0.151
 write("data/experiments/subject-test.csv", "\n".join(st) + "\n")
 print(f"frequency-test events: {len(ft_events)}, subject-test variants: {len(st) - 1}", file=sys.stderr)
 
+
+# --- mailbox providers: Gmail Postmaster Tools and Microsoft SNDS ----------------------------------------------
+def mailbox_providers(site):
+    """What Gmail and Microsoft showed the sender, with its own random stream (the rest of the data is unchanged):
+    a v1 Postmaster Tools archive for 2026-W30 to W37, v2 API responses (and the request they answer) from W38 on,
+    the compliance status, and an SNDS export for two IPs. The episode: in W42 Gmail's spam rate passes 0.3 % on
+    three days while feedback-loop complaints stay low; the inactive segment is suppressed on Friday 16 October and
+    seven days below 0.3 % follow (eligible for mitigation again from 23 October). In W44 Microsoft filters the
+    newsletter (SNDS yellow and red, spam trap hits); in W45 the bought fair-leads list hits traps and lifts Gmail's
+    rate over 0.1 % for two days."""
+    r = random.Random(20261202)
+    domain = "nordljus.example"
+    first, last = FIRST_MONDAY, CUTOFF.date() - dt.timedelta(days=1)   # Postmaster lags a day
+    episode = {dt.date(2026, 10, 12): 0.0009, dt.date(2026, 10, 13): 0.0022, dt.date(2026, 10, 14): 0.0034,
+               dt.date(2026, 10, 15): 0.0038, dt.date(2026, 10, 16): 0.0031, dt.date(2026, 10, 17): 0.0024,
+               dt.date(2026, 10, 18): 0.0019, dt.date(2026, 10, 19): 0.0014, dt.date(2026, 10, 20): 0.0011,
+               dt.date(2026, 10, 21): 0.0008, dt.date(2026, 10, 22): 0.0006, dt.date(2026, 10, 23): 0.0005,
+               dt.date(2026, 11, 5): 0.0014, dt.date(2026, 11, 6): 0.0012}
+    days, d = [], first
+    while d <= last:
+        days.append(d)
+        d += dt.timedelta(days=1)
+    archive, stats, n = [], [], 0
+    for d in days:
+        quiet = d.weekday() == 6 and r.random() < 0.5    # too little Gmail volume some Sundays: no figures
+        if quiet and d not in episode:
+            continue
+        spam = episode.get(d, round(r.uniform(0.0002, 0.0006), 5))
+        rate_limited = 0.011 if dt.date(2026, 10, 13) <= d <= dt.date(2026, 10, 17) else round(r.uniform(0, 0.0006), 5)
+        dkim, spf, dmarc = round(r.uniform(0.997, 1.0), 4), 1.0, round(r.uniform(0.985, 0.995), 4)
+        if d < FIRST_MONDAY + dt.timedelta(weeks=8):
+            archive.append({
+                "name": f"domains/{domain}/trafficStats/{d:%Y%m%d}", "userReportedSpamRatio": spam, "domainReputation": "HIGH",
+                "spfSuccessRatio": spf, "dkimSuccessRatio": dkim, "dmarcSuccessRatio": dmarc, "inboundEncryptionRatio": 1.0,
+                "outboundEncryptionRatio": 1.0,
+                "deliveryErrors": [{"errorClass": "TEMPORARY_ERROR", "errorType": "RATE_LIMIT_EXCEEDED", "errorRatio": rate_limited}]})
+            continue
+        for metric, value in [("spam", spam), ("dkim_pass", dkim), ("spf_pass", spf), ("dmarc_pass", dmarc), ("tls_inbound", 1.0),
+                              ("errors_rate_limit", rate_limited)]:
+            n += 1
+            stats.append({"name": f"domains/{domain}/domainStats/{n:06d}", "metric": metric, "value": {"doubleValue": value},
+                          "date": {"year": d.year, "month": d.month, "day": d.day}})
+    write("data/mailbox-providers/gmail-archive-v1.json", json.dumps({"trafficStats": archive, "nextPageToken": ""}, indent=1) + "\n")
+    write("data/mailbox-providers/gmail.json", json.dumps({"domainStats": stats, "nextPageToken": ""}, indent=1) + "\n")
+    start = FIRST_MONDAY + dt.timedelta(weeks=8)
+    request = {
+        "metricDefinitions": [
+            {"name": "spam", "baseMetric": {"standardMetric": "SPAM_RATE"}},
+            {"name": "dkim_pass", "baseMetric": {"standardMetric": "AUTH_SUCCESS_RATE"}, "filter": 'auth_type = "dkim"'},
+            {"name": "spf_pass", "baseMetric": {"standardMetric": "AUTH_SUCCESS_RATE"}, "filter": 'auth_type = "spf"'},
+            {"name": "dmarc_pass", "baseMetric": {"standardMetric": "AUTH_SUCCESS_RATE"}, "filter": 'auth_type = "dmarc"'},
+            {"name": "tls_inbound", "baseMetric": {"standardMetric": "TLS_ENCRYPTION_RATE"}, "filter": 'traffic_direction = "inbound"'},
+            {"name": "errors_rate_limit", "baseMetric": {"standardMetric": "DELIVERY_ERROR_RATE"}, "filter": 'delivery_error_type = "RATE_LIMIT_EXCEEDED"'},
+        ],
+        "timeQuery": {"timeRange": {"startDate": {"year": start.year, "month": start.month, "day": start.day},
+                                    "endDate": {"year": last.year, "month": last.month, "day": last.day}}},
+        "pageSize": 200, "aggregationGranularity": "DAILY"}
+    write("data/mailbox-providers/gmail.request.json", json.dumps(request, indent=1) + "\n")
+    rows = [{"requirement": q, "status": {"status": "NEEDS_WORK" if q == "DMARC_ALIGNMENT" else "COMPLIANT"}}
+            for q in ["SPF", "DKIM", "DMARC_POLICY", "DMARC_ALIGNMENT", "MESSAGE_FORMATTING", "DNS_RECORDS", "ENCRYPTION",
+                      "USER_REPORTED_SPAM_RATE"]]
+    write("data/mailbox-providers/gmail-compliance.json", json.dumps({
+        "name": f"domains/{domain}/complianceStatus",
+        "complianceData": {"domainId": domain, "rowData": rows, "oneClickUnsubscribeVerdict": {"status": {"status": "COMPLIANT"}},
+                           "honorUnsubscribeVerdict": {"status": {"status": "COMPLIANT"}}}}, indent=1) + "\n")
+    # SNDS keeps about 90 days: W38 on. The shared IP carries newsletter (Tuesday) and promotions (Thursday,
+    # Saturday); the second IP onboarding and transactional mail.
+    snds = []
+    for d in days:
+        if d < FIRST_MONDAY + dt.timedelta(weeks=8):
+            continue
+        for ip, base in [("192.0.2.25", {1: 2150, 3: 11800, 5: 11900}), ("192.0.2.26", {0: 420})]:
+            rcpts = base.get(d.weekday(), 0) + r.randint(40, 160)
+            filt, complaint, traps = "GREEN", "< 0.1%", 0
+            if ip == "192.0.2.25" and d == dt.date(2026, 10, 27):
+                filt, complaint, traps = "YELLOW", "0.1%", 2
+            if ip == "192.0.2.25" and d == dt.date(2026, 10, 28):
+                filt, complaint, traps = "RED", "0.3%", 1
+            if ip == "192.0.2.25" and d == dt.date(2026, 10, 29):
+                filt = "YELLOW"
+            if ip == "192.0.2.25" and d == dt.date(2026, 11, 5):
+                filt, complaint, traps, rcpts = "YELLOW", "0.2%", 6, rcpts + 2900
+            trap_start = f"{d.month}/{d.day}/{d.year} 9:14 AM" if traps else ""
+            trap_end = f"{d.month}/{d.day}/{d.year} 11:52 AM" if traps else ""
+            nxt = d + dt.timedelta(days=1)
+            snds.append(",".join([ip, f"{d.month}/{d.day}/{d.year} 12:00 AM", f"{nxt.month}/{nxt.day}/{nxt.year} 12:00 AM",
+                                  str(rcpts + 3), str(rcpts + 2), str(rcpts), filt, complaint, trap_start, trap_end, str(traps),
+                                  "mta1.nordljus.example" if ip.endswith("25") else "mta2.nordljus.example",
+                                  "bounces@nordljus.example", ""]))
+    write("data/mailbox-providers/snds.csv", "\r\n".join(snds) + "\r\n")
+    print(f"mailbox providers: {len(archive)} archived days, {len(stats)} Postmaster values, {len(snds)} SNDS rows", file=sys.stderr)
+
+
+mailbox_providers(SITE)
 newsletter(SITE)

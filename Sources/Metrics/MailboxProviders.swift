@@ -168,15 +168,13 @@ public struct MailboxProviderReport: Sendable {
                               value: worst, threshold: threshold, count: critical ? w.daysAtOrAboveCritical : w.daysAtOrAboveWarning)
                 a.subject = d.domain
                 a.day = w.worstDay
-                out.append(a)
                 // Divergence: Gmail's users report spam at or above a line the sender's own feedback-loop
-                // complaints of the week stay below.
+                // complaints of the week stay below. It says everything the spam-rate alert says, and more.
                 if let own = senderComplaintRate(w.week), own < GmailRules.spamRateWarning {
-                    var b = a
-                    b.kind = .gmailDivergence
-                    b.baseline = own
-                    out.append(b)
+                    a.kind = .gmailDivergence
+                    a.baseline = own
                 }
+                out.append(a)
             }
             for item in d.compliance where !item.isCompliant {
                 var a = Alert(severity: .warning, kind: .complianceItem, program: "")

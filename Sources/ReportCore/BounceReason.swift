@@ -36,14 +36,15 @@ public enum BounceReason: UInt8, Sendable, CaseIterable, Hashable {
         }
     }
 
-    /// The reason a diagnostic says: its enhanced status code (`5.7.26`, anywhere in the text or given apart),
+    /// The reason a diagnostic says: its enhanced status code (`5.7.26`, in the text, else given apart),
     /// else words of the text, else its basic reply code (`421`), else `other`. Nil when there is nothing to
     /// classify (no code and no text).
     public static func classify(code: String? = nil, text: String?) -> BounceReason? {
         let t = (text ?? "").lowercased()
         if code == nil && t.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
-        // The code given apart, then one in the text: the first that decides.
-        for enhanced in [enhancedCode(code), enhancedCode(t)] {
+        // The code in the receiving server's own words first (a DSN's status field is often generic), then the one
+        // given apart: the first that decides.
+        for enhanced in [enhancedCode(t), enhancedCode(code)] {
             if let r = byCode(enhanced, text: t) { return r }
         }
         if let w = words(t) { return w }
@@ -61,7 +62,8 @@ public enum BounceReason: UInt8, Sendable, CaseIterable, Hashable {
             case (1, 1), (1, 0), (1, 2), (1, 3), (1, 6), (1, 10): return .invalidRecipient
             case (2, 1): return cls == 4 ? .rateLimited : .invalidRecipient
             case (2, 2): return .mailboxFull
-            case (4, 1) where cls == 5: return .invalidRecipient  // Microsoft's "recipient address rejected"; 4.4.1 is a timeout
+            case (4, 1) where cls == 5: return .invalidRecipient  // Microsoft's "recipient address rejected"
+            case (4, _): return .other  // network and routing: a timeout, a dropped connection (4.4.1, 4.4.2)
             case (7, 28), (4, 5): return .rateLimited
             case (7, 20), (7, 21), (7, 22), (7, 23), (7, 24), (7, 25), (7, 26), (7, 27), (7, 30): return .authentication
             case (7, 606...649): return .reputation

@@ -193,7 +193,8 @@ struct SiteContext {
         }
         if a.kind == .gmailSpamRate || a.kind == .gmailDivergence {
             values["domain"] = a.subject ?? ""
-            values["own"] = format.percent(a.baseline)
+            // Beside the 0.1 % line it stays under, with enough decimals not to print as 0.10 %.
+            values["own"] = format.percentPair(a.baseline, GmailRules.spamRateWarning).0
             (values["value"], values["threshold"]) = format.percentPair(a.value, a.threshold)
         }
         let subject: String

@@ -103,14 +103,18 @@ import Testing
         // The sender's own complaint rate: 0.05 % in W41 (below 0.1 %: diverges), 0.12 % in W42 (does not).
         let own: [ISOWeek: Double] = [w41: 0.0005, w42: 0.0012]
         let alerts = MailboxProviderReport.compute(data).alerts { own[$0] }
+        // W42: Gmail at 0.15 % and the sender's own rate 0.12 %: a spam-rate warning, no divergence.
         let gmail = alerts.filter { $0.kind == .gmailSpamRate }
-        #expect(gmail.map(\.week) == [w41, w42])
-        #expect(gmail.map(\.severity) == [.critical, .warning])
-        #expect(gmail.map(\.threshold) == [0.003, 0.001])
-        #expect(gmail[0].day?.description == "2026-10-07")
+        #expect(gmail.map(\.week) == [w42])
+        #expect(gmail.map(\.severity) == [.warning])
+        #expect(gmail.map(\.threshold) == [0.001])
+        // W41: Gmail at 0.35 % while the sender's own rate is 0.05 %: the divergence, critical, in its place.
         let divergence = alerts.filter { $0.kind == .gmailDivergence }
         #expect(divergence.count == 1)
         #expect(divergence[0].week == w41)
+        #expect(divergence[0].severity == .critical)
+        #expect(divergence[0].threshold == 0.003)
+        #expect(divergence[0].day?.description == "2026-10-07")
         #expect(divergence[0].value == 0.0035)
         #expect(divergence[0].baseline == 0.0005)
         #expect(alerts.filter { $0.kind == .complianceItem }.map(\.detail) == ["HONOR_UNSUBSCRIBE"])

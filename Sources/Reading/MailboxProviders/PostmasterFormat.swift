@@ -175,8 +175,9 @@ enum PostmasterFormat {
         return out
     }
 
-    /// The values a filter selects, as the metric's suffix: `auth_type = "dkim"` → `dkim`;
-    /// `feedback_loop_id = "x" AND aggregation_key_type = "ALL_DKIM"` → `x,ALL_DKIM`. Nil without a filter.
+    /// The values a filter selects, lower-cased, as the metric's suffix: `auth_type = "dkim"` → `dkim`;
+    /// `feedback_loop_id = "x" AND aggregation_key_type = "ALL_DKIM"` → `x,all_dkim`. Nil without a filter.
+    /// (Lower case, so v2's `RATE_LIMIT_EXCEEDED` and v1's `errorType` meet under one name.)
     static func filterLabel(_ filter: String?) -> String? {
         guard let filter, !filter.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
         var values: [String] = []
@@ -188,7 +189,7 @@ enum PostmasterFormat {
                 current!.append(c)
             }
         }
-        return values.isEmpty ? filter.trimmingCharacters(in: .whitespaces) : values.joined(separator: ",")
+        return (values.isEmpty ? filter.trimmingCharacters(in: .whitespaces) : values.joined(separator: ",")).lowercased()
     }
 
     // MARK: Compliance
@@ -258,7 +259,7 @@ enum PostmasterFormat {
             let p = "\(path)spammyFeedbackLoops[\(i)]"
             guard let f = JSONValue.object(f), let id = JSONValue.string(f["id"]) else { throw ReportError("is missing", at: at(p + ".id")) }
             guard let n = number(f["spamRatio"]) else { throw ReportError("is not a number", at: at(p + ".spamRatio")) }
-            out.append(PostmasterValue(domain: domain, day: day, metric: "FEEDBACK_LOOP_SPAM_RATE:\(id)", value: n, location: at(p)))
+            out.append(PostmasterValue(domain: domain, day: day, metric: "FEEDBACK_LOOP_SPAM_RATE:\(id.lowercased())", value: n, location: at(p)))
         }
         return out
     }
