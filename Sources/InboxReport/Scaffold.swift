@@ -36,6 +36,7 @@ public enum Scaffold {
 
                 """),
             (".gitignore", "public/\n"),
+            ("postmaster-request.json", postmasterRequest(from: day(-28), through: day(-1))),
         ]
         var written: [String] = []
         for (path, text) in files {
@@ -45,6 +46,32 @@ public enum Scaffold {
             written.append(path)
         }
         return written
+    }
+
+    /// The body of a Gmail Postmaster Tools `domainStats:query` request for the four weeks before this one: save
+    /// it, and each response beside it under the response's name with `.request.json` (docs/inputs.md), so the
+    /// names it gives the metrics map to Google's.
+    static func postmasterRequest(from: String, through: String) -> String {
+        func date(_ iso: String) -> String {
+            let p = iso.split(separator: "-").map { String(Int($0)!) }
+            return "{\"year\": \(p[0]), \"month\": \(p[1]), \"day\": \(p[2])}"
+        }
+        return """
+            {
+              "metricDefinitions": [
+                {"name": "spam", "baseMetric": {"standardMetric": "SPAM_RATE"}},
+                {"name": "dkim", "baseMetric": {"standardMetric": "AUTH_SUCCESS_RATE"}, "filter": "auth_type = \\"dkim\\""},
+                {"name": "spf", "baseMetric": {"standardMetric": "AUTH_SUCCESS_RATE"}, "filter": "auth_type = \\"spf\\""},
+                {"name": "dmarc", "baseMetric": {"standardMetric": "AUTH_SUCCESS_RATE"}, "filter": "auth_type = \\"dmarc\\""},
+                {"name": "tls", "baseMetric": {"standardMetric": "TLS_ENCRYPTION_RATE"}, "filter": "traffic_direction = \\"inbound\\""},
+                {"name": "rate_limit", "baseMetric": {"standardMetric": "DELIVERY_ERROR_RATE"}, "filter": "delivery_error_type = \\"RATE_LIMIT_EXCEEDED\\""}
+              ],
+              "timeQuery": {"timeRange": {"startDate": \(date(from)), "endDate": \(date(through))}},
+              "pageSize": 200,
+              "aggregationGranularity": "DAILY"
+            }
+
+            """
     }
 
     static let reportYML = """
@@ -65,6 +92,10 @@ public enum Scaffold {
         # thresholds:
         #   complaint_rate: { warning: 0.001, critical: 0.003 }
         #   hard_bounce_rate: { warning: 0.02, critical: 0.05 }
+
+        # Gmail Postmaster Tools and Microsoft SNDS: put their files under data/ (docs: inputs.md, Mailbox-provider
+        # data). postmaster-request.json is a request body for Postmaster Tools' domainStats:query: save each response
+        # as data/<name>.json with the request beside it as data/<name>.request.json.
 
         # Days after a send during which its figures still change.
         reactivation:
