@@ -77,7 +77,7 @@ let package = Package(
         // The fuzzing harness over every reader and report.yml (`make fuzz`, libFuzzer through
         // LLVMFuzzerRunDriver, declared by the C target; SwiftPM gives executables a main of their own).
         .target(name: "CFuzzerDriver"),
-        .executableTarget(name: "inbox-report-fuzz", dependencies: ["Reading", "EventFold", "ReportCore", "CFuzzerDriver"]),
+        .executableTarget(name: "inbox-report-fuzz", dependencies: ["Reading", "Metrics", "EventFold", "ReportCore", "CFuzzerDriver"]),
 
         .target(name: "TestSupport", dependencies: ["ReportCore"], path: "Tests/TestSupport"),
         .testTarget(name: "EventFoldTests", dependencies: ["EventFold", "ReportCore"]),

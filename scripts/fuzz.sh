@@ -18,6 +18,8 @@ seed() {  # target -> seed files
     ses) ls $FIX/ses*.jsonl ;;
     mailgun) ls $FIX/mailgun*.jsonl ;;
     postmark) ls $FIX/postmark*.jsonl ;;
+    gmail-postmaster) ls Tests/Fixtures/mailbox-providers/*.json ;;
+    microsoft-snds) ls Tests/Fixtures/mailbox-providers/*.csv ;;
   esac
 }
 failed=()

@@ -8,6 +8,16 @@ struct CSVReader {
         case unterminatedQuote(line: Int)
         /// A record (or a field in it) longer than `InputLimits.recordBytes`.
         case recordTooLong(line: Int)
+
+        /// The failure as the error a user sees, at its line of `file`.
+        func error(in file: String) -> ReportError {
+            switch self {
+            case .unterminatedQuote(let line):
+                return ReportError("a quoted field is never closed (a missing \")", at: SourceLocation(file: file, line: line))
+            case .recordTooLong(let line):
+                return ReportError("a row is longer than \(InputLimits.recordBytes >> 20) MB (the limit for one record; is this a CSV file?)", at: SourceLocation(file: file, line: line))
+            }
+        }
     }
 
     static func read(path: String, row: (_ fields: [String], _ line: Int) throws -> Void) throws {

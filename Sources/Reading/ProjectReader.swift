@@ -345,12 +345,7 @@ public struct ProjectReader {
                 }
             }
         } catch let failure as CSVReader.Failure {
-            switch failure {
-            case .unterminatedQuote(let line):
-                throw ReportError("a quoted field is never closed (a missing \")", at: SourceLocation(file: file, line: line))
-            case .recordTooLong(let line):
-                throw ReportError("a row is longer than \(InputLimits.recordBytes >> 20) MB (the limit for one record; is this a CSV file?)", at: SourceLocation(file: file, line: line))
-            }
+            throw failure.error(in: file)
         } catch let failure as JSONStream.Failure {
             switch failure {
             case .syntax(let line, let message):
@@ -394,12 +389,7 @@ public struct ProjectReader {
                 }
             }
         } catch let failure as CSVReader.Failure {
-            switch failure {
-            case .unterminatedQuote(let line):
-                throw ReportError("a quoted field is never closed (a missing \")", at: SourceLocation(file: file, line: line))
-            case .recordTooLong(let line):
-                throw ReportError("a row is longer than \(InputLimits.recordBytes >> 20) MB (the limit for one record)", at: SourceLocation(file: file, line: line))
-            }
+            throw failure.error(in: file)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import EventFold
+import Metrics
 import Reading
 import ReportCore
 #if FUZZING
@@ -17,6 +18,8 @@ import CFuzzerDriver
 /// | `json` | `data/input.jsonl`: canonical JSON, or a provider's export by detection |
 /// | `gzip` | `data/input.csv.gz`: the bytes as gzip data |
 /// | `sendgrid`, `ses`, `mailgun`, `postmark` | `data/input.jsonl` pinned to that provider's reader |
+/// | `gmail-postmaster` | `data/input.json` pinned to the Postmaster Tools reader, then resolved and computed |
+/// | `microsoft-snds` | `data/input.csv` pinned to the SNDS reader, then computed |
 ///
 /// A rejected input (a `ReportError`) is the expected outcome; only a crash, a hang or unbounded memory is a
 /// finding. Built with `-sanitize=fuzzer` and `-D FUZZING` (the Makefile does it); an ordinary build makes a
@@ -28,7 +31,7 @@ enum Harness {
         let url = URL(fileURLWithPath: base).appending(path: "inbox-report-fuzz-\(getpid())")
         try? FileManager.default.createDirectory(at: url.appending(path: "data"), withIntermediateDirectories: true)
         var yml = "timezone: Europe/Stockholm\n"
-        if ["sendgrid", "ses", "mailgun", "postmark"].contains(target) {
+        if ["sendgrid", "ses", "mailgun", "postmark", "gmail-postmaster", "microsoft-snds"].contains(target) {
             yml += "inputs:\n  - path: \"data/*\"\n    format: \(target)\n"
         }
         try? yml.write(to: url.appending(path: "report.yml"), atomically: true, encoding: .utf8)
@@ -36,7 +39,8 @@ enum Harness {
     }()
     static let file: String = {
         switch target {
-        case "csv": return "data/input.csv"
+        case "csv", "microsoft-snds": return "data/input.csv"
+        case "gmail-postmaster": return "data/input.json"
         case "gzip": return "data/input.csv.gz"
         default: return "data/input.jsonl"
         }
@@ -50,8 +54,11 @@ enum Harness {
         }
         try? data.write(to: project.appending(path: file))
         let sink = EventAccumulator(shards: 2)
-        _ = try? ProjectReader(root: project, options: ReadOptions(parallelFromBytes: 4096)).readFile(file, config: config, into: sink)
+        let contribution = try? ProjectReader(root: project, options: ReadOptions(parallelFromBytes: 4096)).readFile(file, config: config, into: sink)
         _ = sink.summaries()
+        if let mailbox = contribution?.mailbox, let (data, _) = try? mailbox.resolved() {
+            _ = MailboxProviderReport.compute(data).alerts { _ in 0 }
+        }
     }
 }
 

@@ -85,6 +85,8 @@ enum MailboxProvidersPage {
         let gmail: [GmailDomainSection]
         let snds: ItemList<SNDSSection>?
         let reasons: ItemList<ReasonTable>?
+        /// Which sends the bounce reasons come from (those with recipient events).
+        let reasons_coverage: String?
     }
 
     /// What the week page shows (and the exported week).
@@ -118,7 +120,8 @@ enum MailboxProvidersPage {
         let model = Model(
             needs_data: mp.isEmpty ? try ctx.t("mailbox.needs_data") : nil, coverage: coverage,
             alerts: try ctx.alertList(report.alerts.filter(\.isMailboxProvider).sorted { ($0.severity, $1.week ?? ISOWeek(year: 0, week: 0)) > ($1.severity, $0.week ?? ISOWeek(year: 0, week: 0)) }, links),
-            gmail: gmail, snds: .of(snds), reasons: .of(try reasonTables(ctx)))
+            gmail: gmail, snds: .of(snds), reasons: .of(try reasonTables(ctx)),
+            reasons_coverage: report.insights == nil ? nil : try ctx.coverageLine(report.coverage()))
         return try ctx.render("mailbox-providers", chrome, model)
     }
 
