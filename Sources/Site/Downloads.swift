@@ -149,7 +149,7 @@ enum Downloads {
         for v in data.postmaster {
             let value: String
             if let n = v.value {
-                value = v.metric.contains("_RATE") || n != n.rounded() ? fraction(n) : String(Int(n))
+                value = v.metric.contains("_RATE") || n != n.rounded() || abs(n) >= 1e15 ? fraction(n) : String(Int(n))
             } else {
                 value = CSVCell.text(v.text ?? "")
             }

@@ -119,6 +119,9 @@ import TestSupport
         let badDate = try one(#"{"domainStats": [{"name": "domains/a.com/domainStats/1", "metric": "SPAM_RATE", "value": {"doubleValue": 0.1}, "date": {"year": 2026, "month": 2, "day": 30}}]}"#)
         #expect(badDate?.location?.field == "domainStats[0].date")
         #expect(badDate?.message.contains("not a date") == true)
+        // A number no year can be (found by fuzzing: converting it to an Int trapped).
+        let hugeYear = try one(#"{"domainStats": [{"name": "domains/a.com/domainStats/1", "metric": "SPAM_RATE", "value": {"doubleValue": 0.1}, "date": {"year": 1e300, "month": 2, "day": 3}}]}"#)
+        #expect(hugeYear?.location?.field == "domainStats[0].date")
         let noDate = try one(#"{"domainStats": [{"name": "domains/a.com/domainStats/1", "metric": "SPAM_RATE", "value": {"doubleValue": 0.1}}]}"#)
         #expect(noDate?.message.contains("DAILY") == true)
         let badName = try one(#"{"domainStats": [{"name": "a.com", "metric": "SPAM_RATE", "value": {"doubleValue": 0.1}, "date": {"year": 2026, "month": 2, "day": 3}}]}"#)

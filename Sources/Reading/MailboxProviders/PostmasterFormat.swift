@@ -141,8 +141,10 @@ enum PostmasterFormat {
 
     /// `{year, month, day}` as a real date.
     static func day(_ d: [String: Any], at location: SourceLocation) throws -> CalendarDay {
-        guard let y = number(d["year"]), let m = number(d["month"]), let dd = number(d["day"]),
-              let day = CalendarDay(year: Int(y), month: Int(m), day: Int(dd)), Double(Int(y)) == y, Double(Int(m)) == m, Double(Int(dd)) == dd else {
+        // Whole numbers of a sane size first: converting 1e300 to an Int would trap.
+        func whole(_ v: Any?) -> Int? { number(v).flatMap { abs($0) < 100_000 && $0 == $0.rounded() ? Int($0) : nil } }
+        guard let y = whole(d["year"]), let m = whole(d["month"]), let dd = whole(d["day"]),
+              let day = CalendarDay(year: y, month: m, day: dd) else {
             throw ReportError("is not a date {year, month, day} within \(InputLimits.timeRange)", at: location)
         }
         return day
