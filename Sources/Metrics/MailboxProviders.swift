@@ -71,7 +71,7 @@ public struct GmailDomain: Sendable, Hashable {
     public var mitigation: Mitigation?
     /// Metric names the domain has (beyond `SPAM_RATE`), sorted.
     public var metrics: [String]
-    /// Text metrics by day (`DOMAIN_REPUTATION` of v1 archives).
+    /// `DOMAIN_REPUTATION` by day (v1 archives: `HIGH`, `MEDIUM`, `LOW`, `BAD`).
     public var reputation: [(day: CalendarDay, text: String)]
     public var compliance: [ComplianceItem]
 
@@ -140,7 +140,8 @@ public struct MailboxProviderReport: Sendable {
             gmail.append(GmailDomain(
                 domain: domain, spamRates: spam, weeks: weeks, mitigation: Mitigation.judge(spam),
                 metrics: Set(values.filter { $0.value != nil && $0.metric != "SPAM_RATE" }.map(\.metric)).sorted(),
-                reputation: values.compactMap { v in v.text.map { (day: v.day, text: $0) } }.sorted { $0.day < $1.day },
+                reputation: values.filter { $0.metric == "DOMAIN_REPUTATION" }.compactMap { v in v.text.map { (day: v.day, text: $0) } }
+                    .sorted { $0.day < $1.day },
                 compliance: complianceByDomain[domain] ?? []))
         }
         var snds: [SNDSAddress] = []

@@ -110,8 +110,6 @@ public struct PostmasterValue: Sendable, Hashable {
 
     /// The standard metric without its filter: `AUTH_SUCCESS_RATE` of `AUTH_SUCCESS_RATE:dkim`.
     public var standardMetric: Substring { metric.split(separator: ":", maxSplits: 1).first ?? Substring(metric) }
-    /// The filter after the colon (`dkim`), if any.
-    public var filter: String? { metric.firstIndex(of: ":").map { String(metric[metric.index(after: $0)...]) } }
 }
 
 /// One requirement of Gmail's sender guidelines as Postmaster Tools' compliance status reports it.

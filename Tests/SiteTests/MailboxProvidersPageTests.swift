@@ -29,6 +29,7 @@ import TestSupport
         for (target, source) in [
             ("data/gmail/2026-10.json", "postmaster-query.json"), ("data/gmail/2026-10.request.json", "postmaster-query.request.json"),
             ("data/gmail/compliance.json", "compliance.json"), ("data/snds/october.csv", "snds.csv"),
+            ("data/gmail/archive.json", "traffic-stats-v1.json"),
         ] {
             try FileManager.default.createDirectory(at: project.root.appending(path: target).deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: PackagePaths.root().appending(path: "Tests/Fixtures/mailbox-providers/\(source)").path,
@@ -48,6 +49,7 @@ import TestSupport
         #expect(page.contains("192.0.2.11"))
         #expect(page.contains("snds-red"))
         #expect(page.contains("Invalid recipient"))
+        #expect(page.contains("Domain reputation in the Postmaster Tools v1 archive (1 Mar 2025 to 1 Mar 2025): MEDIUM on 1 day."))
 
         // W41 of 2026: Gmail at 0.34 % while the sender's own complaint rate is 0 %: the divergence, on the week.
         let week = try #require(project.read("public/weeks/2026-W41/index.html"))

@@ -27,6 +27,8 @@ enum MailboxProvidersPage {
         let domain: String
         let mitigation: String
         let mitigation_class: String
+        /// Days of each domain reputation in v1 archives: "HIGH on 50 days, MEDIUM on 2".
+        let reputation: String?
         let chart: ChartFigure?
         let weeks: ItemList<GmailWeekRow>?
         let compliance: ItemList<ComplianceRow>?
@@ -195,8 +197,18 @@ enum MailboxProvidersPage {
                 columns: [try ctx.t("table.week")] + errorMetrics.map { $0.split(separator: ":").dropFirst().first.map(String.init) ?? $0 },
                 rows: d.weeks.reversed().map { w in [f.weekHeading(w.week)] + errorMetrics.map { f.percent(w.means[$0]) } })
         }
+        var reputation: String?
+        if let first = d.reputation.first, let last = d.reputation.last {
+            let counts = Dictionary(grouping: d.reputation, by: \.text).sorted { ($1.value.count, $0.key) < ($0.value.count, $1.key) }
+            reputation = try ctx.labels.format("mailbox.reputation", [
+                "first": f.day(first.day), "last": f.day(last.day),
+                "counts": try counts.map { try ctx.labels.format("mailbox.reputation_days", ["value": $0.key, "n": f.count($0.value.count)]) }
+                    .joined(separator: ", "),
+            ])
+        }
         return GmailDomainSection(
             id: "gmail-\(Slug.make(d.domain))", domain: d.domain, mitigation: mitigation, mitigation_class: mitigationClass,
+            reputation: reputation,
             chart: chart, weeks: .of(weeks), compliance: .of(compliance), errors: errors)
     }
 
