@@ -18,7 +18,7 @@ struct BarChart: Chart {
         func y(_ v: Double) -> Double { top + plotH - v / yMax * plotH }
         var out = SVG.open(id: id, width: w, height: h, title: title, description: description, cssClass: "bar-chart \(cssClass)")
         out += SVG.yGrid(ticks, left: left, width: plotW, format: format, y: y)
-        out += SVG.xLabels(categories, width: plotW, baseline: h - 8) { left + (Double($0) + 0.5) * slot }
+        out += SVG.xLabels(categories, width: plotW, drawing: w, baseline: h - 8) { left + (Double($0) + 0.5) * slot }
         for (i, v) in values.enumerated() {
             let x = left + Double(i) * slot + slot * 0.15
             if let v, v > 0 {

@@ -94,7 +94,7 @@ struct LineChart: Chart {
         var out = SVG.open(id: id, width: w, height: h, title: title, description: description, cssClass: "line-chart \(cssClass)")
         out += legend.svg
         out += SVG.yGrid(ticks, left: left, width: plotW, format: format, y: y)
-        out += SVG.xLabels(categories, width: plotW, baseline: h - 8, x: x)
+        out += SVG.xLabels(categories, width: plotW, drawing: w, baseline: h - 8, x: x)
         func clipped(_ v: Double) -> Double { y(min(max(v, 0), yMax)) }
         if let usual {
             out += Self.bands(usual.values.map { $0.map { Interval($0.lower, $0.upper) } }, cssClass: "usual-band", x: x, y: clipped)

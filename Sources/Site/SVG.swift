@@ -56,15 +56,23 @@ enum SVG {
     }
 
     /// Category labels under the plot, thinned so they never overlap, always keeping the last.
-    static func xLabels(_ categories: [String], width: Double, baseline: Double, x: (Int) -> Double) -> String {
+    /// Category labels under a plot, thinned to fit; a label that would run past the drawing's edge (`drawing`
+    /// wide) is anchored at that edge instead of centred on its point.
+    static func xLabels(_ categories: [String], width: Double, drawing: Double, baseline: Double, x: (Int) -> Double) -> String {
         let count = max(categories.count, 1)
         let labelWidth = (categories.map(textWidth).max() ?? 0) + 14
         let every = max(1, Int((Double(count) * labelWidth / width).rounded(.up)))
-        var out = ""
-        for (i, label) in categories.enumerated() where (count - 1 - i) % every == 0 {
-            out += "<text class=\"axis\" x=\"\(n(x(i)))\" y=\"\(n(baseline))\" text-anchor=\"middle\">\(escape(label))</text>"
+        // From the last label (thinning keeps it) leftwards, skipping one that would touch the label after it.
+        var drawn: [String] = [], limit = Double.infinity
+        for (i, label) in categories.enumerated().reversed() where (count - 1 - i) % every == 0 {
+            let w = textWidth(label), at = x(i)
+            let (px, anchor, from, to) = at + w / 2 > drawing - 2 ? (drawing - 2, "end", drawing - 2 - w, drawing - 2)
+                : at - w / 2 < 2 ? (2, "start", 2, 2 + w) : (at, "middle", at - w / 2, at + w / 2)
+            guard to + 6 <= limit else { continue }
+            limit = from
+            drawn.append("<text class=\"axis\" x=\"\(n(px))\" y=\"\(n(baseline))\" text-anchor=\"\(anchor)\">\(escape(label))</text>")
         }
-        return out
+        return drawn.reversed().joined()
     }
 
     /// Round axis steps: 1, 2, 2.5, 5 × 10ⁿ, about `count` of them up to `maximum`.

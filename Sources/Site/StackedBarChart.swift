@@ -45,7 +45,7 @@ struct StackedBarChart: Chart {
         var out = SVG.open(id: id, width: w, height: h, title: title, description: description, cssClass: "stacked-chart \(cssClass)")
         out += legend.svg
         out += SVG.yGrid(ticks, left: left, width: plotW, format: format, y: y)
-        out += SVG.xLabels(categories, width: plotW, baseline: h - 8) { left + (Double($0) + 0.5) * slot }
+        out += SVG.xLabels(categories, width: plotW, drawing: w, baseline: h - 8) { left + (Double($0) + 0.5) * slot }
         for i in categories.indices {
             var base = 0.0
             let x = left + Double(i) * slot + slot * 0.12

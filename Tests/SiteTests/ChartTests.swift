@@ -19,6 +19,27 @@ import Testing
         return pattern.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)).map { String(svg[Range($0.range(at: 1), in: svg)!]) }
     }
 
+    @Test func axisLabelsStayInsideTheDrawingAndNeverTouch() throws {
+        // Daily labels (the mailbox page's spam rate): the last one, centred on its point, would run past the edge.
+        let days = (1...90).map { "\($0 % 30 + 1) Nov" }
+        let svg = LineChart(title: "t", description: "d", categories: days,
+                            series: [.init(name: "s", values: days.map { _ in 0.001 }, color: "s5")], format: { "\($0)" })
+            .draw(id: "c", width: 360, cssClass: "")
+        let labels = try Regex(#"<text class="axis" x="([0-9.]+)" y="([0-9.]+)" text-anchor="(\w+)">([^<]*)</text>"#)
+        var found: [(y: Double, span: (Double, Double))] = []
+        for m in svg.matches(of: labels) {
+            let x = Double(m.output[1].substring!)!, anchor = String(m.output[3].substring!), w = SVG.textWidth(String(m.output[4].substring!))
+            found.append((Double(m.output[2].substring!)!, anchor == "end" ? (x - w, x) : anchor == "start" ? (x, x + w) : (x - w / 2, x + w / 2)))
+        }
+        // The category labels are the lowest row (the value axis' labels sit beside the plot).
+        let baseline = found.map(\.y).max() ?? 0
+        let spans = found.filter { $0.y == baseline }.map(\.span)
+        #expect(spans.count > 2)
+        #expect(spans.last!.1 <= 360)
+        #expect(spans.first!.0 >= 0)
+        for (a, b) in zip(spans, spans.dropFirst()) { #expect(a.1 + 6 <= b.0) }
+    }
+
     @Test func everyChartIsDrawnWideAndNarrowWithTheirOwnIDs() {
         let svg = complaints(rules: []).svg(id: "chart-c")
         #expect(svg.components(separatedBy: "<svg ").count == 3)
