@@ -287,7 +287,7 @@ struct ProviderCounter {
     func add(_ o: ProviderCounter) { tallies.add(o.tallies, by: +=) }
 }
 
-/// Bounced and deferred messages per week of their send, provider, kind and reason (0 = none given).
+/// Bounced and deferred messages per week of their send, provider, kind and reason (slot 0: none given).
 struct ReasonCounter {
     static let reasons = BounceReason.allCases.count + 1
     static let kinds = BounceReasonCount.Kind.allCases.count
@@ -300,8 +300,8 @@ struct ReasonCounter {
     }
 
     @inline(__always)
-    func count(week: Int, provider: Int, kind: BounceReasonCount.Kind, code: UInt8) {
-        let reason = BounceReason(rawValue: code).map { Int($0.rawValue) } ?? 0
+    func count(week: Int, provider: Int, kind: BounceReasonCount.Kind, reason r: BounceReason?) {
+        let reason = r.map { Int($0.rawValue) } ?? 0
         let k = kind == .bounce ? 0 : 1
         cells[((week * ProviderCounter.kinds + provider) * Self.kinds + k) * Self.reasons + reason] += 1
     }
@@ -464,10 +464,10 @@ extension EventShard {
             out.hours.count(m, send: g, sentAt: send.sentAt)
             if one.wentOut > 0, OptOutRule.isLate(sentAt: send.sentAt, optedOutAt: timeline.optedOutAt[ri]) { out.optOut[g] += 1 }
             if one.hardBounced + one.softBounced + one.undeterminedBounced > 0 {
-                out.reasons.count(week: send.week, provider: Int(providers[ri]), kind: .bounce, code: m.bounceReasonCode)
+                out.reasons.count(week: send.week, provider: Int(providers[ri]), kind: .bounce, reason: m.bounceReason)
             }
             if m.wasDeferred, one.wentOut > 0 {
-                out.reasons.count(week: send.week, provider: Int(providers[ri]), kind: .deferral, code: m.deferralReasonCode)
+                out.reasons.count(week: send.week, provider: Int(providers[ri]), kind: .deferral, reason: m.deferralReason)
             }
             guard one.delivered > 0 else { return }
             let t0 = send.sentAt

@@ -72,8 +72,9 @@ public struct SendEvidence: Sendable, Hashable {
 /// `MessageTally.add(_:in:)`, which reads only these predicates.
 public struct Message: Sendable, Hashable {
     public internal(set) var facts: MessageFacts = []
-    /// The reason (`BounceReason.rawValue`) of the message's first permanent or undetermined bounce, else of its
-    /// first temporary one; `Message.reasonNotGiven` when the source gave no diagnostic; 0 before any bounce.
+    /// The reason (`BounceReason.rawValue`) of the message's most definite bounce — permanent over undetermined
+    /// over temporary (`failureRank`), the first of its kind — `Message.reasonNotGiven` when the source gave no
+    /// diagnostic, 0 before any bounce.
     /// (Two bytes that sit in the padding after `facts`: the message stays 32 bytes.)
     public internal(set) var bounceReasonCode: UInt8 = 0
     /// The same for the message's first temporary failure (a deferral, or a soft bounce).
@@ -115,19 +116,18 @@ public struct Message: Sendable, Hashable {
         case .delivered: facts.formUnion(.delivered)
         case .bounce:
             let code = reason?.rawValue ?? Self.reasonNotGiven
+            let fact: MessageFacts
             switch bounce ?? .hard {
             case .hard:
-                if !facts.contains(.hardBounce) { bounceReasonCode = code }  // the first permanent failure's reason wins
-                facts.formUnion(.hardBounce)
+                fact = .hardBounce
                 hardBounceAt = Self.earliest(hardBounceAt, t)
             case .soft:
-                if bounceReasonCode == 0 { bounceReasonCode = code }
+                fact = .softBounce
                 if deferralReasonCode == 0 { deferralReasonCode = code }
-                facts.formUnion(.softBounce)
-            case .undetermined:
-                if facts.isDisjoint(with: [.hardBounce, .undeterminedBounce]) { bounceReasonCode = code }
-                facts.formUnion(.undeterminedBounce)
+            case .undetermined: fact = .undeterminedBounce
             }
+            if Self.failureRank(fact) > Self.failureRank(facts) { bounceReasonCode = code }
+            facts.formUnion(fact)
         case .deferred:
             if deferralReasonCode == 0 { deferralReasonCode = reason?.rawValue ?? Self.reasonNotGiven }
         case .dropped: facts.formUnion(.dropped)
@@ -160,9 +160,7 @@ public struct Message: Sendable, Hashable {
 
     /// The same message as seen in two files: the union of their facts, the earliest of each time.
     mutating func merge(_ o: Message) {
-        if bounceReasonCode == 0 || (o.facts.contains(.hardBounce) && !facts.contains(.hardBounce)) {
-            if o.bounceReasonCode != 0 { bounceReasonCode = o.bounceReasonCode }
-        }
+        if Self.failureRank(o.facts) > Self.failureRank(facts) { bounceReasonCode = o.bounceReasonCode }
         if deferralReasonCode == 0 { deferralReasonCode = o.deferralReasonCode }
         facts.formUnion(o.facts)
         hardBounceAt = Self.earliest(hardBounceAt, o.hardBounceAt)
@@ -243,6 +241,13 @@ public struct Message: Sendable, Hashable {
 
     /// `bounceReasonCode` of a bounce or deferral whose source gave no diagnostic.
     public static let reasonNotGiven: UInt8 = 255
+
+    /// How definite the message's bounces are: 3 permanent, 2 undetermined, 1 temporary, 0 none. The reason kept
+    /// is the most definite bounce's.
+    @inline(__always)
+    static func failureRank(_ f: MessageFacts) -> Int {
+        f.contains(.hardBounce) ? 3 : f.contains(.undeterminedBounce) ? 2 : f.contains(.softBounce) ? 1 : 0
+    }
 
     /// Why the message bounced, when it bounced and the source said (`isHardBounce`, `isSoftBounce` or
     /// `isUndeterminedBounce`): nil for a bounce without a diagnostic, and for no bounce.

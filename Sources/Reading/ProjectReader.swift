@@ -77,6 +77,13 @@ extension ProjectInput {
         mailbox.add(c.mailbox)
     }
 
+    /// Rows of `file` skipped under `--lenient`: counted, and said once.
+    mutating func addSkipped(_ n: Int, in file: String) {
+        guard n > 0 else { return }
+        warnings.append(Diagnostic("skipped \(n) unreadable row\(n == 1 ? "" : "s") (--lenient)", at: SourceLocation(file: file)))
+        skippedRows += n
+    }
+
     public mutating func addNotes(_ notes: (Notes, [Diagnostic])) {
         self.notes = notes.0
         warnings += notes.1
@@ -222,7 +229,10 @@ public struct ProjectReader {
         }
     }
 
-    private enum Container { case csv, json }
+    private enum Container {
+        case csv, json
+        var name: String { self == .csv ? "CSV" : "JSON" }
+    }
 
     private func readFile(_ file: String, config: ReportConfig, into input: inout ProjectInput,
                           errors: inout [ReportError], sink: RawEventSink,
@@ -243,31 +253,24 @@ public struct ProjectReader {
             }
             container = (first == UInt8(ascii: "{") || first == UInt8(ascii: "[")) ? .json : .csv
         }
-        if let format = rule?.format, Providers.format(format) != nil, container == .csv {
-            throw ReportError("the \(format.rawValue) format is JSON, but this file reads as CSV", at: SourceLocation(file: file))
+        if let format = rule?.format, let needed = Self.container(of: format), needed != container {
+            throw ReportError("the \(format.rawValue) format is \(needed.name), but this file reads as \(container.name)", at: SourceLocation(file: file))
         }
-        if container == .json, rule?.format == .microsoftSNDS {
-            throw ReportError("the microsoft-snds format is CSV, but this file reads as JSON", at: SourceLocation(file: file))
-        }
-        if container == .csv, rule?.format == .gmailPostmaster {
-            throw ReportError("the gmail-postmaster format is JSON, but this file reads as CSV", at: SourceLocation(file: file))
-        }
-        if container == .csv, rule?.format == .microsoftSNDS || (rule?.format == nil && looksLikeSNDS(path: path)) {
+        // A CSV file's first record, read once: an SNDS row (SNDS exports have no header), or the header.
+        let firstRecord = container == .csv ? Self.firstRecord(path: path) : nil
+        if container == .csv, rule?.format == .microsoftSNDS || (rule?.format == nil && SNDSFormat.matches(firstRecord ?? [])) {
             try readSNDS(path: path, file: file, into: &input, errors: &errors)
             return
         }
         var table = TableState(file: file, rule: rule, zone: config.timeZone, lenient: options.lenient)
-        if container == .csv, let layout = try fastLayout(path: path, file: file, table: &table), ByteSource.isPlain(path: path) {
+        if let firstRecord, let layout = try fastLayout(headers: firstRecord, table: &table), ByteSource.isPlain(path: path) {
             var skipped = 0
             let rows = try FastEvents.read(
                 path: path, file: file, layout: layout, zone: config.timeZone, lenient: options.lenient, sink: sink,
                 parallelFromBytes: options.parallelFromBytes, skipped: &skipped, progress: progress)
             input.eventRows += rows
             input.unknownColumns[file] = layout.unknown
-            if skipped > 0 {
-                input.warnings.append(Diagnostic("skipped \(skipped) unreadable row\(skipped == 1 ? "" : "s") (--lenient)", at: SourceLocation(file: file)))
-                input.skippedRows += skipped
-            }
+            input.addSkipped(skipped, in: file)
             return
         }
         table = TableState(file: file, rule: rule, zone: config.timeZone, lenient: options.lenient)
@@ -362,29 +365,40 @@ public struct ProjectReader {
             let shown = lines.prefix(10).map(String.init).joined(separator: ", ") + (lines.count > 10 ? ", …" : "")
             input.warnings.append(Diagnostic("skipped \(lines.count) record\(lines.count == 1 ? " that names" : "s that name") no recipient (line\(lines.count == 1 ? "" : "s") \(shown))", at: SourceLocation(file: file)))
         }
-        if table.skipped > 0 {
-            input.warnings.append(Diagnostic("skipped \(table.skipped) unreadable row\(table.skipped == 1 ? "" : "s") (--lenient)", at: SourceLocation(file: file)))
-            input.skippedRows += table.skipped
+        input.addSkipped(table.skipped, in: file)
+    }
+
+    /// The container a pinned format needs, for the formats that need one.
+    private static func container(of format: InputFormat) -> Container? {
+        switch format {
+        case .campaigns, .events: return nil
+        case .sendgrid, .ses, .mailgun, .postmark, .gmailPostmaster: return .json
+        case .microsoftSNDS: return .csv
         }
     }
 
-    /// Whether a CSV file's first record is an SNDS row (SNDS exports have no header).
-    private func looksLikeSNDS(path: String) -> Bool {
-        let head = ByteSource.headDecoded(path: path, count: 4096)
-        guard let nl = head.firstIndex(of: 0x0A) ?? (head.count < 4096 ? head.endIndex : nil) else { return false }
+    /// The fields of a CSV file's first line (a UTF-8 BOM dropped), from the first 64 KB of its decoded bytes;
+    /// nil when no line ends there.
+    private static func firstRecord(path: String) -> [String]? {
+        let head = ByteSource.headDecoded(path: path, count: 65536)
+        guard let nl = head.firstIndex(of: 0x0A) else { return nil }
+        var line = String(decoding: head[head.startIndex..<nl], as: UTF8.self)
+        if line.hasPrefix("\u{FEFF}") { line.removeFirst() }
         var fields: [String] = []
-        try? CSVReader.parse(String(decoding: head[head.startIndex..<nl], as: UTF8.self)) { f, _ in if fields.isEmpty { fields = f } }
-        return SNDSFormat.matches(fields)
+        try? CSVReader.parse(line) { f, _ in if fields.isEmpty { fields = f } }
+        return fields.isEmpty ? nil : fields
     }
 
     private func readSNDS(path: String, file: String, into input: inout ProjectInput, errors: inout [ReportError]) throws {
+        var skipped = 0
+        defer { input.addSkipped(skipped, in: file) }
         do {
             try CSVReader.read(path: path) { fields, line in
                 if fields.count == 1 && fields[0].trimmingCharacters(in: .whitespaces).isEmpty { return }
                 do {
                     input.mailbox.snds.append(try SNDSFormat.row(fields, file: file, line: line))
                 } catch let e as ReportError {
-                    if options.lenient { input.skippedRows += 1 } else { errors.append(e) }
+                    if options.lenient { skipped += 1 } else { errors.append(e) }
                     if errors.count >= 50 { throw ReportErrors(errors) }
                 }
             }
@@ -404,14 +418,7 @@ public struct ProjectReader {
     }
 
     /// The column layout when a CSV file holds canonical recipient events (the fast path's case), else nil.
-    private func fastLayout(path: String, file: String, table: inout TableState) throws -> FastEvents.Layout? {
-        let head = ByteSource.headDecoded(path: path, count: 65536)
-        guard let nl = head.firstIndex(of: 0x0A) else { return nil }
-        var headerLine = String(decoding: head[head.startIndex..<nl], as: UTF8.self)
-        if headerLine.hasPrefix("\u{FEFF}") { headerLine.removeFirst() }
-        var headers: [String] = []
-        try? CSVReader.parse(headerLine) { fields, _ in if headers.isEmpty { headers = fields } }
-        guard !headers.isEmpty else { return nil }
+    private func fastLayout(headers: [String], table: inout TableState) throws -> FastEvents.Layout? {
         let mapped = try table.begin(headers: headers, line: 1)
         guard case .events? = table.kind else { return nil }
         var layout = FastEvents.Layout()

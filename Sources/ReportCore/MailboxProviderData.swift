@@ -59,13 +59,12 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
         day = d
     }
 
-    /// The ISO week the day belongs to (Monday to Sunday).
-    public var isoWeek: ISOWeek {
-        let weekday = ((ordinal % 7) + 7 + 3) % 7  // 0 = Monday (1970-01-01 was a Thursday)
-        let thursday = CalendarDay.fromOrdinal(ordinal - weekday + 3)
-        let jan1 = CalendarDay(unchecked: thursday.year, 1, 1)
-        return ISOWeek(year: thursday.year, week: (thursday.ordinal - jan1.ordinal) / 7 + 1)
-    }
+    /// The ISO week the day belongs to (Monday to Sunday), by the project's one ISO-week rule (`WeekCalendar`).
+    public var isoWeek: ISOWeek { Self.calendar.week(of: Self.calendar.date(year: year, month: month, day: day)!) }
+    private static let calendar = WeekCalendar(timeZone: TimeZone(identifier: "UTC")!)
+
+    /// 0 for Monday … 6 for Sunday (1970-01-01 was a Thursday).
+    public var weekday: Int { ((ordinal % 7) + 7 + 3) % 7 }
 
     /// The day with this `ordinal`.
     public static func fromOrdinal(_ n: Int) -> CalendarDay {

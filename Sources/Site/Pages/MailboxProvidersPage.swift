@@ -220,7 +220,7 @@ enum MailboxProvidersPage {
             return SNDSSection(id: "snds-\(Slug.make(a.ip))", ip: a.ip, weekdays: [], calendar: [], summary: "")
         }
         // Monday of the first week to Sunday of the last.
-        var day = CalendarDay.fromOrdinal(first.ordinal - ((first.ordinal % 7 + 7 + 3) % 7))
+        var day = CalendarDay.fromOrdinal(first.ordinal - first.weekday)
         while day <= last {
             var cells: [SNDSDay] = []
             let week = day.isoWeek
