@@ -2,7 +2,7 @@
 # Benchmark of a whole `build` on a large event log, side by side with a polars job (and DuckDB) that only
 # computes per-send distinct counts and per-recipient last engagement, on the same data, in one run.
 # Two data sets of the same size: the project's own generator (scripts/make-bench-project.py: a report
-# project with monthly event logs) and ../shared/bench/gen-events (one events.csv, an independent source).
+# project with one event log per ISO week) and ../shared/bench/gen-events (one events.csv, an independent source).
 # Reports the median wall time and peak memory of three runs of each job, and the preview server's rebuild
 # after a note edit. Usage: scripts/bench-build.sh [EVENTS] [RECIPIENTS]
 set -euo pipefail

@@ -4,10 +4,11 @@
 
     scripts/make-bench-project.py --events 10000000 --recipients 1000000 --out DIR
 
-DIR gets report.yml, data/campaigns.csv, one canonical event log per month under data/events/, and a note.
+DIR gets report.yml, data/campaigns.csv, one canonical event log per ISO week under data/events/ (as a sender
+who exports every week has them), and a note.
 Synthetic data only: addresses are r0000001.x@domain, never real. Deterministic for the same arguments.
 
-Model: 26 ISO weeks from 2026-05-04. Each recipient has a mailbox domain (Gmail, Outlook/Hotmail, Yahoo,
+Model: 52 ISO weeks from 2025-12-01. Each recipient has a mailbox domain (Gmail, Outlook/Hotmail, Yahoo,
 Apple, GMX/Web.de, company domains), a Beta(1.2, 3) engagement propensity that drops to a tenth after a
 random lapse time, a sign-up time (60 % before the range), and list memberships. Sends: the newsletter on
 Tuesdays, promotions on Thursdays and Saturdays, a welcome mail on Mondays to last week's sign-ups, a win-back
@@ -19,6 +20,7 @@ stop later mail. The audience share is set so the log has about --events rows; i
 many, the latest last.
 """
 import argparse
+import datetime
 import os
 import sys
 import time as clock
@@ -31,8 +33,8 @@ except ImportError:
     sys.exit("make-bench-project.py needs polars (pip install polars)")
 
 DAY = 86400
-START = 1777852800  # 2026-05-04T00:00:00Z, a Monday (ISO week 19)
-WEEKS = 26
+START = 1764547200  # 2025-12-01T00:00:00Z, a Monday (ISO week 2025-W49)
+WEEKS = 52
 DOMAINS = [("gmail.com", .30), ("googlemail.com", .02), ("outlook.com", .08), ("hotmail.com", .06), ("live.com", .02),
            ("yahoo.com", .07), ("icloud.com", .08), ("me.com", .02), ("gmx.de", .04), ("web.de", .04),
            ("t-online.de", .02), ("telia.com", .03), ("acme-industries.example", .06), ("nordic-bank.example", .05),
@@ -73,8 +75,8 @@ def main():
         sends = []
         for w in range(WEEKS):
             monday = START + w * 7 * DAY
-            iso = 19 + w
-            tag = f"2026w{iso:02d}"
+            year, iso, _ = datetime.datetime.fromtimestamp(monday, datetime.timezone.utc).isocalendar()
+            tag = f"{year}w{iso:02d}"
             sends.append((monday + 9 * 3600, f"onb-{tag}", "onboarding", f"Welcome ({tag})", "regular", "welcome"))
             sends.append((monday + DAY + 7 * 3600, f"nl-{tag}", "newsletter", f"The weekly letter ({tag})", "regular", "newsletter"))
             sends.append((monday + 3 * DAY + 15 * 3600, f"promo-{tag}-a", "promotions", f"Thursday offer ({tag})", "regular", "promo"))
@@ -196,14 +198,14 @@ def main():
         pl.col("b").map_batches(lambda s: pl.Series([None, "hard", "soft"]).gather(s)).alias("bounce_type"),
         pl.col("m").map_batches(lambda s: pl.Series([None, "true", "false"]).gather(s)).alias("machine"),
         pl.col("u").map_batches(lambda s: links.gather(s)).alias("url"),
-        pl.from_epoch("t").dt.strftime("%Y-%m").alias("month"),
+        pl.from_epoch("t").dt.strftime("%G-W%V").alias("week"),
     )
     total = 0
-    for (month,), part in frame.group_by(["month"], maintain_order=True):
-        path = os.path.join(a.out, "data", "events", f"{month}.csv")
-        part.drop("month").write_csv(path)
+    for (week,), part in frame.group_by(["week"], maintain_order=True):
+        path = os.path.join(a.out, "data", "events", f"{week}.csv")
+        part.drop("week").write_csv(path)
         total += os.path.getsize(path)
-    print(f"wrote {len(frame):,} events ({total / 1e6:.0f} MB in {frame['month'].n_unique()} files), {len(sends)} sends, "
+    print(f"wrote {len(frame):,} events ({total / 1e6:.0f} MB in {frame['week'].n_unique()} files), {len(sends)} sends, "
           f"{R:,} recipients to {a.out} in {clock.time() - t0:.1f} s")
 
 

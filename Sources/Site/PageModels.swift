@@ -17,6 +17,54 @@ struct Page<Model>: MustacheParent {
     }
 }
 
+/// A page model as the plain dictionaries and arrays swift-mustache reads fastest: each struct becomes a
+/// `[String: Any]` of its stored properties (a nil Optional left out, so a section still disappears), each array
+/// an array of such, a `Page` its chrome's fields under its model's. swift-mustache otherwise reflects a value
+/// (`Mirror`) on every variable it looks up, and on every outer value a name is missed in: drawing the pages of
+/// a year of weekly sends spent most of its time there. Values that print themselves (strings, numbers, a
+/// `CustomStringConvertible`) and dictionaries are kept as they are.
+enum MustacheTree {
+    static func of(_ value: Any) -> Any {
+        if let page = value as? any PageTree { return page.tree() }
+        if value is MustacheParent { return value }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .struct?, .class?:
+            if value is CustomStringConvertible { return value }
+            var out: [String: Any] = [:]
+            out.reserveCapacity(mirror.children.count)
+            for child in mirror.children {
+                if let label = child.label, let v = unwrapped(child.value) { out[label] = of(v) }
+            }
+            return out
+        case .collection?:
+            return mirror.children.compactMap { unwrapped($0.value).map(of) }
+        case .optional?:
+            return mirror.children.first.map { of($0.value) } as Any
+        default:
+            return value
+        }
+    }
+
+    /// The value an Optional holds (nil for none); any other value as it is.
+    private static func unwrapped(_ value: Any) -> Any? {
+        let inner = Mirror(reflecting: value)
+        guard inner.displayStyle == .optional else { return value }
+        return inner.children.first?.value
+    }
+}
+
+/// A page: its model's fields over its chrome's.
+protocol PageTree { func tree() -> Any }
+
+extension Page: PageTree {
+    func tree() -> Any {
+        var out = MustacheTree.of(chrome) as? [String: Any] ?? [:]
+        if let own = MustacheTree.of(model) as? [String: Any] { out.merge(own) { _, mine in mine } }
+        return out
+    }
+}
+
 /// A stored property of a value by name, an Optional unwrapped (nil when absent or nil).
 func field(_ name: String, of value: Any) -> Any? {
     guard let child = Mirror(reflecting: value).children.first(where: { $0.label == name }) else { return nil }

@@ -56,7 +56,7 @@ public struct TemplateSet: Sendable {
 
     /// Renders a template; a missing template is an error, never an empty page.
     func render(_ name: String, _ context: Any) throws -> String {
-        guard let text = library.render(context, withTemplate: name) else {
+        guard let text = library.render(MustacheTree.of(context), withTemplate: name) else {
             throw SiteError.template("no template named \(name) (templates/\(name).mustache)")
         }
         return text
