@@ -2,7 +2,7 @@ import ReportCore
 
 /// What one cohort of a frequency test did over the test's weeks, per recipient (`metrics.md`, *Experiments*).
 /// A recipient is in the cohort when a message of one of its sends went out to them.
-public struct CohortTally: Sendable, Hashable {
+public struct CohortTally: Sendable, Hashable, Codable {
     /// Distinct recipients with at least one message of the cohort's sends that went out.
     public var recipients = 0
     /// The cohort's messages, counted by the message rules (`MessageTally`).
@@ -19,7 +19,7 @@ public struct CohortTally: Sendable, Hashable {
     /// Recipients who also got messages of another cohort of the same test: counted in each.
     public var alsoInAnother = 0
 
-    public struct PerRecipient: Sendable, Hashable {
+    public struct PerRecipient: Sendable, Hashable, Codable {
         public var sum = 0
         public var sumOfSquares = 0
     }

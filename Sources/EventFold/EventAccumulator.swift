@@ -52,6 +52,24 @@ public final class EventAccumulator {
         return out
     }
 
+    // MARK: The build cache
+
+    /// The whole fold, shard by shard, as the build cache keeps it (`BuildCache`).
+    public func write(to w: CacheWriter) {
+        w.int(shards.count)
+        for shard in shards { shard.write(to: w) }
+    }
+
+    /// A fold read back from the build cache; nil when it was made with another number of shards (recipients
+    /// are split between shards by their hash, so the shards would not line up).
+    public static func read(from r: CacheReader) throws -> EventAccumulator? {
+        let n: Int = try r.int()
+        guard n == defaultShardCount else { return nil }
+        return EventAccumulator(shards: try (0..<n).map { _ in try EventShard(reading: r) })
+    }
+
+    private init(shards: [EventShard]) { self.shards = shards }
+
     // MARK: Sends across shards
 
     /// Every send seen in any shard, in a fixed order (by id), and each shard's campaign index mapped onto it.

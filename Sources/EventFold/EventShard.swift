@@ -30,28 +30,28 @@ final class EventShard {
         }
     }
 
-    let campaignIDs = InternTable(capacity: 256)
+    private(set) var campaignIDs = InternTable(capacity: 256)
     var campaigns: [Campaign] = []
     /// Each recipient record's note is the index + 1 of that recipient's latest message: the events of one
     /// message mostly come together, so the pair is found without a second table lookup.
-    let recipients = InternTable(capacity: 4096)
+    private(set) var recipients = InternTable(capacity: 4096)
     /// Mailbox provider of each recipient, by recipient id; and of each distinct domain.
     var providers: [UInt8] = []
-    let domains = InternTable(capacity: 64)
+    private(set) var domains = InternTable(capacity: 64)
     var domainProviders: [UInt8] = []
-    let pairs = PairTable(capacity: 4096)
+    private(set) var pairs = PairTable(capacity: 4096)
     /// recipient << 32 | hour (hours since 1970) of every engagement only a person makes, and of every open
     /// without a signal. Hours, not days: a send's recipients must not look engaged before it because they
     /// opened it later the same day.
     var engagementHours = UInt64Set(capacity: 4096)
     var unverifiedOpenHours = UInt64Set(capacity: 16)
-    let urls = InternTable(capacity: 256)
-    /// url << 32 | recipient of every click, and the campaign of each URL id.
+    private(set) var urls = InternTable(capacity: 256)
+    /// link << 32 | recipient of every click, and the campaign of each link id (a link is a send's URL, `link`).
     var clickedLinks = UInt64Set(capacity: 1024)
     var urlCampaign: [Int32] = []
     var typesSeen = EventTypesSeen()
-    private(set) var newestTime = -Double.infinity
-    private(set) var eventCount = 0
+    fileprivate(set) var newestTime = -Double.infinity
+    fileprivate(set) var eventCount = 0
 
     init() {}
 
@@ -122,9 +122,7 @@ final class EventShard {
             if e.machine != nil { campaigns[ci].evidence.hasMachineSignal = true }
         case .click:
             if let url = e.url, url.count > 0 {
-                let (u, isNew) = urls.intern(url)
-                if isNew { urlCampaign.append(c) }
-                clickedLinks.insert(UInt64(UInt32(bitPattern: u)) << 32 | UInt64(UInt32(bitPattern: r)))
+                clickedLinks.insert(UInt64(UInt32(bitPattern: link(c, url))) << 32 | UInt64(UInt32(bitPattern: r)))
             }
         default: break
         }
@@ -133,6 +131,23 @@ final class EventShard {
         } else if Message.isUnverifiedOpen(e.type, machine: e.machine) {
             unverifiedOpenHours.insert(Self.hourKey(r, t))
         }
+    }
+
+    /// The id of a send's link: the send's id and the URL interned together, so that one URL in two sends (a
+    /// home page, an unsubscribe page) is two links, each counted for its own send.
+    func link(_ c: Int32, _ url: UnsafeRawBufferPointer) -> Int32 {
+        withUnsafeTemporaryAllocation(byteCount: 4 + url.count, alignment: 4) { key in
+            key.storeBytes(of: c, toByteOffset: 0, as: Int32.self)
+            UnsafeMutableRawBufferPointer(rebasing: key[4...]).copyMemory(from: url)
+            let (u, isNew) = urls.intern(UnsafeRawBufferPointer(key))
+            if isNew { urlCampaign.append(c) }
+            return u
+        }
+    }
+
+    /// The URL of a link (without its send).
+    func linkURL(_ u: Int32) -> String {
+        urls.withBytes(u) { String(decoding: $0.dropFirst(4), as: UTF8.self) }
     }
 
     @inline(__always)
@@ -164,8 +179,7 @@ final class EventShard {
         other.unverifiedOpenHours.forEach { unverifiedOpenHours.insert(remapped($0)) }
         var urlMap: [Int32] = []
         for u in 0..<other.urls.count {
-            let (id, isNew) = other.urls.withBytes(Int32(u)) { urls.intern($0) }
-            if isNew { urlCampaign.append(campaignMap[Int(other.urlCampaign[u])]) }
+            let id = other.urls.withBytes(Int32(u)) { link(campaignMap[Int(other.urlCampaign[u])], UnsafeRawBufferPointer(rebasing: $0[4...])) }
             urlMap.append(id)
         }
         other.clickedLinks.forEach { v in
@@ -229,5 +243,88 @@ extension EventShard: RawEventSink {
                 }
             }
         }
+    }
+}
+
+// MARK: The build cache
+
+extension EventShard {
+    /// The shard as it is in memory, for `EventShard(reading:)`: the tables as they are (no rehash on the way
+    /// back), the sends field by field.
+    func write(to w: CacheWriter) {
+        w.int(campaigns.count)
+        for c in campaigns {
+            w.string(c.id)
+            w.string(c.firstLocation.file)
+            w.int(c.firstLocation.line ?? -1)
+            w.optionalString(c.firstLocation.field)
+            w.optionalString(c.program)
+            w.bool(c.firstSendTime != nil)
+            w.double(c.firstSendTime ?? 0)
+            w.double(c.firstEventTime)
+            w.int(Int(c.evidence.types.rawBits))
+            w.bool(c.evidence.hasMachineSignal)
+        }
+        campaignIDs.write(to: w)
+        recipients.write(to: w)
+        w.array(providers)
+        domains.write(to: w)
+        w.array(domainProviders)
+        pairs.write(to: w)
+        engagementHours.write(to: w)
+        unverifiedOpenHours.write(to: w)
+        urls.write(to: w)
+        clickedLinks.write(to: w)
+        w.array(urlCampaign)
+        w.int(Int(typesSeen.rawBits))
+        w.double(newestTime)
+        w.int(eventCount)
+    }
+
+    convenience init(reading r: CacheReader) throws {
+        self.init()
+        let n = try r.count(of: 40)
+        campaigns.reserveCapacity(n)
+        for _ in 0..<n {
+            let id = try r.string()
+            let file = try r.string()
+            let line: Int = try r.int()
+            let location = SourceLocation(file: file, line: line < 0 ? nil : line, field: try r.optionalString())
+            var c = Campaign(id: id, firstLocation: location)
+            c.program = try r.optionalString()
+            let hasSend = try r.bool()
+            let send = try r.double()
+            c.firstSendTime = hasSend ? send : nil
+            c.firstEventTime = try r.double()
+            c.evidence = SendEvidence(types: EventTypesSeen(rawBits: UInt16(truncatingIfNeeded: try r.int() as Int)), hasMachineSignal: try r.bool())
+            campaigns.append(c)
+        }
+        campaignIDs = try InternTable(reading: r)
+        recipients = try InternTable(reading: r)
+        providers = try r.array(UInt8.self)
+        domains = try InternTable(reading: r)
+        domainProviders = try r.array(UInt8.self)
+        guard campaignIDs.count == n, providers.count == recipients.count, domainProviders.count == domains.count else {
+            throw CacheFileError("it is damaged (tables of different lengths)")
+        }
+        pairs = try PairTable(reading: r, campaigns: n, recipients: recipients.count)
+        engagementHours = try UInt64Set(reading: r)
+        unverifiedOpenHours = try UInt64Set(reading: r)
+        urls = try InternTable(reading: r)
+        clickedLinks = try UInt64Set(reading: r)
+        urlCampaign = try r.array(Int32.self)
+        guard urlCampaign.count == urls.count, urlCampaign.allSatisfy({ $0 >= 0 && Int($0) < n }) else {
+            throw CacheFileError("it is damaged (links of unknown sends)")
+        }
+        var badRecipient = false
+        let rc = UInt64(recipients.count)
+        engagementHours.forEach { if $0 >> 32 >= rc { badRecipient = true } }
+        unverifiedOpenHours.forEach { if $0 >> 32 >= rc { badRecipient = true } }
+        let uc = UInt64(urls.count)
+        clickedLinks.forEach { if $0 >> 32 >= uc || $0 & 0xFFFF_FFFF >= rc { badRecipient = true } }
+        guard !badRecipient else { throw CacheFileError("it is damaged (an hour or click of an unknown recipient)") }
+        typesSeen = EventTypesSeen(rawBits: UInt16(truncatingIfNeeded: try r.int() as Int))
+        newestTime = try r.double()
+        eventCount = try r.int()
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import ReportCore
 
 /// One bucket of weekly mail pressure (`metrics.md`, *Send frequency*).
-public struct FrequencyBucket: Sendable, Hashable {
+public struct FrequencyBucket: Sendable, Hashable, Codable {
     /// 1 … 5 (5 means 5 or more).
     public var messagesPerWeek: Int
     public var recipientWeeks = 0
@@ -17,7 +17,7 @@ public struct FrequencyBucket: Sendable, Hashable {
 }
 
 /// What one send's recipient events show beyond its counts.
-public struct SendDetail: Sendable {
+public struct SendDetail: Sendable, Codable {
     public var providers: [MailboxProvider: SendCounts] = [:]
     /// Recipients whose first open (a person's, or one without a signal) / first click came in hour 0 … 71
     /// after the send.
@@ -25,9 +25,15 @@ public struct SendDetail: Sendable {
     public var clicksByHour = [Int](repeating: 0, count: 72)
     /// Links by recipients who clicked them, most first. URLs without query or fragment, which may
     /// carry personal data.
-    public var topLinks: [(url: String, clickers: Int)] = []
+    public var topLinks: [LinkClicks] = []
     /// Messages that went out more than 48 hours after their recipient had opted out (`OptOutRule`).
     public var sentAfterOptOut = 0
+}
+
+/// One link of a send and the recipients who clicked it.
+public struct LinkClicks: Sendable, Hashable, Codable {
+    public var url: String
+    public var clickers: Int
 }
 
 /// Gmail's and Yahoo's bulk-sender rule that an opt-out is honoured within two days: Google's "Email sender
@@ -44,8 +50,8 @@ public enum OptOutRule {
 }
 
 /// Bounced or deferred messages of one ISO week (of their send) and mailbox provider, by reason.
-public struct BounceReasonCount: Sendable, Hashable {
-    public enum Kind: String, Sendable, CaseIterable {
+public struct BounceReasonCount: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, CaseIterable, Codable {
         /// The message's outcome was a bounce (hard, soft or undetermined).
         case bounce
         /// The message met a temporary failure (a deferral or soft bounce), whatever followed.
@@ -60,7 +66,7 @@ public struct BounceReasonCount: Sendable, Hashable {
 }
 
 /// Everything that needs recipient-level events.
-public struct RecipientInsights: Sendable {
+public struct RecipientInsights: Sendable, Codable {
     public var sender: TierSeries
     public var programs: [String: TierSeries]
     public var frequency: [FrequencyBucket]
@@ -129,7 +135,7 @@ extension EventAccumulator {
             detail.opensByHour = total.hours.opens(send: g)
             detail.clicksByHour = total.hours.clicks(send: g)
             if let links = total.links[g] {
-                detail.topLinks = links.map { ($0.key, $0.value) }.sorted { ($1.1, $0.0) < ($0.1, $1.0) }.prefix(10).map { ($0.0, $0.1) }
+                detail.topLinks = links.map { ($0.key, $0.value) }.sorted { ($1.1, $0.0) < ($0.1, $1.0) }.prefix(10).map { LinkClicks(url: $0.0, clickers: $0.1) }
             }
             for p in MailboxProvider.allCases {
                 let tally = total.providers.tally(send: g, provider: p)
@@ -490,7 +496,7 @@ extension EventShard {
         for u in 0..<urls.count where clickers[u] > 0 {
             let g = global[Int(urlCampaign[u])]
             guard layout.sends[g] != nil else { continue }
-            out.links[g, default: [:]][EventAccumulator.displayURL(urls.string(Int32(u))), default: 0] += clickers[u]
+            out.links[g, default: [:]][EventAccumulator.displayURL(linkURL(Int32(u))), default: 0] += clickers[u]
         }
         return out
     }

@@ -1,5 +1,5 @@
 /// Mailbox providers by the recipient's domain (`metrics.md`, *Mailbox providers*).
-public enum MailboxProvider: Int, Sendable, CaseIterable, Comparable {
+public enum MailboxProvider: Int, Sendable, CaseIterable, Comparable, Codable {
     case gmail, microsoft, yahoo, apple, gmxWebde, other
 
     public var key: String {

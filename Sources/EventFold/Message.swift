@@ -41,6 +41,9 @@ public struct MessageFacts: OptionSet, Sendable, Hashable {
 public struct EventTypesSeen: Sendable, Hashable {
     private var bits: UInt16 = 0
     public init() {}
+    /// The set as bits by `EventType.rawValue` (the build cache stores it so).
+    init(rawBits: UInt16) { bits = rawBits }
+    var rawBits: UInt16 { bits }
 
     public func contains(_ t: EventType) -> Bool { bits & (1 << t.rawValue) != 0 }
     @inline(__always) mutating func insert(_ t: EventType) { bits |= 1 << t.rawValue }

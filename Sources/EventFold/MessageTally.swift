@@ -3,7 +3,7 @@ import ReportCore
 /// Messages added up, one named count per rule of `Message`. Per-send counts, a mailbox provider's share of a
 /// send, the messages a tier or a frequency bucket received, and the recipients of a re-activation send are all
 /// tallies, filled through `add(_:in:)` only.
-public struct MessageTally: Sendable, Hashable {
+public struct MessageTally: Sendable, Hashable, Codable {
     /// Messages that went out (`Message.wentOut`): the send's `sent`.
     public var wentOut = 0
     public var delivered = 0

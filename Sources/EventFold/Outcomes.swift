@@ -3,7 +3,7 @@ import ReportCore
 
 /// What happened to one targeted recipient of a win-back or re-activation send, in order of precedence
 /// (`metrics.md`, *Re-activation and win-back outcomes*): the first that applies within the response window.
-public enum Outcome: Int, Sendable, CaseIterable {
+public enum Outcome: Int, Sendable, CaseIterable, Codable {
     case bounced, complained, unsubscribed, reEngaged, openedUnverified, noResponse
 
     public var key: String {
@@ -37,7 +37,7 @@ public enum Outcome: Int, Sendable, CaseIterable {
 }
 
 /// The outcomes of one win-back or re-activation send.
-public struct ReactivationResult: Sendable {
+public struct ReactivationResult: Sendable, Codable {
     public var campaign: String
     public var windowEnd: Date
     /// The window is still open at the newest data: the counts are provisional.

@@ -3,7 +3,7 @@ import ReportCore
 /// List-health tiers (`metrics.md`, *List health*). A recipient's tier is the age of their last engagement only
 /// a person makes (an open the source says was a person's, a click, a reply, a forward) with any of the
 /// sender's mail. Opens without a signal are shown apart: *opened, unverified*.
-public enum Tier: Int, Sendable, CaseIterable {
+public enum Tier: Int, Sendable, CaseIterable, Codable {
     case active, openedUnverified, warm, cooling, atRisk, inactive, new, suppressed
 
     public var key: String {
@@ -22,7 +22,7 @@ public enum Tier: Int, Sendable, CaseIterable {
 
 /// Upper bounds (days, inclusive) of active, warm, cooling and at risk; `new` covers never-engaged
 /// recipients first delivered at most `newDays` ago.
-public struct TierBounds: Sendable, Hashable {
+public struct TierBounds: Sendable, Hashable, Codable {
     public var active = 30, warm = 90, cooling = 180, atRisk = 365, newDays = 90
     public init() {}
 
@@ -59,7 +59,7 @@ public struct TierBounds: Sendable, Hashable {
 }
 
 /// Tier counts at the end of each week, and the messages each tier received over the whole range.
-public struct TierSeries: Sendable {
+public struct TierSeries: Sendable, Codable {
     public var weeks: [ISOWeek]
     /// counts[week][tier]
     public var counts: [[Int]]

@@ -11,10 +11,13 @@ public struct BuildOptions: Sendable {
     public var lenient: Bool
     /// Overrides `language:` of report.yml (`en`, `sv`).
     public var language: String?
-    public init(output: URL? = nil, lenient: Bool = false, language: String? = nil) {
+    /// Use the project's build cache (`BuildCache`); false for `--no-cache`.
+    public var useCache: Bool
+    public init(output: URL? = nil, lenient: Bool = false, language: String? = nil, useCache: Bool = true) {
         self.output = output
         self.lenient = lenient
         self.language = language
+        self.useCache = useCache
     }
 }
 
@@ -57,28 +60,32 @@ public struct ReportProject: Sendable {
 
     public var defaultOutput: URL { root.appending(path: "public") }
 
-    /// Reads every input and computes the report. Writes nothing. With a cache, only data files that
-    /// changed since the cache last saw them are read again.
-    public func compute(options: BuildOptions, cache: InputCache? = nil, step: (BuildStep) -> Void = { _ in },
+    /// Reads every input and computes the report. Writes nothing but the build cache: only data files that
+    /// changed since the cache last saw them are read again, and when none did the cached report is used.
+    public func compute(options: BuildOptions, cache: BuildCache? = nil, step: (BuildStep) -> Void = { _ in },
                         progress: ((String, Int64, Int64) -> Void)? = nil) throws -> (Report, ProjectInput) {
         let (report, input, _) = try computeWithEvents(options: options, cache: cache, step: step, progress: progress)
         return (report, input)
     }
 
-    /// The same, with the folded recipient events (for the suppression export, which needs recipients).
-    func computeWithEvents(options: BuildOptions, cache: InputCache? = nil, step: (BuildStep) -> Void = { _ in },
+    /// The cache a command uses when it is given none: the project's, unless `--no-cache`.
+    func cache(for options: BuildOptions) -> BuildCache { BuildCache(project: root, enabled: options.useCache) }
+
+    /// The same, with the folded recipient events when `needsEvents` (the suppression export needs recipients).
+    func computeWithEvents(options: BuildOptions, cache: BuildCache? = nil, needsEvents: Bool = false, step: (BuildStep) -> Void = { _ in },
                            progress: ((String, Int64, Int64) -> Void)? = nil) throws -> (Report, ProjectInput, EventAccumulator?) {
         Timing.start()
         step(.reading)
+        let cache = cache ?? self.cache(for: options)
         let reader = ProjectReader(root: root, options: ReadOptions(lenient: options.lenient))
         var config = try reader.loadConfig()
         if let language = options.language { config.language = language }
         let configText = (try? String(contentsOf: root.appending(path: ConfigLoader.fileName), encoding: .utf8)) ?? ""
         let listing = try reader.dataListing()
         let files = listing.files
-        let parts = try (cache ?? InputCache.oneShot()).contributions(
-            reader: reader, config: config, configText: configText + "\u{0}\(options.lenient)\u{0}\(options.language ?? "")", files: files, progress: progress)
-        var input = ProjectInput(config: config, contributions: parts.map(\.0))
+        let session = BuildCache.Session(cache: cache, key: BuildCache.key(configText: configText, options: options))
+        let inputs = try cache.inputs(session: session, reader: reader, config: config, files: files, needsEvents: needsEvents, progress: progress)
+        var input = ProjectInput(config: config, contributions: inputs.contributions)
         if let notice = listing.hiddenNotice { input.warnings.append(notice) }
         if files.isEmpty {
             input.warnings.append(Diagnostic("no input files: put campaign results or recipient events under data/", at: SourceLocation(file: "data")))
@@ -86,19 +93,19 @@ public struct ReportProject: Sendable {
         try input.addNotes(reader.readNotes())
         Timing.mark("read")
         step(.computing)
-        if let cache, !cache.inputsChanged, let report = cache.report {
-            return (report, input, cache.events)  // nothing but notes or templates changed
-        }
-        let accumulators = parts.compactMap(\.1)
-        let events = accumulators.isEmpty ? nil : EventAccumulator.merged(accumulators)
-        Timing.mark("merge")
         let (mailbox, mailboxWarnings) = try input.mailbox.resolved()
         input.warnings += mailboxWarnings
-        let report = try ReportBuilder.build(config: input.config, rows: input.campaignRows, accumulator: events, mailboxProviders: mailbox)
+        if let report = inputs.report {
+            cache.finish(session: session, report: report, events: nil)  // keeps a touched file's new time
+            input.warnings += cache.diagnostics
+            return (report, input, nil)  // no data file changed: only notes or templates did
+        }
+        let report = try ReportBuilder.build(config: input.config, rows: input.campaignRows, accumulator: inputs.events, mailboxProviders: mailbox)
         Timing.mark("metrics")
-        cache?.report = report
-        cache?.events = events
-        return (report, input, events)
+        cache.finish(session: session, report: report, events: inputs.events)
+        Timing.mark("cache")
+        input.warnings += cache.diagnostics
+        return (report, input, inputs.events)
     }
 
     /// Draws every file of the site in memory.
@@ -108,7 +115,7 @@ public struct ReportProject: Sendable {
     }
 
     /// `inbox-report build`: the site written whole to the output folder, or nothing written at all.
-    public func build(options: BuildOptions, cache: InputCache? = nil, step: (BuildStep) -> Void = { _ in },
+    public func build(options: BuildOptions, cache: BuildCache? = nil, step: (BuildStep) -> Void = { _ in },
                       progress: ((String, Int64, Int64) -> Void)? = nil) throws -> BuildSummary {
         let start = Date()
         let output = (options.output ?? defaultOutput).standardizedFileURL
@@ -156,7 +163,7 @@ public struct ReportProject: Sendable {
         if file.standardizedFileURL.path.hasPrefix(siteFolder + "/") {
             throw ReportError("\(file.path) is inside the site folder \(siteFolder): a suppression list is personal data and never goes into the site")
         }
-        let (report, _, events) = try computeWithEvents(options: options)
+        let (report, _, events) = try computeWithEvents(options: options, needsEvents: true)
         guard let send = report.send(id) else { throw ReportError("there is no send with the campaign id \"\(id)\"") }
         guard send.kind != .regular else {
             throw ReportError("\"\(id)\" is a regular send: suppression lists come from win-back and re-activation sends (kind: winback or reactivation)")

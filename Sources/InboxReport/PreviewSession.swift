@@ -3,7 +3,7 @@ import PreviewServer
 import ReportCore
 
 /// `inbox-report serve`: build, serve, watch, rebuild, reload. Inputs that did not change are not read
-/// again (an `InputCache` lives as long as the session). A failed build keeps the last good site served and
+/// again, and a note edit draws pages from the report in memory (the session's `BuildCache` keeps it). A failed build keeps the last good site served and
 /// shows its error in every open page until the next good build.
 public final class PreviewSession: @unchecked Sendable {
     public enum Event: Sendable {
@@ -16,7 +16,7 @@ public final class PreviewSession: @unchecked Sendable {
     public let options: BuildOptions
     public let output: URL
     public let live = LiveReload()
-    public let cache = InputCache()
+    public let cache: BuildCache
     private let log: @Sendable (Event) -> Void
     private var server: StaticServer?
     private var watcher: FileWatcher?
@@ -26,6 +26,7 @@ public final class PreviewSession: @unchecked Sendable {
         project = ReportProject(root: root)
         self.options = options
         output = (options.output ?? project.defaultOutput).standardizedFileURL
+        cache = BuildCache(project: project.root, enabled: options.useCache, keepsMemory: true)
         self.log = log
     }
 

@@ -2,13 +2,13 @@ import ReportCore
 
 /// An alert or recommendation with the figures that raised it (`metrics.md`, *Alerts and recommendations*).
 /// Wording is the site's job; this carries the decision and its numbers.
-public struct Alert: Sendable, Hashable {
-    public enum Severity: Int, Sendable, Comparable {
+public struct Alert: Sendable, Hashable, Codable {
+    public enum Severity: Int, Sendable, Comparable, Codable {
         case recommendation, warning, critical
         public static func < (a: Severity, b: Severity) -> Bool { a.rawValue < b.rawValue }
     }
 
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, Codable {
         case complaintRate = "complaint_rate"
         case hardBounceRate = "hard_bounce_rate"
         case unsubscribeSpike = "unsubscribe_spike"
@@ -60,7 +60,7 @@ public struct Alert: Sendable, Hashable {
     /// What else names the alert: a compliance requirement, an SNDS filter result.
     public var detail: String?
 
-    public enum Certainty: String, Sendable { case certain, possible }
+    public enum Certainty: String, Sendable, Codable { case certain, possible }
 
     /// Whether the alert comes from the mailbox providers' own data (their page explains it).
     public var isMailboxProvider: Bool {

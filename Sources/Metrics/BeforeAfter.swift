@@ -2,7 +2,7 @@ import Foundation
 import ReportCore
 
 /// A program's regular sends in the 4 weeks before and after a re-activation or win-back send.
-public struct BeforeAfter: Sendable {
+public struct BeforeAfter: Sendable, Codable {
     public var campaign: String
     public var program: String
     public var before: Totals

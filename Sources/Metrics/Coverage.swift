@@ -3,7 +3,7 @@ import ReportCore
 /// What part of the data a section computed from recipient events covers (`metrics.md`, *Coverage*): of some
 /// sends, how many have recipient events, and how many of their delivered messages those sends delivered.
 /// Sections say it in one sentence: "From 3 of 80 sends (931 of 161,545 delivered messages, 0.6 %)."
-public struct Coverage: Sendable, Hashable {
+public struct Coverage: Sendable, Hashable, Codable {
     public var sends = 0
     public var sendsWithEvents = 0
     /// Delivered messages of the sends whose delivered count is known, and of those with recipient events.

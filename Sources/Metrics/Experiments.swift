@@ -3,11 +3,11 @@ import Foundation
 import ReportCore
 
 /// The outcome of an experiment of `report.yml` (`metrics.md`, *Experiments*).
-public struct ExperimentResult: Sendable {
+public struct ExperimentResult: Sendable, Codable {
     public var config: ExperimentConfig
     public var outcome: Outcome
 
-    public enum Outcome: Sendable {
+    public enum Outcome: Sendable, Codable {
         case frequency(FrequencyResult)
         case subjectLine(SubjectLineResult)
     }
@@ -16,7 +16,7 @@ public struct ExperimentResult: Sendable {
 }
 
 /// What a frequency test shows per recipient and per message, cohort by cohort.
-public struct FrequencyResult: Sendable {
+public struct FrequencyResult: Sendable, Codable {
     public var test: FrequencyTest
     /// Calendar weeks from `from` through `through`.
     public var weeks: Int
@@ -31,7 +31,7 @@ public struct FrequencyResult: Sendable {
 
 /// A per-recipient figure of a frequency test: a mean count (clicks per recipient) or a share of the
 /// cohort's recipients (unsubscribed at least once).
-public enum PerRecipient: String, Sendable, CaseIterable {
+public enum PerRecipient: String, Sendable, CaseIterable, Codable {
     case clicks, humanOpens = "human_opens", unsubscribed, complained, hardBounced = "hard_bounced", lost
 
     public var higherIsBetter: Bool { self == .clicks || self == .humanOpens }
@@ -39,7 +39,7 @@ public enum PerRecipient: String, Sendable, CaseIterable {
     public var isShare: Bool { !(self == .clicks || self == .humanOpens) }
 }
 
-public struct CohortResult: Sendable {
+public struct CohortResult: Sendable, Codable {
     public var name: String
     /// The cohort's sends in the test's weeks, oldest first.
     public var sendIDs: [String]
@@ -91,12 +91,12 @@ public struct CohortResult: Sendable {
 }
 
 /// Variants of one send, each against the first.
-public struct SubjectLineResult: Sendable {
+public struct SubjectLineResult: Sendable, Codable {
     public var test: SubjectLineTest
     public var variants: [VariantResult]
 }
 
-public struct VariantResult: Sendable {
+public struct VariantResult: Sendable, Codable {
     public var sendID: String
     public var totals: Totals
     /// The deciding rate against the first variant's (nil for the first).

@@ -3,7 +3,7 @@ import Foundation
 /// How sure a rate is: 95 % intervals for a rate, for the difference of two rates and for a mean, and the
 /// probability that one rate is higher than another (`metrics.md`, *How sure a figure is*). Pure arithmetic on
 /// counts; every page, download and alert that shows or decides on certainty calls these.
-public struct Interval: Sendable, Hashable {
+public struct Interval: Sendable, Hashable, Codable {
     public var low: Double
     public var high: Double
 
@@ -84,7 +84,7 @@ extension Ratio {
 }
 
 /// A figure with its 95 % interval.
-public struct Estimate: Sendable, Hashable {
+public struct Estimate: Sendable, Hashable, Codable {
     public var value: Double
     public var interval: Interval
 
@@ -95,7 +95,7 @@ public struct Estimate: Sendable, Hashable {
 }
 
 /// A mean over recipients (clicks per recipient) from its sum and sum of squares.
-public struct MeanCount: Sendable, Hashable {
+public struct MeanCount: Sendable, Hashable, Codable {
     public var n = 0
     public var sum = 0
     public var sumOfSquares = 0

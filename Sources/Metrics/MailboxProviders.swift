@@ -16,7 +16,7 @@ public enum GmailRules {
 }
 
 /// Where a domain stands with Google's 7-day rule on the newest day Postmaster Tools has data for.
-public struct Mitigation: Sendable, Hashable {
+public struct Mitigation: Sendable, Hashable, Codable {
     /// The newest day at or above 0.3 %, if any in the data.
     public var lastDayAtOrAbove: CalendarDay?
     /// Consecutive days below 0.3 % since then, up to the newest day (a day without data breaks the run).
@@ -48,7 +48,7 @@ public struct Mitigation: Sendable, Hashable {
 }
 
 /// One ISO week of a domain's Postmaster figures.
-public struct GmailWeek: Sendable, Hashable {
+public struct GmailWeek: Sendable, Hashable, Codable {
     public var week: ISOWeek
     /// Days of the week with a spam rate.
     public var daysWithData: Int
@@ -86,8 +86,44 @@ public struct GmailDomain: Sendable, Hashable {
     public func hash(into h: inout Hasher) { h.combine(domain) }
 }
 
+/// Stored in the build cache with its day-value pairs as two lists each (a tuple is not `Codable`).
+extension GmailDomain: Codable {
+    enum CodingKeys: String, CodingKey {
+        case domain, spamRateDays, spamRates, weeks, mitigation, metrics, reputationDays, reputation, compliance
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func pairs<T: Decodable>(_ days: CodingKeys, _ values: CodingKeys, _: T.Type) throws -> [(CalendarDay, T)] {
+            let d = try c.decode([CalendarDay].self, forKey: days), v = try c.decode([T].self, forKey: values)
+            guard d.count == v.count else { throw DecodingError.dataCorruptedError(forKey: values, in: c, debugDescription: "days and values differ in number") }
+            return Array(zip(d, v))
+        }
+        self.init(
+            domain: try c.decode(String.self, forKey: .domain),
+            spamRates: try pairs(.spamRateDays, .spamRates, Double.self).map { (day: $0.0, rate: $0.1) },
+            weeks: try c.decode([GmailWeek].self, forKey: .weeks), mitigation: try c.decodeIfPresent(Mitigation.self, forKey: .mitigation),
+            metrics: try c.decode([String].self, forKey: .metrics),
+            reputation: try pairs(.reputationDays, .reputation, String.self).map { (day: $0.0, text: $0.1) },
+            compliance: try c.decode([ComplianceItem].self, forKey: .compliance))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(domain, forKey: .domain)
+        try c.encode(spamRates.map(\.day), forKey: .spamRateDays)
+        try c.encode(spamRates.map(\.rate), forKey: .spamRates)
+        try c.encode(weeks, forKey: .weeks)
+        try c.encodeIfPresent(mitigation, forKey: .mitigation)
+        try c.encode(metrics, forKey: .metrics)
+        try c.encode(reputation.map(\.day), forKey: .reputationDays)
+        try c.encode(reputation.map(\.text), forKey: .reputation)
+        try c.encode(compliance, forKey: .compliance)
+    }
+}
+
 /// One IP's SNDS days in one ISO week.
-public struct SNDSWeek: Sendable, Hashable {
+public struct SNDSWeek: Sendable, Hashable, Codable {
     public var week: ISOWeek
     public var days: [SNDSRow]
     public var messageRecipients: Int { days.reduce(0) { $0 + $1.messageRecipients } }
@@ -97,7 +133,7 @@ public struct SNDSWeek: Sendable, Hashable {
 }
 
 /// One sending IP as Microsoft sees it.
-public struct SNDSAddress: Sendable, Hashable {
+public struct SNDSAddress: Sendable, Hashable, Codable {
     public var ip: String
     public var days: [SNDSRow]
     public var weeks: [SNDSWeek]
@@ -106,7 +142,7 @@ public struct SNDSAddress: Sendable, Hashable {
 
 /// What the mailbox providers' dashboards say, per domain, IP, day and week (`metrics.md`, *What the mailbox
 /// providers see*).
-public struct MailboxProviderReport: Sendable {
+public struct MailboxProviderReport: Sendable, Codable {
     public var data: MailboxProviderData
     public var gmail: [GmailDomain]
     public var snds: [SNDSAddress]

@@ -2,7 +2,7 @@ import EventFold
 import ReportCore
 
 /// A rate as its summed parts. The value is nil ("—") when the denominator is 0.
-public struct Ratio: Sendable, Hashable {
+public struct Ratio: Sendable, Hashable, Codable {
     public var numerator: Int
     public var denominator: Int
 
@@ -73,7 +73,7 @@ extension KPI {
 }
 
 /// Counts and rates over a set of sends (one send, a program-week, a 4-week window, a whole week).
-public struct Totals: Sendable, Hashable {
+public struct Totals: Sendable, Hashable, Codable {
     /// Each count summed over the sends where it is known; nil where no send knows it.
     public var counts = SendCounts()
     public var rates: [KPI: Ratio] = [:]

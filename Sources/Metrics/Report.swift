@@ -3,7 +3,7 @@ import Foundation
 import ReportCore
 
 /// One program-week: the sends of one program in one ISO week, with its trend values.
-public struct ProgramWeek: Sendable {
+public struct ProgramWeek: Sendable, Codable {
     public var program: String
     public var week: ISOWeek
     public var sendIDs: [String]
@@ -22,7 +22,7 @@ public struct ProgramWeek: Sendable {
 }
 
 /// One program over the whole range: its weekly series and sends.
-public struct ProgramReport: Sendable {
+public struct ProgramReport: Sendable, Codable {
     public var slug: String
     public var name: String
     public var goals: [KPI: Double]
@@ -37,7 +37,7 @@ public struct ProgramReport: Sendable {
 }
 
 /// One ISO week across all programs.
-public struct WeekReport: Sendable {
+public struct WeekReport: Sendable, Codable {
     public var week: ISOWeek
     public var provisional: Bool
     public var sendIDs: [String]
@@ -106,5 +106,49 @@ public struct Report: Sendable {
 
     public func alerts(in week: ISOWeek) -> [Alert] {
         alerts.filter { $0.week == week }
+    }
+}
+
+/// A report is stored in the build cache (`BuildCache`) without its settings: report.yml is read anew on every
+/// build and is part of the cache's key, so the decoder is handed the settings (`Report.configKey`) instead.
+extension Report: Codable {
+    /// The decoder's `userInfo` key for the `ReportConfig` the report was computed with.
+    public static let configKey = CodingUserInfoKey(rawValue: "inbox-report.report-config")!
+
+    enum CodingKeys: String, CodingKey {
+        case sends, programs, weeks, alerts, newestData, warnings, eventCount, insights, reactivation, beforeAfter,
+             experiments, mailboxProviders
+    }
+
+    public init(from decoder: Decoder) throws {
+        guard let config = decoder.userInfo[Self.configKey] as? ReportConfig else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "a report is decoded with its settings in userInfo[Report.configKey]"))
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            config: config, sends: try c.decode([Send].self, forKey: .sends), programs: try c.decode([ProgramReport].self, forKey: .programs),
+            weeks: try c.decode([WeekReport].self, forKey: .weeks), alerts: try c.decode([Alert].self, forKey: .alerts),
+            newestData: try c.decode(Date.self, forKey: .newestData), warnings: try c.decode([Diagnostic].self, forKey: .warnings),
+            eventCount: try c.decode(Int.self, forKey: .eventCount), insights: try c.decodeIfPresent(RecipientInsights.self, forKey: .insights))
+        reactivation = try c.decode([String: ReactivationResult].self, forKey: .reactivation)
+        beforeAfter = try c.decode([String: BeforeAfter].self, forKey: .beforeAfter)
+        experiments = try c.decode([ExperimentResult].self, forKey: .experiments)
+        mailboxProviders = try c.decode(MailboxProviderReport.self, forKey: .mailboxProviders)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(sends, forKey: .sends)
+        try c.encode(programs, forKey: .programs)
+        try c.encode(weeks, forKey: .weeks)
+        try c.encode(alerts, forKey: .alerts)
+        try c.encode(newestData, forKey: .newestData)
+        try c.encode(warnings, forKey: .warnings)
+        try c.encode(eventCount, forKey: .eventCount)
+        try c.encodeIfPresent(insights, forKey: .insights)
+        try c.encode(reactivation, forKey: .reactivation)
+        try c.encode(beforeAfter, forKey: .beforeAfter)
+        try c.encode(experiments, forKey: .experiments)
+        try c.encode(mailboxProviders, forKey: .mailboxProviders)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import ReportCore
 
 /// Where a send's counts come from.
-public enum CountSource: String, Sendable {
+public enum CountSource: String, Sendable, Codable {
     /// Campaign results (an aggregate export).
     case aggregate
     /// Recipient events.
@@ -10,7 +10,7 @@ public enum CountSource: String, Sendable {
 }
 
 /// One send (one delivery of one message) with its counts and data-quality marks.
-public struct Send: Sendable, Identifiable {
+public struct Send: Sendable, Identifiable, Codable {
     public var id: String
     public var program: String
     public var name: String?

@@ -3,7 +3,7 @@ import ReportCore
 /// A program's usual range for a rate (`metrics.md`, *The usual range*): the median and the middle half
 /// (first to third quartile) of the rate in the program's previous weeks with sends, so a week is read
 /// against the program's own history rather than a fixed line.
-public struct UsualRange: Sendable, Hashable {
+public struct UsualRange: Sendable, Hashable, Codable {
     public var median: Double
     /// First and third quartile: half of the previous weeks lie between them.
     public var lower: Double
@@ -34,7 +34,7 @@ public struct UsualRange: Sendable, Hashable {
     }
 
     /// Where a value lies against the range.
-    public enum Position: String, Sendable { case below, within, above }
+    public enum Position: String, Sendable, Codable { case below, within, above }
 
     public func position(of value: Double) -> Position {
         value < lower ? .below : value > upper ? .above : .within
@@ -42,7 +42,7 @@ public struct UsualRange: Sendable, Hashable {
 }
 
 /// A send's place among its program's most recent sends for a rate: 1 is the best.
-public struct SendRank: Sendable, Hashable {
+public struct SendRank: Sendable, Hashable, Codable {
     public var rank: Int
     /// How many sends it is ranked among (this one and up to `SendRank.sends − 1` before it).
     public var of: Int

@@ -51,7 +51,7 @@ final class ClosureSink: RawEventSink {
 }
 
 /// What one data file adds to a project's input.
-public struct FileContribution: Sendable {
+public struct FileContribution: Sendable, Codable {
     public var file: String
     public var campaignRows: [CampaignRow]
     public var eventRows: Int
@@ -410,7 +410,7 @@ public struct ProjectReader {
     /// One Postmaster Tools document: its values, request or compliance items.
     private static func addPostmaster(_ o: [String: Any], file: String, line: Int, into input: inout ProjectInput) throws {
         switch try PostmasterFormat.read(o, at: SourceLocation(file: file, line: line)) {
-        case .stats(let list): input.mailbox.responses[file, default: []] += list
+        case .stats(let list): input.mailbox.responses[file, default: []] += list.map { .init(value: $0.value, request: $0.request) }
         case .request(let defs): input.mailbox.requests[MailboxInput.pairKey(file)] = defs
         case .compliance(let items): input.mailbox.compliance += items
         case .trafficStats(let values): input.mailbox.named += values

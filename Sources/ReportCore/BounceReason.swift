@@ -9,7 +9,7 @@ import Foundation
 /// fast, 5.7.26 unauthenticated / DMARC, 5.7.27 SPF, 5.7.25 no PTR, 5.7.1 likely unsolicited); Microsoft's
 /// "Non-delivery reports in Exchange Online" (5.7.606–5.7.649 banned IP, 5.4.1 recipient access denied).
 /// The providers' own classes come first where they give one (each reader maps them, citing its provider).
-public enum BounceReason: UInt8, Sendable, CaseIterable, Hashable {
+public enum BounceReason: UInt8, Sendable, CaseIterable, Hashable, Codable {
     /// The address does not exist or is disabled (5.1.1, 5.1.10, 5.2.1, 5.4.1).
     case invalidRecipient = 1
     /// The mailbox is full (x.2.2, 452 insufficient storage).

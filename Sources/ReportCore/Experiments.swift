@@ -1,13 +1,13 @@
 /// An experiment declared under `experiments:` in report.yml (`inputs.md` §4, *Experiments*): a frequency test
 /// between cohorts of recipients, or a subject-line (content) test between variants of one send.
-public struct ExperimentConfig: Sendable, Hashable {
+public struct ExperimentConfig: Sendable, Hashable, Codable {
     public var slug: String
     public var title: String
     public var kind: Kind
     /// Where it is declared, for errors found later (a cohort with no sends, a variant that is not a send).
     public var location: SourceLocation
 
-    public enum Kind: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable, Codable {
         case frequency(FrequencyTest)
         case subjectLine(SubjectLineTest)
     }
@@ -21,7 +21,7 @@ public struct ExperimentConfig: Sendable, Hashable {
 }
 
 /// Cohorts that get different numbers of messages per week over the same weeks.
-public struct FrequencyTest: Sendable, Hashable {
+public struct FrequencyTest: Sendable, Hashable, Codable {
     /// Only sends of this program count (nil: every program).
     public var program: String?
     public var from: ISOWeek
@@ -42,8 +42,8 @@ public struct FrequencyTest: Sendable, Hashable {
 
 /// Which sends went to a cohort: campaign ids matching a pattern, a list (the `segment` column), or the value
 /// of the `experiment_group` column (the default: the cohort's own name).
-public struct Cohort: Sendable, Hashable {
-    public enum Rule: Sendable, Hashable {
+public struct Cohort: Sendable, Hashable, Codable {
+    public enum Rule: Sendable, Hashable, Codable {
         case campaigns([String])
         case segment(String)
         case group(String)
@@ -70,8 +70,8 @@ public struct Cohort: Sendable, Hashable {
 }
 
 /// Variants of one send: named campaign ids, or the sends whose `test` column holds `test`.
-public struct SubjectLineTest: Sendable, Hashable {
-    public enum Variants: Sendable, Hashable {
+public struct SubjectLineTest: Sendable, Hashable, Codable {
+    public enum Variants: Sendable, Hashable, Codable {
         case campaigns([String])
         case test(String)
     }

@@ -1,5 +1,5 @@
 /// Where something was read: a project-relative file, and where known its line and field.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible, Codable {
     public var file: String
     public var line: Int?
     public var field: String?
@@ -44,7 +44,7 @@ public struct ReportErrors: Error, Sendable, CustomStringConvertible {
 }
 
 /// A warning is kept, shown by `build`/`check`, and never stops a build.
-public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible, Codable {
     public var location: SourceLocation?
     public var message: String
     public init(_ message: String, at location: SourceLocation? = nil) {

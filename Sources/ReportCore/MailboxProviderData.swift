@@ -3,7 +3,7 @@ import Foundation
 /// A calendar date as the mailbox providers report it: Gmail Postmaster Tools gives `{year, month, day}` in
 /// Pacific time, Microsoft SNDS an activity start such as `10/4/2026 12:00 AM`. Kept as the provider wrote
 /// it, never converted between zones: a provider's day is the provider's day.
-public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     public let year: Int, month: Int, day: Int
 
     /// A real date between the years inputs accept (`InputLimits.years`), else nil.
@@ -82,7 +82,7 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
 }
 
 /// Where a mailbox provider's figure comes from, as the `source` column of `data/mailbox-providers.csv` names it.
-public enum MailboxDataSource: String, Sendable, Hashable, CaseIterable {
+public enum MailboxDataSource: String, Sendable, Hashable, CaseIterable, Codable {
     case gmailPostmaster = "gmail-postmaster"
     case microsoftSNDS = "microsoft-snds"
 }
@@ -90,7 +90,7 @@ public enum MailboxDataSource: String, Sendable, Hashable, CaseIterable {
 /// One daily figure of Gmail Postmaster Tools for a sending domain. `metric` is the standard metric name with
 /// its filter after a colon (`SPAM_RATE`, `AUTH_SUCCESS_RATE:dkim`, `DELIVERY_ERROR_RATE:rate_limit_exceeded`).
 /// Rates are fractions (0.003 is 0.3 %); a few metrics are text (`DOMAIN_REPUTATION`: `HIGH` … `BAD`).
-public struct PostmasterValue: Sendable, Hashable {
+public struct PostmasterValue: Sendable, Hashable, Codable {
     public var domain: String
     public var day: CalendarDay
     public var metric: String
@@ -112,7 +112,7 @@ public struct PostmasterValue: Sendable, Hashable {
 }
 
 /// One requirement of Gmail's sender guidelines as Postmaster Tools' compliance status reports it.
-public struct ComplianceItem: Sendable, Hashable {
+public struct ComplianceItem: Sendable, Hashable, Codable {
     public var domain: String
     /// `SPF`, `DKIM`, `DMARC_POLICY`, `DMARC_ALIGNMENT`, `MESSAGE_FORMATTING`, `DNS_RECORDS`, `ENCRYPTION`,
     /// `USER_REPORTED_SPAM_RATE`, `ONE_CLICK_UNSUBSCRIBE`, `HONOR_UNSUBSCRIBE` (or a newer name, kept as given).
@@ -136,7 +136,7 @@ public struct ComplianceItem: Sendable, Hashable {
 }
 
 /// Microsoft SNDS' verdict on an IP's mail of one activity period.
-public enum SNDSFilterResult: String, Sendable, Hashable, Comparable {
+public enum SNDSFilterResult: String, Sendable, Hashable, Comparable, Codable {
     /// Spam filter verdicts on at most 10 % of the IP's mail.
     case green = "GREEN"
     /// Between 10 % and 90 %.
@@ -149,7 +149,7 @@ public enum SNDSFilterResult: String, Sendable, Hashable, Comparable {
 }
 
 /// SNDS' complaint rate as it writes it: `< 0.1%` (below its reporting floor) or a figure such as `0.3%`.
-public struct SNDSComplaintRate: Sendable, Hashable {
+public struct SNDSComplaintRate: Sendable, Hashable, Codable {
     /// A fraction: 0.001 for `< 0.1%` and for `0.1%`.
     public var value: Double
     /// The rate is below `value` (`< 0.1%`), not equal to it.
@@ -162,7 +162,7 @@ public struct SNDSComplaintRate: Sendable, Hashable {
 }
 
 /// One row of an SNDS data export: one IP's traffic in one activity period.
-public struct SNDSRow: Sendable, Hashable {
+public struct SNDSRow: Sendable, Hashable, Codable {
     public var ip: String
     /// The day the activity period starts on, as SNDS writes it.
     public var day: CalendarDay
@@ -189,7 +189,7 @@ public struct SNDSRow: Sendable, Hashable {
 }
 
 /// Everything the mailbox providers' own dashboards said, as read from `data/`.
-public struct MailboxProviderData: Sendable, Hashable {
+public struct MailboxProviderData: Sendable, Hashable, Codable {
     public var postmaster: [PostmasterValue] = []
     public var compliance: [ComplianceItem] = []
     public var snds: [SNDSRow] = []

@@ -6,7 +6,7 @@ public enum SendKind: String, Sendable, CaseIterable, Codable {
 }
 
 /// The counts of one send as an aggregate export states them. `nil` is *unknown*, never zero.
-public struct SendCounts: Sendable, Hashable {
+public struct SendCounts: Sendable, Hashable, Codable {
     public var sent: Int?
     public var delivered: Int?
     public var hardBounces: Int?
@@ -50,7 +50,7 @@ public struct SendCounts: Sendable, Hashable {
 }
 
 /// One row of campaign results: one send's metadata and, where the export has them, its counts.
-public struct CampaignRow: Sendable, Hashable {
+public struct CampaignRow: Sendable, Hashable, Codable {
     public var campaign: String
     public var program: String?
     public var sentAt: Date?
@@ -88,7 +88,7 @@ public struct CampaignRow: Sendable, Hashable {
 }
 
 /// The canonical recipient event types of `inputs.md` §2.
-public enum EventType: UInt8, Sendable, CaseIterable {
+public enum EventType: UInt8, Sendable, CaseIterable, Codable {
     case sent, delivered, bounce, dropped, open, click, forward, reply, unsubscribe, complaint, deletedUnopened
     /// A temporary failure the provider will retry (SendGrid `deferred`, SES `DeliveryDelay`): no outcome of the
     /// message, only its diagnostic (bounce reasons count deferrals apart).
@@ -121,7 +121,7 @@ public enum EventType: UInt8, Sendable, CaseIterable {
 }
 
 /// A permanent failure, a temporary one, or one the provider could not classify (SES `Undetermined`).
-public enum BounceType: UInt8, Sendable { case hard, soft, undetermined }
+public enum BounceType: UInt8, Sendable, Codable { case hard, soft, undetermined }
 
 /// One recipient event, already mapped onto the canonical model. `time` is seconds since 1970 (UTC).
 public struct RecipientEvent: Sendable, Hashable {

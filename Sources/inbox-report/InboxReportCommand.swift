@@ -9,7 +9,7 @@ struct InboxReportCommand: ParsableCommand {
         commandName: "inbox-report",
         abstract: "Build static sites of weekly email deliverability reports from campaign results and recipient events.",
         version: InboxReportVersion.string,
-        subcommands: [Build.self, Check.self, Serve.self, Init.self, Export.self],
+        subcommands: [Build.self, Check.self, Serve.self, Init.self, Export.self, Clean.self],
         defaultSubcommand: nil
     )
 }
@@ -25,6 +25,9 @@ struct ProjectOptions: ParsableArguments {
     @Option(help: "Language of the report, overriding report.yml: en or sv.")
     var language: String?
 
+    @Flag(help: "Read every input anew and leave the build cache (.inbox-report/cache/) alone.")
+    var noCache = false
+
     var root: URL { URL(fileURLWithPath: project, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL }
 
     func validate() throws {
@@ -38,7 +41,7 @@ struct ProjectOptions: ParsableArguments {
     }
 
     func buildOptions(output: URL? = nil) -> BuildOptions {
-        BuildOptions(output: output, lenient: lenient, language: language)
+        BuildOptions(output: output, lenient: lenient, language: language, useCache: !noCache)
     }
 }
 
@@ -106,6 +109,21 @@ struct Init: ParsableCommand {
         let written = try console.failing { try Scaffold.create(at: url) }
         for path in written { console.out("  created \(dir)/\(path)") }
         console.out("Next: edit \(dir)/report.yml, put exports under \(dir)/data/, then run: inbox-report serve \(dir)")
+    }
+}
+
+/// `inbox-report clean`: removes the build cache; the next build reads every input.
+struct Clean: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Remove the project's build cache (.inbox-report/cache/); the next build reads every input anew.")
+
+    @Argument(help: "The report project folder (holds report.yml).", completion: .directory)
+    var project: String = "."
+
+    func run() throws {
+        let console = Console(quiet: false)
+        let root = absoluteURL(project)
+        let removed = try console.failing { try BuildCache.remove(project: root) }
+        console.out(removed ? "Removed \(project)/\(BuildCache.folder)" : "No build cache in \(project)")
     }
 }
 

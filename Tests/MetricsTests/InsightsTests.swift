@@ -89,6 +89,27 @@ import ReportCore
         #expect(insights.sends["c"]?.providers[.apple]?.hardBounces == 1)
     }
 
+    /// One URL in two sends (a shop's front page) is a link of each: x clicks it in a, x and y in b. It was
+    /// once credited to whichever send's click came first, so b showed none and a showed both clickers.
+    @Test func aLinkInTwoSendsCountsForEachOfThem() throws {
+        let mon = date("2026-11-16T09:00:00Z").timeIntervalSince1970
+        let acc = EventAccumulator()
+        func add(_ t: Double, _ c: String, _ r: String, _ type: EventType, url: String? = nil) {
+            acc.add(RecipientEvent(time: t, campaign: c, recipient: r, type: type, url: url, program: "nl"), at: SourceLocation(file: "e.csv"))
+        }
+        for (c, t) in [("a", mon), ("b", mon + 2 * day)] {
+            for r in ["x@gmail.com", "y@gmail.com"] { add(t, c, r, .delivered) }
+        }
+        add(mon + 60, "a", "x@gmail.com", .click, url: "https://shop.example/")
+        add(mon + 2 * day + 60, "b", "x@gmail.com", .click, url: "https://shop.example/")
+        add(mon + 2 * day + 90, "b", "y@gmail.com", .click, url: "https://shop.example/")
+        add(mon + 2 * day + 95, "b", "y@gmail.com", .click, url: "https://shop.example/")  // the same recipient again
+        let report = try ReportBuilder.build(config: config(), rows: [], accumulator: acc)
+        let insights = try #require(report.insights)
+        #expect(insights.sends["a"]?.topLinks == [LinkClicks(url: "https://shop.example/", clickers: 1)])
+        #expect(insights.sends["b"]?.topLinks == [LinkClicks(url: "https://shop.example/", clickers: 2)])
+    }
+
     @Test func moreThanFiveMessagesAWeekRaisesTheFrequencyAlert() throws {
         let mon = date("2026-11-16T09:00:00Z").timeIntervalSince1970
         let acc = EventAccumulator()

@@ -178,6 +178,38 @@ final class InternTable {
 
     private func grow() { rehash(into: slotCount * 2) }
 
+    // MARK: The build cache
+
+    /// The table as it is in memory (slots, records, offsets), for `InternTable(reading:)`.
+    func write(to w: CacheWriter) {
+        w.int(slotCount)
+        w.raw(UnsafeRawBufferPointer(start: slots, count: slotCount * 8))
+        w.int(arenaUsed)
+        w.raw(UnsafeRawBufferPointer(start: arena, count: arenaUsed))
+        w.array(offsets)
+    }
+
+    init(reading r: CacheReader) throws {
+        let c = try r.count(of: 8)
+        guard c >= 16, c & (c - 1) == 0 else { throw CacheFileError("it is damaged (a table of \(c) slots)") }
+        slotCount = c
+        mask = c - 1
+        slots = calloc(c, 8)!.assumingMemoryBound(to: UInt64.self)
+        arenaCapacity = 256
+        arena = malloc(arenaCapacity)!
+        try r.raw(into: UnsafeMutableRawBufferPointer(start: slots, count: c * 8))
+        let used = try r.count(of: 1)
+        arenaCapacity = max(used, 256)
+        arena = realloc(arena, arenaCapacity)!
+        try r.raw(into: UnsafeMutableRawBufferPointer(start: arena, count: used))
+        arenaUsed = used
+        offsets = try r.array(UInt64.self)
+        guard offsets.allSatisfy({ Int($0) + Self.header <= used }), offsets.count * 10 <= c * 7 + 10,
+              (0..<c).allSatisfy({ slots[$0] == 0 || Int(slots[$0] & 0xFF_FFFF_FFFF) - 1 + Self.header <= used }) else {
+            throw CacheFileError("it is damaged (an interned value outside its table)")
+        }
+    }
+
     private func rehash(into c: Int) {
         let fresh = calloc(c, MemoryLayout<UInt64>.stride)!.assumingMemoryBound(to: UInt64.self)
         let m = c - 1
@@ -279,6 +311,38 @@ final class PairTable {
         slots[i] = tag << 32 | UInt64(k + 1)
         if count * 10 > slotCount * 7 { grow() }
         return k
+    }
+
+    /// The table as it is in memory (slots and pairs), for `PairTable(reading:)`.
+    func write(to w: CacheWriter) {
+        w.int(slotCount)
+        w.raw(UnsafeRawBufferPointer(start: slots, count: slotCount * 8))
+        w.int(count)
+        w.raw(UnsafeRawBufferPointer(start: pairs, count: count * MemoryLayout<Pair>.stride))
+    }
+
+    /// A table read back; `campaigns` and `recipients` bound the ids its pairs may hold.
+    init(reading r: CacheReader, campaigns: Int, recipients: Int) throws {
+        let c = try r.count(of: 8)
+        guard c >= 16, c & (c - 1) == 0 else { throw CacheFileError("it is damaged (a table of \(c) slots)") }
+        slotCount = c
+        mask = c - 1
+        slots = calloc(c, 8)!.assumingMemoryBound(to: UInt64.self)
+        capacity = 16
+        pairs = malloc(capacity * MemoryLayout<Pair>.stride)!.assumingMemoryBound(to: Pair.self)
+        try r.raw(into: UnsafeMutableRawBufferPointer(start: slots, count: c * 8))
+        let n = try r.count(of: MemoryLayout<Pair>.stride)
+        guard n * 10 <= c * 7 + 10 else { throw CacheFileError("it is damaged (\(n) messages in \(c) slots)") }
+        capacity = max(n, 16)
+        pairs = realloc(pairs, capacity * MemoryLayout<Pair>.stride)!.assumingMemoryBound(to: Pair.self)
+        try r.raw(into: UnsafeMutableRawBufferPointer(start: pairs, count: n * MemoryLayout<Pair>.stride))
+        count = n
+        for k in 0..<n where pairs[k].campaign < 0 || Int(pairs[k].campaign) >= campaigns || pairs[k].recipient < 0 || Int(pairs[k].recipient) >= recipients {
+            throw CacheFileError("it is damaged (a message of an unknown send or recipient)")
+        }
+        for i in 0..<c where slots[i] != 0 && Int(slots[i] & 0xFFFF_FFFF) > n {
+            throw CacheFileError("it is damaged (a slot outside the table)")
+        }
     }
 
     /// Room for `n` more pairs without growing (see `InternTable.reserve`).
@@ -391,5 +455,19 @@ struct UInt64Set {
 
     func forEach(_ body: (UInt64) -> Void) {
         for v in slots where v != 0 { body(v &- 1) }
+    }
+
+    func write(to w: CacheWriter) {
+        w.array(slots)
+        w.int(count)
+    }
+
+    init(reading r: CacheReader) throws {
+        slots = try r.array(UInt64.self)
+        count = try r.count(of: 0)
+        guard slots.count >= 16, slots.count & (slots.count - 1) == 0, count * 10 <= slots.count * 7 + 10 else {
+            throw CacheFileError("it is damaged (a set of \(count) in \(slots.count) slots)")
+        }
+        mask = slots.count - 1
     }
 }

@@ -3,14 +3,20 @@ import ReportCore
 
 /// What the mailbox-provider files under `data/` hold before Postmaster names are mapped: each file is read on
 /// its own (so the build cache can keep it), and a response meets its saved request only here.
-public struct MailboxInput: Sendable {
+public struct MailboxInput: Sendable, Codable {
     /// Per response file: values whose metric is the requested name, with their request's index in a batch.
-    var responses: [String: [(value: PostmasterValue, request: Int?)]] = [:]
+    var responses: [String: [RequestedValue]] = [:]
     /// Per request file's response path (`X.request.json` → the key `X`): requested name → metric, per request.
     var requests: [String: [[String: String]]] = [:]
     var named: [PostmasterValue] = []
     var compliance: [ComplianceItem] = []
     var snds: [SNDSRow] = []
+
+    /// A value of a response with the index of its request in a batch (nil: a single query).
+    struct RequestedValue: Sendable, Codable {
+        var value: PostmasterValue
+        var request: Int?
+    }
 
     public init() {}
 
@@ -42,8 +48,9 @@ public struct MailboxInput: Sendable {
         for file in responses.keys.sorted() {
             let mapping = requests[Self.pairKey(file)]
             var unknown: [String: Int] = [:]
-            for (v, request) in responses[file]! {
-                var v = v
+            for r in responses[file]! {
+                var v = r.value
+                let request = r.request
                 if let mapping, let metric = mapping[min(request ?? 0, mapping.count - 1)][v.metric] ?? mapping.lazy.compactMap({ $0[v.metric] }).first {
                     v.metric = metric
                 } else if !PostmasterFormat.standardMetrics.contains(String(v.standardMetric)) {

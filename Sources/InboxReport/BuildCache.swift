@@ -1,0 +1,340 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import EventFold
+import Foundation
+import Metrics
+import Reading
+import ReportCore
+
+/// The build cache under the project, `.inbox-report/cache/` (`docs/cli.md`, *The build cache*): what each data
+/// file contributed to the last build, the fold of all recipient events, and the report computed from them, so
+/// the next build reads only what is new.
+///
+/// Two files, each written whole (temporary file, then rename) in the binary format of `CacheFile`
+/// (versioned, checksummed):
+/// - `inputs.bin`: per data file its path, size, modification time, inode and a content checksum, and what it
+///   contributed apart from recipient events (campaign rows, provider data, warnings, counts); then the report.
+///   A build where no data file changed reads only this (a note or template edit draws pages from it).
+/// - `events.bin`: the fold of every event file's recipient events (`EventAccumulator`) and which files, by
+///   path and content checksum, it holds. A build that adds files loads it and folds only the new ones into it.
+///   A fold cannot be unfolded: when a file it holds changed or is gone, every event file is read again.
+///
+/// A file is unchanged while its size, modification time (nanoseconds) and inode are; when only the time or
+/// inode moved (a copy, a `touch`), its content checksum decides. Everything is keyed by the inbox-report
+/// version, report.yml's text and the options that shape figures (`--lenient`, `--language`); any other key
+/// means a fresh start. A damaged, cut or older file is left aside with one warning, never trusted.
+/// The cache holds recipient addresses (the fold needs them): it lives beside `data/`, is ignored by the
+/// scaffold's .gitignore, and never goes into the site. Two builds on one project take turns (a lock file).
+public final class BuildCache: @unchecked Sendable {
+    public static let folder = ".inbox-report/cache"
+
+    struct Fingerprint: Equatable {
+        var size: UInt64
+        var modified: Int64  // nanoseconds since 1970
+        var inode: UInt64
+
+        init?(_ path: String) {
+            var st = stat()
+            guard stat(path, &st) == 0 else { return nil }  // follows links, as the readers do
+            size = UInt64(st.st_size)
+            modified = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+            inode = UInt64(st.st_ino)
+        }
+
+        init(size: UInt64, modified: Int64, inode: UInt64) {
+            self.size = size
+            self.modified = modified
+            self.inode = inode
+        }
+    }
+
+    struct Entry {
+        var path: String
+        var fingerprint: Fingerprint
+        var content: UInt64
+        var hasEvents: Bool
+        var contribution: FileContribution
+    }
+
+    /// What a build starts from.
+    struct Inputs {
+        var contributions: [FileContribution]
+        var events: EventAccumulator?
+        /// The report of exactly these inputs, when nothing changed since it was computed.
+        var report: Report?
+    }
+
+    let directory: URL
+    let enabled: Bool
+    private let lock = NSLock()
+    /// The last build's entries and report, kept by a long-lived cache (the preview server) so a note edit
+    /// does not even read `inputs.bin`.
+    private var memory: (key: String, entries: [String: Entry], report: Report?)?
+    private let keepsMemory: Bool
+    /// Data files read (not taken from the cache) by the last build, for tests and the terminal.
+    public private(set) var lastRead: [String] = []
+    /// Why the cache was not used, said once per build (a damaged file, another version, a read-only folder).
+    public private(set) var warnings: [String] = []
+    var diagnostics: [Diagnostic] { warnings.map { Diagnostic($0, at: SourceLocation(file: Self.folder)) } }
+
+    /// - Parameters:
+    ///   - enabled: false for `--no-cache`: nothing read or written.
+    ///   - keepsMemory: keep the last build's entries and report in memory too (a preview session).
+    public init(project root: URL, enabled: Bool = true, keepsMemory: Bool = false) {
+        directory = root.appending(path: Self.folder)
+        self.enabled = enabled
+        self.keepsMemory = keepsMemory
+    }
+
+    var inputsFile: URL { directory.appending(path: "inputs.bin") }
+    var eventsFile: URL { directory.appending(path: "events.bin") }
+
+    /// Removes the cache (`inbox-report clean`). Returns whether there was one.
+    @discardableResult
+    public static func remove(project root: URL) throws -> Bool {
+        let dir = root.appending(path: folder)
+        guard FileManager.default.fileExists(atPath: dir.path) else { return false }
+        do {
+            try FileManager.default.removeItem(at: dir)
+        } catch {
+            throw ReportError("cannot remove \(dir.path): \(error.localizedDescription)")
+        }
+        let parent = dir.deletingLastPathComponent()
+        if (try? FileManager.default.contentsOfDirectory(atPath: parent.path))?.isEmpty == true {
+            try? FileManager.default.removeItem(at: parent)
+        }
+        return true
+    }
+
+    // MARK: A build
+
+    /// One build's use of the cache: holds the lock from `begin` until `finish` (or until it is dropped).
+    final class Session {
+        let cache: BuildCache
+        let key: String
+        fileprivate var lockFD: Int32 = -1
+        fileprivate var entries: [String: Entry] = [:]
+        /// The files this build has, with what is known of them now.
+        fileprivate var current: [Entry] = []
+        fileprivate var eventsChanged = false
+        fileprivate var inputsChanged = false
+
+        init(cache: BuildCache, key: String) {
+            self.cache = cache
+            self.key = key
+        }
+
+        deinit {
+            if lockFD >= 0 {
+                flock(lockFD, LOCK_UN)
+                close(lockFD)
+            }
+        }
+    }
+
+    /// The key of the figures: anything else in it than the last build's means nothing cached applies.
+    static func key(configText: String, options: BuildOptions) -> String {
+        "inbox-report \(InboxReportVersion.string)\u{0}shards \(EventAccumulator.defaultShardCount)\u{0}lenient \(options.lenient)\u{0}language \(options.language ?? "")\u{0}\(configText)"
+    }
+
+    /// Each data file's contribution, the fold of their events and, when nothing changed, the report: from the
+    /// cache where it holds them, read anew where not.
+    func inputs(session s: Session, reader: ProjectReader, config: ReportConfig, files: [String], needsEvents: Bool,
+                progress: ((String, Int64, Int64) -> Void)?) throws -> Inputs {
+        lock.lock()
+        defer { lock.unlock() }
+        warnings = []
+        lastRead = []
+        var cachedReport: Report?
+        if enabled {
+            s.lockFD = takeLock()
+            if let memory, memory.key == s.key {
+                s.entries = memory.entries
+                cachedReport = memory.report
+            } else {
+                (s.entries, cachedReport) = readInputs(key: s.key, config: config)
+            }
+        }
+        // What is known of each file now: unchanged ones keep their entry.
+        var unchanged: [String: Entry] = [:]
+        for file in files {
+            let path = reader.root.appending(path: file).path
+            guard let print = Fingerprint(path), var old = s.entries[file] else { continue }
+            if old.fingerprint != print {
+                guard old.fingerprint.size == print.size, StreamChecksum.ofFile(path) == old.content else { continue }
+                old.fingerprint = print  // touched or copied, the same bytes
+                s.inputsChanged = true
+            }
+            unchanged[file] = old
+        }
+        let allUnchanged = unchanged.count == files.count && s.entries.count == files.count
+        if allUnchanged, let cachedReport, !needsEvents {
+            s.current = files.map { unchanged[$0]! }
+            return Inputs(contributions: s.current.map(\.contribution), events: nil, report: cachedReport)
+        }
+        // The fold: the cached one when every file it holds is here unchanged, else a new one.
+        var events: EventAccumulator?
+        var held = Set<String>()
+        if enabled, let (snapshot, files) = readEvents(key: s.key),
+           files.allSatisfy({ unchanged[$0.path]?.content == $0.content && unchanged[$0.path]?.hasEvents == true }) {
+            events = snapshot
+            held = Set(files.map(\.path))
+        }
+        let fold = events ?? EventAccumulator()
+        s.eventsChanged = events == nil
+        var out: [FileContribution] = []
+        var errors: [ReportError] = []
+        for file in files {
+            if let entry = unchanged[file], !entry.hasEvents || held.contains(file) {
+                out.append(entry.contribution)
+                s.current.append(entry)
+                continue
+            }
+            lastRead.append(file)
+            do {
+                let before = fold.eventCount
+                let contribution = try reader.readFile(
+                    file, config: config, into: fold, progress: progress.map { p in { done, total in p(file, done, total) } })
+                let path = reader.root.appending(path: file).path
+                let content = unchanged[file]?.content ?? (enabled ? StreamChecksum.ofFile(path) ?? 0 : 0)
+                let entry = Entry(
+                    path: file, fingerprint: Fingerprint(path) ?? Fingerprint(size: 0, modified: 0, inode: 0), content: content,
+                    hasEvents: fold.eventCount > before, contribution: contribution)
+                if entry.hasEvents { s.eventsChanged = true }
+                out.append(contribution)
+                s.current.append(entry)
+            } catch let e as ReportErrors {
+                errors += e.errors
+            }
+            if errors.count >= 50 { break }
+        }
+        if !errors.isEmpty { throw ReportErrors(errors) }
+        s.inputsChanged = true
+        if !s.eventsChanged && Set(s.current.filter(\.hasEvents).map(\.path)) != held { s.eventsChanged = true }
+        return Inputs(contributions: out, events: fold.eventCount > 0 ? fold : nil, report: nil)
+    }
+
+    /// Keeps what this build read and computed for the next one.
+    func finish(session s: Session, report: Report, events: EventAccumulator?) {
+        lock.lock()
+        defer { lock.unlock() }
+        let entries = Dictionary(s.current.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        if keepsMemory { memory = (s.key, entries, report) }
+        guard enabled, s.lockFD >= 0, s.inputsChanged || s.eventsChanged else { return }
+        do {
+            if s.eventsChanged {
+                if let events {
+                    let w = try CacheWriter(eventsFile)
+                    w.string(s.key)
+                    let held = s.current.filter(\.hasEvents)
+                    w.int(held.count)
+                    for e in held {
+                        w.string(e.path)
+                        w.int(e.content)
+                    }
+                    events.write(to: w)
+                    try w.commit()
+                } else {
+                    unlink(eventsFile.path)
+                }
+            }
+            let w = try CacheWriter(inputsFile)
+            w.string(s.key)
+            w.int(s.current.count)
+            let encoder = PropertyListEncoder()
+            encoder.outputFormat = .binary
+            for e in s.current {
+                w.string(e.path)
+                w.int(e.fingerprint.size)
+                w.int(UInt64(bitPattern: e.fingerprint.modified))
+                w.int(e.fingerprint.inode)
+                w.int(e.content)
+                w.bool(e.hasEvents)
+                w.data(try encoder.encode(e.contribution))
+            }
+            w.data(try encoder.encode(report))
+            try w.commit()
+        } catch {
+            warnings.append("the build cache was not saved: \(error)")
+        }
+    }
+
+    // MARK: Files
+
+    /// Creates the folder and takes the lock, waiting for another build that holds it; -1 (no cache this
+    /// time, with a warning) when the folder cannot be written.
+    private func takeLock() -> Int32 {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            warnings.append("no build cache: cannot create \(directory.path) (\(error.localizedDescription))")
+            return -1
+        }
+        let fd = open(directory.appending(path: "lock").path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            warnings.append("no build cache: cannot open \(directory.path)/lock (\(String(cString: strerror(errno))))")
+            return -1
+        }
+        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+        return fd
+    }
+
+    private func setAside(_ file: URL, _ why: Error) {
+        warnings.append("ignored the build cache \(Self.folder)/\(file.lastPathComponent) and rebuilt it: \(why)")
+        unlink(file.path)
+    }
+
+    private func readInputs(key: String, config: ReportConfig) -> ([String: Entry], Report?) {
+        do {
+            guard let r = try CacheReader(inputsFile) else { return ([:], nil) }
+            guard try sameKey(r.string(), key, file: inputsFile) else { return ([:], nil) }
+            let n = try r.count(of: 49)
+            let decoder = PropertyListDecoder()
+            decoder.userInfo[Report.configKey] = config
+            var entries: [String: Entry] = [:]
+            for _ in 0..<n {
+                let path = try r.string()
+                let print = Fingerprint(size: try r.int(), modified: Int64(bitPattern: try r.int()), inode: try r.int())
+                let content: UInt64 = try r.int()
+                let hasEvents = try r.bool()
+                let contribution = try decoder.decode(FileContribution.self, from: try r.data())
+                entries[path] = Entry(path: path, fingerprint: print, content: content, hasEvents: hasEvents, contribution: contribution)
+            }
+            let report = try decoder.decode(Report.self, from: try r.data())
+            try r.finish()
+            return (entries, report)
+        } catch {
+            setAside(inputsFile, error)
+            return ([:], nil)
+        }
+    }
+
+    private func readEvents(key: String) -> (EventAccumulator, [(path: String, content: UInt64)])? {
+        do {
+            guard let r = try CacheReader(eventsFile) else { return nil }
+            guard try sameKey(r.string(), key, file: eventsFile) else { return nil }
+            let n = try r.count(of: 16)
+            var files: [(path: String, content: UInt64)] = []
+            for _ in 0..<n { files.append((try r.string(), try r.int())) }
+            guard let events = try EventAccumulator.read(from: r) else { return nil }
+            try r.finish()
+            return (events, files)
+        } catch {
+            setAside(eventsFile, error)
+            return nil
+        }
+    }
+
+    /// Whether a cache file was written for these figures; one made by another inbox-report is said.
+    private func sameKey(_ stored: String, _ key: String, file: URL) throws -> Bool {
+        if stored == key { return true }
+        let version = { (k: String) in k.split(separator: "\u{0}", maxSplits: 1).first.map(String.init) ?? "" }
+        if version(stored) != version(key) {
+            throw CacheFileError("it was made by \(version(stored).isEmpty ? "another version" : version(stored)), this is inbox-report \(InboxReportVersion.string)")
+        }
+        return false  // settings or options changed: a fresh start, nothing to say
+    }
+}

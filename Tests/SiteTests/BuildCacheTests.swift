@@ -1,0 +1,232 @@
+import Foundation
+import InboxReport
+import ReportCore
+import Testing
+import TestSupport
+
+/// The build cache (`BuildCache`, `docs/cli.md` *The build cache*): a build that takes what it can from the
+/// cache writes exactly the site a build without it writes, after every kind of change to the inputs; a
+/// damaged, cut or older cache is ignored with one warning; two builds at once corrupt nothing.
+@Suite struct BuildCacheTests {
+    /// Three weekly event logs of one newsletter to 90 recipients, with opens (some machine), clicks,
+    /// bounces and unsubscribes, and a re-activation send in the last week: enough that tiers, frequency and
+    /// outcomes all walk recipients who appear in several files.
+    static func weekLog(_ week: Int, recipients: Int = 90, variant: Int = 0) -> String {
+        var rows = ["time,campaign,recipient,event,bounce_type,machine,url"]
+        let day = 2 + 7 * (week - 45)  // Mondays 2, 9, 16 November 2026 (W45 … W47)
+        func t(_ d: Int, _ h: Int, _ m: Int) -> String { String(format: "2026-11-%02dT%02d:%02d:00Z", d, h, m) }
+        var seed = UInt64(week * 7919 + variant * 104_729)
+        func roll(_ n: UInt64) -> UInt64 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return (seed >> 33) % n
+        }
+        let sends = week == 47 ? [("nl-w\(week)", 1), ("react-w47", 3)] : [("nl-w\(week)", 1)]
+        for (campaign, offset) in sends {
+            for r in 0..<recipients where campaign.hasPrefix("nl") || r % 3 == 0 {
+                let who = "r\(r)@\(r % 4 == 0 ? "gmail.com" : r % 4 == 1 ? "icloud.com" : "example.org")"
+                rows.append("\(t(day + offset, 9, 0)),\(campaign),\(who),sent,,,")
+                if roll(40) == 0 {
+                    rows.append("\(t(day + offset, 9, 1)),\(campaign),\(who),bounce,\(roll(2) == 0 ? "hard" : "soft"),,")
+                    continue
+                }
+                rows.append("\(t(day + offset, 9, 1)),\(campaign),\(who),delivered,,,")
+                if r % 4 == 1 { rows.append("\(t(day + offset, 9, 5)),\(campaign),\(who),open,,true,") }
+                if roll(3) == 0 {
+                    rows.append("\(t(day + offset, 10 + Int(roll(8)), Int(roll(60)))),\(campaign),\(who),open,,false,")
+                    if roll(3) == 0 { rows.append("\(t(day + offset, 19, Int(roll(60)))),\(campaign),\(who),click,,,https://x.example/\(roll(3))") }
+                }
+                if roll(60) == 0 { rows.append("\(t(day + offset + 1, 8, 0)),\(campaign),\(who),unsubscribe,,,") }
+            }
+        }
+        return rows.joined(separator: "\n") + "\n"
+    }
+
+    static let campaigns = """
+        campaign,program,name,kind
+        nl-w45,newsletter,Letter 45,regular
+        nl-w46,newsletter,Letter 46,regular
+        nl-w47,newsletter,Letter 47,regular
+        react-w47,newsletter,Still there?,reactivation
+
+        """
+
+    static func project() throws -> TestProject {
+        try TestProject(files: [
+            "report.yml": "title: Cache test\ntimezone: Europe/Stockholm\nprograms:\n  newsletter: { name: The letter }\ncampaign_programs:\n  \"nl-*\": newsletter\n",
+            "data/campaigns.csv": campaigns,
+            "data/events/2026-W45.csv": weekLog(45), "data/events/2026-W46.csv": weekLog(46),
+            "data/events/2026-W47.csv": weekLog(47),
+            "notes/weeks/2026-W46.md": "# Week 46\n\nA quiet week.\n",
+        ])
+    }
+
+    /// Every file of a site built into a fresh folder, by path.
+    static func site(_ project: TestProject, cache: BuildCache?, useCache: Bool = true) throws -> (files: [String: Data], summary: BuildSummary) {
+        let out = "out-\(UUID().uuidString)"
+        let summary = try ReportProject(root: project.root).build(
+            options: BuildOptions(output: project.root.appending(path: out), useCache: useCache), cache: cache)
+        var files: [String: Data] = [:]
+        for path in project.files(under: out) {
+            files[path] = FileManager.default.contents(atPath: project.root.appending(path: "\(out)/\(path)").path)
+        }
+        try FileManager.default.removeItem(at: project.root.appending(path: out))
+        return (files, summary)
+    }
+
+    /// A build through a new cache object (as a new `inbox-report build` process) against one without any
+    /// cache: the same files, byte for byte. Returns the files the cached build read and its warnings.
+    @discardableResult
+    static func expectSameSite(_ project: TestProject, _ what: Comment) throws -> (read: [String], warnings: [String]) {
+        let cache = BuildCache(project: project.root)
+        let cached = try site(project, cache: cache)
+        let fresh = try site(project, cache: nil, useCache: false)
+        #expect(cached.files.count == fresh.files.count, what)
+        #expect(cached.files.count > 20, what)
+        for (path, data) in fresh.files where cached.files[path] != data {
+            Issue.record("\(path) differs between the cached and the uncached build: \(what)")
+            if let dir = ProcessInfo.processInfo.environment["CACHE_DIFF_DIR"] {
+                try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                FileManager.default.createFile(atPath: "\(dir)/cached-\(path.replacingOccurrences(of: "/", with: "_"))", contents: cached.files[path])
+                FileManager.default.createFile(atPath: "\(dir)/fresh-\(path.replacingOccurrences(of: "/", with: "_"))", contents: data)
+            }
+        }
+        return (cache.lastRead, cached.summary.warnings.filter { $0.location?.file == BuildCache.folder }.map(\.message))
+    }
+
+    @Test func aCachedBuildIsTheUncachedOneAfterEveryKindOfChange() throws {
+        let project = try Self.project()
+        var step = try Self.expectSameSite(project, "first build, no cache yet")
+        #expect(step.read.count == 4)
+        #expect(project.exists(".inbox-report/cache/inputs.bin") && project.exists(".inbox-report/cache/events.bin"))
+
+        step = try Self.expectSameSite(project, "nothing changed")
+        #expect(step.read.isEmpty)
+
+        try project.write("notes/weeks/2026-W46.md", "# Week 46\n\nA quiet week, and a longer note.\n")
+        step = try Self.expectSameSite(project, "a note edited")
+        #expect(step.read.isEmpty, "a note edit reads no data file")
+
+        // A new week: only it is read, folded into the cached fold.
+        try project.write("data/events/2026-W48.csv", Self.weekLog(48))
+        step = try Self.expectSameSite(project, "a week added")
+        #expect(step.read == ["data/events/2026-W48.csv"])
+
+        // A week that sorts before the others: still only it.
+        try project.write("data/events/2026-W44.csv", Self.weekLog(45, recipients: 30, variant: 1).replacingOccurrences(of: "nl-w45", with: "nl-w48"))
+        step = try Self.expectSameSite(project, "an earlier file added")
+        #expect(step.read == ["data/events/2026-W44.csv"])
+
+        // Campaign results changed: only they are read again.
+        try project.write("data/campaigns.csv", Self.campaigns.replacingOccurrences(of: "Letter 46", with: "Letter forty-six"))
+        step = try Self.expectSameSite(project, "campaign results changed")
+        #expect(step.read == ["data/campaigns.csv"])
+
+        // A folded file changed: a fold cannot be unfolded, so every event file is read again.
+        try project.write("data/events/2026-W46.csv", Self.weekLog(46, variant: 2))
+        step = try Self.expectSameSite(project, "an event file changed")
+        #expect(step.read == ["data/events/2026-W44.csv", "data/events/2026-W45.csv", "data/events/2026-W46.csv", "data/events/2026-W47.csv", "data/events/2026-W48.csv"])
+
+        try FileManager.default.removeItem(at: project.root.appending(path: "data/events/2026-W44.csv"))
+        step = try Self.expectSameSite(project, "an event file deleted")
+        #expect(step.read.count == 4)
+
+        try FileManager.default.moveItem(at: project.root.appending(path: "data/events/2026-W48.csv"), to: project.root.appending(path: "data/events/late.csv"))
+        step = try Self.expectSameSite(project, "an event file renamed")
+        #expect(step.read.contains("data/events/late.csv"))
+        #expect(step.warnings.isEmpty)
+
+        try project.write("report.yml", "title: Cache test\ntimezone: UTC\nprograms:\n  newsletter: { name: The letter }\ncampaign_programs:\n  \"nl-*\": newsletter\n")
+        step = try Self.expectSameSite(project, "report.yml changed")
+        #expect(step.read.count == 5, "the settings shape every row")
+    }
+
+    @Test func aTouchedOrCopiedFileWithTheSameBytesIsNotReadAgain() throws {
+        let project = try Self.project()
+        try Self.expectSameSite(project, "first build")
+        let file = project.root.appending(path: "data/events/2026-W45.csv")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 3600)], ofItemAtPath: file.path)
+        var step = try Self.expectSameSite(project, "touched")
+        #expect(step.read.isEmpty)
+        // The same size, other bytes: read.
+        let text = try #require(project.read("data/events/2026-W45.csv"))
+        try project.write("data/events/2026-W45.csv", text.replacingOccurrences(of: "T09:01:00Z", with: "T09:02:00Z"))
+        step = try Self.expectSameSite(project, "same size, other bytes")
+        #expect(step.read.contains("data/events/2026-W45.csv"))
+    }
+
+    /// A cache that is cut short, has a flipped byte or is of another format version: one warning, the figures
+    /// of a build without it, and a cache that works again afterwards.
+    @Test(arguments: ["inputs.bin", "events.bin"])
+    func aDamagedCacheIsIgnoredWithOneWarning(_ name: String) throws {
+        for damage in ["cut", "flipped", "version"] {
+            let project = try Self.project()
+            try Self.expectSameSite(project, "first build")
+            let url = project.root.appending(path: ".inbox-report/cache/\(name)")
+            var bytes = [UInt8](try Data(contentsOf: url))
+            switch damage {
+            case "cut": bytes.removeLast(bytes.count / 2)
+            case "flipped": bytes[bytes.count * 2 / 3] ^= 0x20
+            default: bytes[8] = 99  // the format version follows the 8-byte magic
+            }
+            try Data(bytes).write(to: url)
+            // With events.bin damaged, a new file makes the build need the fold.
+            if name == "events.bin" { try project.write("data/events/2026-W48.csv", Self.weekLog(48)) }
+            let step = try Self.expectSameSite(project, "\(name) \(damage)")
+            #expect(step.warnings.count == 1, "\(name) \(damage): \(step.warnings)")
+            #expect(step.warnings.first?.contains("ignored the build cache .inbox-report/cache/\(name)") == true)
+            if damage == "version" { #expect(step.warnings.first?.contains("cache format 99") == true) }
+            let again = try Self.expectSameSite(project, "after \(name) \(damage)")
+            #expect(again.read.isEmpty && again.warnings.isEmpty)
+        }
+    }
+
+    /// Two builds at once on one project, each as its own process would (its own cache object): the second
+    /// waits for the first's lock; both write the right site, and the cache they leave is whole.
+    @Test func twoBuildsAtOnceCorruptNothing() throws {
+        let project = try Self.project()
+        try Self.expectSameSite(project, "first build")
+        try project.write("data/events/2026-W48.csv", Self.weekLog(48))
+        let expected = try Self.site(project, cache: nil, useCache: false).files
+        let results = ResultBox()
+        nonisolated(unsafe) let shared = project  // each build writes its own output folder
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            do {
+                let built = try Self.site(shared, cache: BuildCache(project: shared.root))
+                results.add(built.files == expected && built.summary.warnings.allSatisfy { $0.location?.file != BuildCache.folder })
+            } catch {
+                results.add(false)
+            }
+        }
+        #expect(results.values == [true, true, true, true])
+        let after = try Self.expectSameSite(project, "after the race")
+        #expect(after.read.isEmpty && after.warnings.isEmpty)
+    }
+
+    @Test func noCacheWritesNoneAndCleanRemovesIt() throws {
+        let project = try Self.project()
+        _ = try Self.site(project, cache: nil, useCache: false)
+        #expect(!project.exists(".inbox-report"))
+        _ = try Self.site(project, cache: nil)
+        #expect(project.exists(".inbox-report/cache/inputs.bin"))
+        #expect(try BuildCache.remove(project: project.root))
+        #expect(!project.exists(".inbox-report"))
+        #expect(try !BuildCache.remove(project: project.root))
+    }
+
+    /// The cache holds recipient addresses (the fold needs them), so it is never inside the site.
+    @Test func theCacheIsBesideTheSiteNotInIt() throws {
+        let project = try Self.project()
+        let built = try Self.site(project, cache: nil)
+        #expect(!built.files.keys.contains { $0.contains(".inbox-report/") })
+        #expect(!built.files.values.contains { String(decoding: $0, as: UTF8.self).contains("r7@example.org") })
+        let events = try Data(contentsOf: project.root.appending(path: ".inbox-report/cache/events.bin"))
+        #expect(events.range(of: Data("r7@example.org".utf8)) != nil, "the fold is in the cache, addresses and all")
+    }
+}
+
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [Bool] = []
+    func add(_ v: Bool) { lock.lock(); list.append(v); lock.unlock() }
+    var values: [Bool] { lock.lock(); defer { lock.unlock() }; return list }
+}
