@@ -8,6 +8,7 @@ import Foundation
 import Metrics
 import Reading
 import ReportCore
+import Site
 
 /// The build cache under the project, `.inbox-report/cache/` (`docs/cli.md`, *The build cache*): what each data
 /// file contributed to the last build, the fold of all recipient events, and the report computed from them, so
@@ -72,10 +73,17 @@ public final class BuildCache: @unchecked Sendable {
     private let lock = NSLock()
     /// The last build's entries and report, kept by a long-lived cache (the preview server) so a note edit
     /// does not even read `inputs.bin`.
-    private var memory: (key: String, entries: [String: Entry], report: Report?)?
+    private var memory: (key: String, entries: [String: Entry], report: Report?, stamp: UInt64)?
+    /// The last build's key, the stamp of its report and whether that report came from the cache (so the
+    /// pages drawn from it before may stand in for drawing them again).
+    private(set) var last: (key: String, stamp: UInt64, reportWasCached: Bool)?
+    private var site: SiteRecord?
     private let keepsMemory: Bool
     /// Data files read (not taken from the cache) by the last build, for tests and the terminal.
     public private(set) var lastRead: [String] = []
+    /// Pages the last build took from its output folder instead of drawing them (`reuse`).
+    public var lastReused: Int { reused.value }
+    private let reused = Counter()
     /// Why the cache was not used, said once per build (a damaged file, another version, a read-only folder).
     public private(set) var warnings: [String] = []
     var diagnostics: [Diagnostic] { warnings.map { Diagnostic($0, at: SourceLocation(file: Self.folder)) } }
@@ -121,6 +129,8 @@ public final class BuildCache: @unchecked Sendable {
         fileprivate var current: [Entry] = []
         fileprivate var eventsChanged = false
         fileprivate var inputsChanged = false
+        /// Names the report: a new one for each report computed.
+        fileprivate var stamp: UInt64 = 0
 
         init(cache: BuildCache, key: String) {
             self.cache = cache
@@ -149,13 +159,15 @@ public final class BuildCache: @unchecked Sendable {
         warnings = []
         lastRead = []
         var cachedReport: Report?
+        last = nil
         if enabled {
             s.lockFD = takeLock()
             if let memory, memory.key == s.key {
                 s.entries = memory.entries
                 cachedReport = memory.report
+                s.stamp = memory.stamp
             } else {
-                (s.entries, cachedReport) = readInputs(key: s.key, config: config)
+                (s.entries, cachedReport, s.stamp) = readInputs(key: s.key, config: config)
             }
         }
         // What is known of each file now: unchanged ones keep their entry.
@@ -173,6 +185,7 @@ public final class BuildCache: @unchecked Sendable {
         let allUnchanged = unchanged.count == files.count && s.entries.count == files.count
         if allUnchanged, let cachedReport, !needsEvents {
             s.current = files.map { unchanged[$0]! }
+            last = (s.key, s.stamp, true)
             return Inputs(contributions: s.current.map(\.contribution), events: nil, report: cachedReport)
         }
         // The fold: the cached one when every file it holds is here unchanged, else a new one.
@@ -222,7 +235,11 @@ public final class BuildCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let entries = Dictionary(s.current.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
-        if keepsMemory { memory = (s.key, entries, report) }
+        if last == nil {
+            s.stamp = UInt64.random(in: 1 ... .max)
+            last = (s.key, s.stamp, false)
+        }
+        if keepsMemory { memory = (s.key, entries, report, s.stamp) }
         guard enabled, s.lockFD >= 0, s.inputsChanged || s.eventsChanged else { return }
         do {
             if s.eventsChanged {
@@ -255,10 +272,101 @@ public final class BuildCache: @unchecked Sendable {
                 w.bool(e.hasEvents)
                 w.data(try encoder.encode(e.contribution))
             }
+            w.int(s.stamp)
             w.data(try encoder.encode(report))
             try w.commit()
         } catch {
             warnings.append("the build cache was not saved: \(error)")
+        }
+    }
+
+    // MARK: Pages
+
+    /// What the last build drew into its output folder: per page the checksum of the note it shows and of its
+    /// bytes, for the report of `stamp` through templates of checksum `drawing`.
+    struct SiteRecord {
+        var key: String
+        var stamp: UInt64
+        var drawing: UInt64
+        var output: String
+        var pages: [String: (note: UInt64, size: Int, bytes: UInt64)]
+    }
+
+    var siteFile: URL { directory.appending(path: "site.bin") }
+
+    /// Pages of the last build that stand in for drawing them again: only when this build's report is the very
+    /// one they were drawn from (taken from the cache), through the same templates, into the same folder,
+    /// their note unchanged and their file in the output folder still the bytes written. `notes` collects each
+    /// page's note checksum for `recordSite`.
+    func reuse(drawing: UInt64, output: URL, notes: NoteSums) -> SiteBuilder.Reuse {
+        lock.lock()
+        defer { lock.unlock() }
+        var record: SiteRecord?
+        reused.reset()
+        let reused = self.reused
+        if enabled, let last, last.reportWasCached {
+            let candidate = site ?? readSite()
+            if let candidate, candidate.key == last.key, candidate.stamp == last.stamp, candidate.drawing == drawing,
+               candidate.output == output.path {
+                record = candidate
+            }
+        }
+        return { path, note in
+            let sum = note.map { StreamChecksum.of(Array($0.utf8)) } ?? 0
+            notes.set(path, sum)
+            guard let page = record?.pages[path], page.note == sum,
+                  let data = FileManager.default.contents(atPath: output.appending(path: path).path),
+                  data.count == page.size, data.withUnsafeBytes({ StreamChecksum.of($0) }) == page.bytes else { return nil }
+            reused.add()
+            return data
+        }
+    }
+
+    /// Keeps what this build drew (after the site is written) for the next build's `reuse`.
+    func recordSite(drawing: UInt64, output: URL, files: [String: Data], notes: NoteSums) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard enabled, let last else { return }
+        var pages: [String: (note: UInt64, size: Int, bytes: UInt64)] = [:]
+        for (path, note) in notes.values {
+            guard let data = files[path] else { continue }
+            pages[path] = (note, data.count, data.withUnsafeBytes { StreamChecksum.of($0) })
+        }
+        let record = SiteRecord(key: last.key, stamp: last.stamp, drawing: drawing, output: output.path, pages: pages)
+        if keepsMemory { site = record }
+        do {
+            let w = try CacheWriter(siteFile)
+            w.string(record.key)
+            w.int(record.stamp)
+            w.int(record.drawing)
+            w.string(record.output)
+            w.int(pages.count)
+            for (path, p) in pages.sorted(by: { $0.key < $1.key }) {
+                w.string(path)
+                w.int(p.note)
+                w.int(p.size)
+                w.int(p.bytes)
+            }
+            try w.commit()
+        } catch {
+            warnings.append("the build cache was not saved: \(error)")
+        }
+    }
+
+    private func readSite() -> SiteRecord? {
+        do {
+            guard let r = try CacheReader(siteFile) else { return nil }
+            var record = SiteRecord(key: try r.string(), stamp: try r.int(), drawing: try r.int(), output: try r.string(), pages: [:])
+            let n = try r.count(of: 32)
+            for _ in 0..<n {
+                let path = try r.string()
+                record.pages[path] = (try r.int(), try r.int(), try r.int())
+            }
+            try r.finish()
+            return record
+        } catch {
+            setAside(siteFile, error)
+            return nil
         }
     }
 
@@ -287,10 +395,10 @@ public final class BuildCache: @unchecked Sendable {
         unlink(file.path)
     }
 
-    private func readInputs(key: String, config: ReportConfig) -> ([String: Entry], Report?) {
+    private func readInputs(key: String, config: ReportConfig) -> ([String: Entry], Report?, UInt64) {
         do {
-            guard let r = try CacheReader(inputsFile) else { return ([:], nil) }
-            guard try sameKey(r.string(), key, file: inputsFile) else { return ([:], nil) }
+            guard let r = try CacheReader(inputsFile) else { return ([:], nil, 0) }
+            guard try sameKey(r.string(), key, file: inputsFile) else { return ([:], nil, 0) }
             let n = try r.count(of: 49)
             let decoder = PropertyListDecoder()
             decoder.userInfo[Report.configKey] = config
@@ -303,12 +411,13 @@ public final class BuildCache: @unchecked Sendable {
                 let contribution = try decoder.decode(FileContribution.self, from: try r.data())
                 entries[path] = Entry(path: path, fingerprint: print, content: content, hasEvents: hasEvents, contribution: contribution)
             }
+            let stamp: UInt64 = try r.int()
             let report = try decoder.decode(Report.self, from: try r.data())
             try r.finish()
-            return (entries, report)
+            return (entries, report, stamp)
         } catch {
             setAside(inputsFile, error)
-            return ([:], nil)
+            return ([:], nil, 0)
         }
     }
 
@@ -337,4 +446,20 @@ public final class BuildCache: @unchecked Sendable {
         }
         return false  // settings or options changed: a fresh start, nothing to say
     }
+}
+
+/// Each page's note checksum, as `SiteBuilder` hands pages to `BuildCache.reuse`'s closure.
+final class NoteSums: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sums: [String: UInt64] = [:]
+    func set(_ path: String, _ sum: UInt64) { lock.lock(); sums[path] = sum; lock.unlock() }
+    var values: [String: UInt64] { lock.lock(); defer { lock.unlock() }; return sums }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func add() { lock.lock(); n += 1; lock.unlock() }
+    func reset() { lock.lock(); n = 0; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
 }

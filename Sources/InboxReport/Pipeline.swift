@@ -114,19 +114,27 @@ public struct ReportProject: Sendable {
         return try SiteBuilder.files(report: report, notes: notes, templates: templates)
     }
 
-    /// `inbox-report build`: the site written whole to the output folder, or nothing written at all.
+    /// `inbox-report build`: the site written whole to the output folder, or nothing written at all. When no
+    /// data file changed, only the pages whose note changed are drawn again (`BuildCache.reuse`).
     public func build(options: BuildOptions, cache: BuildCache? = nil, step: (BuildStep) -> Void = { _ in },
                       progress: ((String, Int64, Int64) -> Void)? = nil) throws -> BuildSummary {
         let start = Date()
         let output = (options.output ?? defaultOutput).standardizedFileURL
         try checkOutput(output)  // before any work, so a wrong --output fails at once
         let writer = OutputWriter(output: output)
-        let (report, input) = try compute(options: options, cache: cache, step: step, progress: progress)
+        let cache = cache ?? self.cache(for: options)
+        var (report, input) = try compute(options: options, cache: cache, step: step, progress: progress)
         step(.drawing)
-        let files = try draw(report, notes: input.notes)
+        let templates = try TemplateSet(projectTemplates: root.appending(path: "templates"))
+        let drawing = templates.checksum
+        let notes = NoteSums()
+        let files = try SiteBuilder.files(report: report, notes: input.notes, templates: templates,
+                                          reuse: cache.reuse(drawing: drawing, output: output, notes: notes))
         Timing.mark("draw")
         step(.writing)
         let changed = try writer.write(files)
+        cache.recordSite(drawing: drawing, output: output, files: files, notes: notes)
+        input.warnings += cache.diagnostics.filter { d in !input.warnings.contains { $0.message == d.message } }
         Timing.mark("write")
         return summary(report, input, files: files, changed: changed.count, output: output, start: start)
     }

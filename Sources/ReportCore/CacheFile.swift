@@ -73,6 +73,15 @@ public struct StreamChecksum {
         return RecipientHashMix.mix(h)
     }
 
+    /// The checksum of bytes in memory.
+    public static func of(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var sum = StreamChecksum()
+        sum.add(bytes)
+        return sum.value
+    }
+
+    public static func of(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes { of($0) } }
+
     /// The checksum of a whole file's content (the content hash of an input), read in blocks.
     public static func ofFile(_ path: String) -> UInt64? {
         let fd = open(path, O_RDONLY)

@@ -4,35 +4,49 @@ import ReportCore
 
 /// Draws every page and download of a report into memory: path → bytes. Writing them is `OutputWriter`'s job.
 public enum SiteBuilder {
-    public static func files(report: Report, notes: Notes, templates: TemplateSet) throws -> [String: Data] {
+    /// A page an earlier build drew that may stand in for drawing it again: given the page's output path and
+    /// the note it shows (nil for a page without one), the bytes drawn then, or nil to draw it. A page shows
+    /// the report, the templates and at most its own note, so with the same report and templates only a page
+    /// whose note changed needs drawing (`BuildCache` keeps what it needs to decide).
+    public typealias Reuse = (_ path: String, _ note: String?) -> Data?
+
+    public static func files(report: Report, notes: Notes, templates: TemplateSet, reuse: Reuse? = nil) throws -> [String: Data] {
         let ctx = try SiteContext(report: report, notes: notes, templates: templates)
         // Every page is drawn from the same read-only context: the pages are drawn side by side.
-        var pages: [(Route, () throws -> Data)] = [(.index, { try IndexPage.render(ctx) })]
+        // Each page with the note it shows, if any (the one its render reads).
+        var pages: [(Route, String?, () throws -> Data)] = [(.index, nil, { try IndexPage.render(ctx) })]
         for week in report.weeks {
-            pages.append((.week(week.week), { try WeekPage.render(ctx, week) }))
+            pages.append((.week(week.week), notes.weeks[week.week], { try WeekPage.render(ctx, week) }))
         }
         for program in report.programs {
-            pages.append((.program(program.slug), { try ProgramPage.render(ctx, program) }))
+            pages.append((.program(program.slug), notes.programs[program.slug], { try ProgramPage.render(ctx, program) }))
         }
         for send in report.sends {
-            pages.append((.campaign(send.id), { try CampaignPage.render(ctx, send) }))
+            pages.append((.campaign(send.id), notes.campaigns[send.id], { try CampaignPage.render(ctx, send) }))
         }
-        pages.append((.glossary, { try GlossaryPage.render(ctx) }))
-        if report.insights != nil { pages.append((.frequency, { try FrequencyPage.render(ctx) })) }
-        if !report.reactivationSends.isEmpty { pages.append((.reactivation, { try ReactivationPage.render(ctx) })) }
-        if SiteContext.hasMailboxPage(report) { pages.append((.mailboxProviders, { try MailboxProvidersPage.render(ctx) })) }
+        pages.append((.glossary, nil, { try GlossaryPage.render(ctx) }))
+        if report.insights != nil { pages.append((.frequency, nil, { try FrequencyPage.render(ctx) })) }
+        if !report.reactivationSends.isEmpty { pages.append((.reactivation, nil, { try ReactivationPage.render(ctx) })) }
+        if SiteContext.hasMailboxPage(report) { pages.append((.mailboxProviders, nil, { try MailboxProvidersPage.render(ctx) })) }
         if !report.experiments.isEmpty {
-            pages.append((.experiments, { try ExperimentPage.renderList(ctx) }))
-            for e in report.experiments { pages.append((.experiment(e.slug), { try ExperimentPage.render(ctx, e) })) }
+            pages.append((.experiments, nil, { try ExperimentPage.renderList(ctx) }))
+            for e in report.experiments { pages.append((.experiment(e.slug), notes.experiments[e.slug], { try ExperimentPage.render(ctx, e) })) }
         }
-        pages.append((.notFound, { try NotFoundPage.render(ctx) }))
-        pages.append((.feed, { try Feed.render(ctx) }))
+        pages.append((.notFound, nil, { try NotFoundPage.render(ctx) }))
+        pages.append((.feed, nil, { try Feed.render(ctx) }))
+        var files: [String: Data] = [:]
+        if let reuse {
+            pages.removeAll { page in
+                guard let data = reuse(page.0.outputPath, page.1) else { return false }
+                files[page.0.outputPath] = data
+                return true
+            }
+        }
         let drawn = WorkerResults<Result<Data, Error>>(pages.count)
         let work = Unchecked(pages)
         DispatchQueue.concurrentPerform(iterations: pages.count) { i in
-            drawn.set(i, Result { try work.value[i].1() })
+            drawn.set(i, Result { try work.value[i].2() })
         }
-        var files: [String: Data] = [:]
         let results = drawn.values
         for (i, page) in pages.enumerated() { files[page.0.outputPath] = try results[i].get() }
         for (path, data) in Downloads.files(report) { files[path] = data }

@@ -1,3 +1,4 @@
+import ReportCore
 import Foundation
 import Mustache
 
@@ -52,6 +53,20 @@ public struct TemplateSet: Sendable {
             out[rel] = text
         }
         return out
+    }
+
+    /// A checksum of every template, label and asset file (the defaults with the project's own over them):
+    /// pages drawn through the same set are drawn alike.
+    public var checksum: UInt64 {
+        var sum = StreamChecksum()
+        for (path, text) in files.sorted(by: { $0.key < $1.key }) {
+            for part in [path, text] {
+                var part = part
+                part.withUTF8 { sum.add(UnsafeRawBufferPointer($0)) }
+                [UInt8(0)].withUnsafeBytes { sum.add($0) }
+            }
+        }
+        return sum.value
     }
 
     /// Renders a template; a missing template is an error, never an empty page.

@@ -140,6 +140,51 @@ import TestSupport
         #expect(step.read.count == 5, "the settings shape every row")
     }
 
+    /// With no data file changed, a build into the same folder draws only the pages whose note changed; a
+    /// page changed by hand in the output, or any template, is drawn again.
+    @Test func aNoteEditRedrawsOnlyItsOwnPage() throws {
+        let project = try Self.project()
+        let public_ = project.root.appending(path: "public")
+        func build() throws -> (files: [String: Data], reused: Int, drawn: Int) {
+            let cache = BuildCache(project: project.root)
+            _ = try ReportProject(root: project.root).build(options: BuildOptions(output: public_), cache: cache)
+            var files: [String: Data] = [:]
+            for path in project.files(under: "public") { files[path] = FileManager.default.contents(atPath: public_.appending(path: path).path) }
+            let pages = files.keys.filter { $0.hasSuffix(".html") || $0.hasSuffix(".xml") }.count
+            return (files, cache.lastReused, pages - cache.lastReused)
+        }
+        func expectSameAsUncached(_ built: [String: Data], _ what: Comment) throws {
+            let fresh = try Self.site(project, cache: nil, useCache: false).files
+            #expect(built.count == fresh.count, what)
+            for (path, data) in fresh where built[path] != data { Issue.record("\(path) differs: \(what)") }
+        }
+        var step = try build()
+        #expect(step.reused == 0)
+        step = try build()
+        #expect(step.drawn == 0, "nothing changed: every page is the one drawn before")
+
+        try project.write("notes/weeks/2026-W46.md", "# Week 46\n\nA quiet week, and **more**.\n")
+        step = try build()
+        #expect(step.drawn == 1)
+        #expect(String(decoding: step.files["weeks/2026-W46/index.html"]!, as: UTF8.self).contains("<strong>more</strong>"))
+        try expectSameAsUncached(step.files, "a week note edited")
+
+        try project.write("notes/campaigns/nl-w45.md", "A new note on a send.\n")
+        step = try build()
+        #expect(step.drawn == 1)
+        try expectSameAsUncached(step.files, "a campaign note added")
+
+        try project.write("public/index.html", "changed by hand")
+        step = try build()
+        #expect(step.drawn == 1)
+        try expectSameAsUncached(step.files, "a page changed by hand in the output")
+
+        try project.write("templates/assets/custom.css", "body { color: black; }\n")
+        step = try build()
+        #expect(step.reused == 0, "another template set draws every page")
+        try expectSameAsUncached(step.files, "a template added")
+    }
+
     @Test func aTouchedOrCopiedFileWithTheSameBytesIsNotReadAgain() throws {
         let project = try Self.project()
         try Self.expectSameSite(project, "first build")
