@@ -55,7 +55,10 @@ public final class BuildCache: @unchecked Sendable {
     struct Entry {
         var path: String
         var fingerprint: Fingerprint
+        /// The checksum of the file's bytes; `notYetSummed` until the cache is saved (it is summed then, beside
+        /// drawing the pages, not while the build waits for it).
         var content: UInt64
+        static let notYetSummed: UInt64 = 0
         var hasEvents: Bool
         var contribution: FileContribution
     }
@@ -154,6 +157,7 @@ public final class BuildCache: @unchecked Sendable {
     /// cache where it holds them, read anew where not.
     func inputs(session s: Session, reader: ProjectReader, config: ReportConfig, files: [String], needsEvents: Bool,
                 progress: ((String, Int64, Int64) -> Void)?) throws -> Inputs {
+        waitForWrites()  // the last build's files, before this one reads them
         lock.lock()
         defer { lock.unlock() }
         warnings = []
@@ -209,12 +213,13 @@ public final class BuildCache: @unchecked Sendable {
             lastRead.append(file)
             do {
                 let before = fold.eventCount
+                let path = reader.root.appending(path: file).path
+                // Taken before reading: a file changed while it is read is read again next time.
+                let print = Fingerprint(path) ?? Fingerprint(size: 0, modified: 0, inode: 0)
                 let contribution = try reader.readFile(
                     file, config: config, into: fold, progress: progress.map { p in { done, total in p(file, done, total) } })
-                let path = reader.root.appending(path: file).path
-                let content = unchanged[file]?.content ?? (enabled ? StreamChecksum.ofFile(path) ?? 0 : 0)
                 let entry = Entry(
-                    path: file, fingerprint: Fingerprint(path) ?? Fingerprint(size: 0, modified: 0, inode: 0), content: content,
+                    path: file, fingerprint: print, content: unchanged[file]?.content ?? Entry.notYetSummed,
                     hasEvents: fold.eventCount > before, contribution: contribution)
                 if entry.hasEvents { s.eventsChanged = true }
                 out.append(contribution)
@@ -230,54 +235,93 @@ public final class BuildCache: @unchecked Sendable {
         return Inputs(contributions: out, events: fold.eventCount > 0 ? fold : nil, report: nil)
     }
 
-    /// Keeps what this build read and computed for the next one.
+    /// Keeps what this build read and computed for the next one: the files are summed and written on a
+    /// background thread (while the pages are drawn); `waitForWrites()` waits for them. The session's lock is
+    /// held until they are written.
     func finish(session s: Session, report: Report, events: EventAccumulator?) {
         lock.lock()
         defer { lock.unlock() }
-        let entries = Dictionary(s.current.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         if last == nil {
             s.stamp = UInt64.random(in: 1 ... .max)
             last = (s.key, s.stamp, false)
         }
-        if keepsMemory { memory = (s.key, entries, report, s.stamp) }
-        guard enabled, s.lockFD >= 0, s.inputsChanged || s.eventsChanged else { return }
-        do {
-            if s.eventsChanged {
-                if let events {
-                    let w = try CacheWriter(eventsFile)
-                    w.string(s.key)
-                    let held = s.current.filter(\.hasEvents)
-                    w.int(held.count)
-                    for e in held {
-                        w.string(e.path)
-                        w.int(e.content)
-                    }
-                    events.write(to: w)
-                    try w.commit()
-                } else {
-                    unlink(eventsFile.path)
-                }
+        let root = directory.deletingLastPathComponent().deletingLastPathComponent()
+        let save = enabled && s.lockFD >= 0 && (s.inputsChanged || s.eventsChanged)
+        let work = Unchecked((s, report, events))
+        DispatchQueue.global().async(group: writes) { [self] in
+            let (s, report, events) = work.value
+            // Sum the files read this time, if they are still the bytes that were read.
+            for i in s.current.indices where s.current[i].content == Entry.notYetSummed && (save || keepsMemory) {
+                let path = root.appending(path: s.current[i].path).path
+                let sum = StreamChecksum.ofFile(path)
+                if let sum, Fingerprint(path) == s.current[i].fingerprint { s.current[i].content = sum }
             }
-            let w = try CacheWriter(inputsFile)
-            w.string(s.key)
-            w.int(s.current.count)
-            let encoder = PropertyListEncoder()
-            encoder.outputFormat = .binary
-            for e in s.current {
-                w.string(e.path)
-                w.int(e.fingerprint.size)
-                w.int(UInt64(bitPattern: e.fingerprint.modified))
-                w.int(e.fingerprint.inode)
-                w.int(e.content)
-                w.bool(e.hasEvents)
-                w.data(try encoder.encode(e.contribution))
+            lock.lock()
+            defer { lock.unlock() }
+            if keepsMemory {
+                memory = (s.key, Dictionary(s.current.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a }), report, s.stamp)
             }
-            w.int(s.stamp)
-            w.data(try encoder.encode(report))
-            try w.commit()
-        } catch {
-            warnings.append("the build cache was not saved: \(error)")
+            guard save else { return }
+            do {
+                try write(session: s, report: report, events: events)
+            } catch {
+                warnings.append("the build cache was not saved: \(error)")
+            }
         }
+    }
+
+    /// Waits until what `finish` started is written.
+    func waitForWrites() { writes.wait() }
+    private let writes = DispatchGroup()
+
+    private func write(session s: Session, report: Report, events: EventAccumulator?) throws {
+        if s.eventsChanged {
+            if let events {
+                let w = try CacheWriter(eventsFile)
+                w.string(s.key)
+                let held = s.current.filter(\.hasEvents)
+                w.int(held.count)
+                for e in held {
+                    w.string(e.path)
+                    w.int(e.content)
+                }
+                events.write(to: w)
+                try w.commit()
+            } else {
+                unlink(eventsFile.path)
+            }
+        }
+        let w = try CacheWriter(inputsFile)
+        w.string(s.key)
+        w.int(s.current.count)
+        let encoder = Self.encoder()
+        for e in s.current {
+            w.string(e.path)
+            w.int(e.fingerprint.size)
+            w.int(UInt64(bitPattern: e.fingerprint.modified))
+            w.int(e.fingerprint.inode)
+            w.int(e.content)
+            w.bool(e.hasEvents)
+            w.data(try encoder.encode(e.contribution))
+        }
+        w.int(s.stamp)
+        w.data(try encoder.encode(report))
+        try w.commit()
+    }
+
+    /// The report and each file's contribution are `Codable` values inside the binary file, as JSON: decoding
+    /// a year's report took 0.09 s so against 0.19 s as a binary property list.
+    static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return e
+    }
+
+    static func decoder(config: ReportConfig) -> JSONDecoder {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        d.userInfo[Report.configKey] = config
+        return d
     }
 
     // MARK: Pages
@@ -390,9 +434,12 @@ public final class BuildCache: @unchecked Sendable {
         return fd
     }
 
+    /// Removes a cache file that cannot be used, and says so once per build (another version's files are all
+    /// set aside for the same reason).
     private func setAside(_ file: URL, _ why: Error) {
-        warnings.append("ignored the build cache \(Self.folder)/\(file.lastPathComponent) and rebuilt it: \(why)")
         unlink(file.path)
+        guard !warnings.contains(where: { $0.hasPrefix("ignored the build cache") }) else { return }
+        warnings.append("ignored the build cache \(Self.folder)/\(file.lastPathComponent) and rebuilt it: \(why)")
     }
 
     private func readInputs(key: String, config: ReportConfig) -> ([String: Entry], Report?, UInt64) {
@@ -400,8 +447,7 @@ public final class BuildCache: @unchecked Sendable {
             guard let r = try CacheReader(inputsFile) else { return ([:], nil, 0) }
             guard try sameKey(r.string(), key, file: inputsFile) else { return ([:], nil, 0) }
             let n = try r.count(of: 49)
-            let decoder = PropertyListDecoder()
-            decoder.userInfo[Report.configKey] = config
+            let decoder = Self.decoder(config: config)
             var entries: [String: Entry] = [:]
             for _ in 0..<n {
                 let path = try r.string()

@@ -76,6 +76,7 @@ public struct ReportProject: Sendable {
                            progress: ((String, Int64, Int64) -> Void)? = nil) throws -> (Report, ProjectInput, EventAccumulator?) {
         Timing.start()
         step(.reading)
+        let ownCache = cache == nil
         let cache = cache ?? self.cache(for: options)
         let reader = ProjectReader(root: root, options: ReadOptions(lenient: options.lenient))
         var config = try reader.loadConfig()
@@ -97,13 +98,14 @@ public struct ReportProject: Sendable {
         input.warnings += mailboxWarnings
         if let report = inputs.report {
             cache.finish(session: session, report: report, events: nil)  // keeps a touched file's new time
-            input.warnings += cache.diagnostics
+            if ownCache { cache.waitForWrites() }
+            input.warnings += cache.diagnostics  // a caller with its own cache adds what its writes say
             return (report, input, nil)  // no data file changed: only notes or templates did
         }
         let report = try ReportBuilder.build(config: input.config, rows: input.campaignRows, accumulator: inputs.events, mailboxProviders: mailbox)
         Timing.mark("metrics")
         cache.finish(session: session, report: report, events: inputs.events)
-        Timing.mark("cache")
+        if ownCache { cache.waitForWrites() }
         input.warnings += cache.diagnostics
         return (report, input, inputs.events)
     }
@@ -134,8 +136,10 @@ public struct ReportProject: Sendable {
         step(.writing)
         let changed = try writer.write(files)
         cache.recordSite(drawing: drawing, output: output, files: files, notes: notes)
-        input.warnings += cache.diagnostics.filter { d in !input.warnings.contains { $0.message == d.message } }
         Timing.mark("write")
+        cache.waitForWrites()
+        Timing.mark("cache")
+        input.warnings += cache.diagnostics.filter { d in !input.warnings.contains { $0.message == d.message } }
         return summary(report, input, files: files, changed: changed.count, output: output, start: start)
     }
 
