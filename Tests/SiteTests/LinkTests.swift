@@ -5,10 +5,10 @@ import TestSupport
 
 /// site.md: every internal link and anchor of a built site resolves, so the site works from file://.
 @Suite struct LinkTests {
-    /// Builds the bundled example into a temporary folder (the example itself is never written to).
+    /// Builds the bundled example into a temporary folder (the example itself is never written to, not even its build cache).
     static func buildExample() throws -> (TestProject, BuildSummary) {
         let out = try TestProject()
-        let summary = try ReportProject(root: PackagePaths.example).build(options: BuildOptions(output: out.root.appending(path: "public")))
+        let summary = try ReportProject(root: PackagePaths.example).build(options: BuildOptions(output: out.root.appending(path: "public"), useCache: false))
         return (out, summary)
     }
 
