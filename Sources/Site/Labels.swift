@@ -75,28 +75,32 @@ public struct Labels: Sendable {
     /// value put in for `name` is the number 1, `other` for any other value. (English and Swedish need no
     /// more forms than these two; a language that does would add them here.)
     public func format(_ key: String, _ values: [String: String]) throws -> String {
-        var text = try self.text(key)
-        for (name, value) in values.sorted(by: { $0.key < $1.key }) {
-            text = Self.choosePlurals(in: text, name: name, value: value)
-            text = text.replacingOccurrences(of: "{\(name)}", with: value)
-        }
-        return text
+        Self.fill(try self.text(key), values)
     }
 
-    /// Replaces every `{name|one|other}` in `text` by the form `value` needs.
-    static func choosePlurals(in text: String, name: String, value: String) -> String {
-        let opening = "{\(name)|"
-        guard text.contains(opening) else { return text }
+    /// `{name}` replaced by its value and `{name|one|other}` by the form the value needs, in one pass (a value
+    /// is never read for placeholders itself); a placeholder without a value stays as it is.
+    static func fill(_ text: String, _ values: [String: String]) -> String {
+        guard !values.isEmpty, text.contains("{") else { return text }
         var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
         var rest = text[...]
-        while let start = rest.range(of: opening) {
-            out += rest[..<start.lowerBound]
-            guard let end = rest[start.upperBound...].firstIndex(of: "}") else { break }
-            let forms = rest[start.upperBound..<end].split(separator: "|", omittingEmptySubsequences: false)
-            let one = forms.first.map(String.init) ?? ""
-            let other = forms.count > 1 ? String(forms[1]) : one
-            out += value.trimmingCharacters(in: .whitespaces) == "1" ? one : other
-            rest = rest[rest.index(after: end)...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            let inner = rest[rest.index(after: open)..<close]
+            let parts = inner.split(separator: "|", omittingEmptySubsequences: false)
+            if let value = values[String(parts[0])] {
+                if parts.count == 1 {
+                    out += value
+                } else {
+                    let one = String(parts[1]), other = parts.count > 2 ? String(parts[2]) : one
+                    out += value.trimmingCharacters(in: .whitespaces) == "1" ? one : other
+                }
+            } else {
+                out += rest[open...close]
+            }
+            rest = rest[rest.index(after: close)...]
         }
         return out + rest
     }

@@ -25,6 +25,9 @@ struct Page<Model>: MustacheParent {
 /// `CustomStringConvertible`) and dictionaries are kept as they are.
 enum MustacheTree {
     static func of(_ value: Any) -> Any {
+        // Most values are strings and numbers: a cast to a concrete type is far cheaper than the protocol
+        // conformance lookups below (they showed in profiles of drawing).
+        if value is String || value is Int || value is Bool || value is Double { return value }
         if let page = value as? any PageTree { return page.tree() }
         if value is MustacheParent { return value }
         let mirror = Mirror(reflecting: value)

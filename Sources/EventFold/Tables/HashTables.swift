@@ -33,6 +33,26 @@ func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool 
     return true
 }
 
+/// A table's slots for the build cache as they are in memory: their number (a power of two), then the words.
+func writeSlots(_ slots: UnsafeMutablePointer<UInt64>, _ count: Int, to w: CacheWriter) {
+    w.int(count)
+    w.raw(UnsafeRawBufferPointer(start: slots, count: count * 8))
+}
+
+/// Slots written by `writeSlots`, in memory of their own (`calloc`, freed by the table that takes them).
+func readSlots(from r: CacheReader) throws -> (UnsafeMutablePointer<UInt64>, Int) {
+    let c = try r.count(of: 8)
+    guard c >= 16, c & (c - 1) == 0 else { throw CacheFileError("it is damaged (a table of \(c) slots)") }
+    let slots = calloc(c, 8)!.assumingMemoryBound(to: UInt64.self)
+    do {
+        try r.raw(into: UnsafeMutableRawBufferPointer(start: slots, count: c * 8))
+    } catch {
+        free(slots)
+        throw error
+    }
+    return (slots, c)
+}
+
 /// Interned byte strings (recipients, campaign ids, URLs): bytes → dense id, and id → bytes.
 ///
 /// Each value is one record in an arena: `id` (4 bytes), `length` (4), a `note` the owner may use (4), then
@@ -182,22 +202,19 @@ final class InternTable {
 
     /// The table as it is in memory (slots, records, offsets), for `InternTable(reading:)`.
     func write(to w: CacheWriter) {
-        w.int(slotCount)
-        w.raw(UnsafeRawBufferPointer(start: slots, count: slotCount * 8))
+        writeSlots(slots, slotCount, to: w)
         w.int(arenaUsed)
         w.raw(UnsafeRawBufferPointer(start: arena, count: arenaUsed))
         w.array(offsets)
     }
 
     init(reading r: CacheReader) throws {
-        let c = try r.count(of: 8)
-        guard c >= 16, c & (c - 1) == 0 else { throw CacheFileError("it is damaged (a table of \(c) slots)") }
+        let (slots, c) = try readSlots(from: r)
+        self.slots = slots
         slotCount = c
         mask = c - 1
-        slots = calloc(c, 8)!.assumingMemoryBound(to: UInt64.self)
         arenaCapacity = 256
         arena = malloc(arenaCapacity)!
-        try r.raw(into: UnsafeMutableRawBufferPointer(start: slots, count: c * 8))
         let used = try r.count(of: 1)
         arenaCapacity = max(used, 256)
         arena = realloc(arena, arenaCapacity)!
@@ -315,22 +332,19 @@ final class PairTable {
 
     /// The table as it is in memory (slots and pairs), for `PairTable(reading:)`.
     func write(to w: CacheWriter) {
-        w.int(slotCount)
-        w.raw(UnsafeRawBufferPointer(start: slots, count: slotCount * 8))
+        writeSlots(slots, slotCount, to: w)
         w.int(count)
         w.raw(UnsafeRawBufferPointer(start: pairs, count: count * MemoryLayout<Pair>.stride))
     }
 
     /// A table read back; `campaigns` and `recipients` bound the ids its pairs may hold.
     init(reading r: CacheReader, campaigns: Int, recipients: Int) throws {
-        let c = try r.count(of: 8)
-        guard c >= 16, c & (c - 1) == 0 else { throw CacheFileError("it is damaged (a table of \(c) slots)") }
+        let (slots, c) = try readSlots(from: r)
+        self.slots = slots
         slotCount = c
         mask = c - 1
-        slots = calloc(c, 8)!.assumingMemoryBound(to: UInt64.self)
         capacity = 16
         pairs = malloc(capacity * MemoryLayout<Pair>.stride)!.assumingMemoryBound(to: Pair.self)
-        try r.raw(into: UnsafeMutableRawBufferPointer(start: slots, count: c * 8))
         let n = try r.count(of: MemoryLayout<Pair>.stride)
         guard n * 10 <= c * 7 + 10 else { throw CacheFileError("it is damaged (\(n) messages in \(c) slots)") }
         capacity = max(n, 16)
