@@ -219,7 +219,7 @@ public final class BuildCache: @unchecked Sendable {
                 let contribution = try reader.readFile(
                     file, config: config, into: fold, progress: progress.map { p in { done, total in p(file, done, total) } })
                 let entry = Entry(
-                    path: file, fingerprint: print, content: unchanged[file]?.content ?? Entry.notYetSummed,
+                    path: file, fingerprint: print, content: contribution.contentChecksum ?? unchanged[file]?.content ?? Entry.notYetSummed,
                     hasEvents: fold.eventCount > before, contribution: contribution)
                 if entry.hasEvents { s.eventsChanged = true }
                 out.append(contribution)
@@ -263,7 +263,9 @@ public final class BuildCache: @unchecked Sendable {
             }
             guard save else { return }
             do {
+                let started = Date()
                 try write(session: s, report: report, events: events)
+                Timing.say(String(format: "cache written in the background in %.2f s", Date().timeIntervalSince(started)))
             } catch {
                 warnings.append("the build cache was not saved: \(error)")
             }

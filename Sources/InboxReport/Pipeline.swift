@@ -253,6 +253,12 @@ enum Timing {
 
     static func start() { last = Date() }
 
+    /// A line of its own (from any thread), beside the phases.
+    static func say(_ line: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("timing: \(line)\n".utf8))
+    }
+
     static func mark(_ phase: String) {
         guard enabled else { return }
         let now = Date()

@@ -27,7 +27,8 @@ enum FastEvents {
     /// part, so no two threads ever touch the same table and nothing is merged afterwards. Splitting a line
     /// and hashing its recipient is cheap; parsing and folding the row is not.
     static func read(path: String, file: String, layout: Layout, zone: TimeZone, lenient: Bool, sink: RawEventSink,
-                     parallelFromBytes: Int64 = 8 << 20, skipped: inout Int, progress: ((Int64, Int64) -> Void)?) throws -> Int {
+                     parallelFromBytes: Int64 = 8 << 20, skipped: inout Int, content: UnsafeMutablePointer<UInt64?>? = nil,
+                     progress: ((Int64, Int64) -> Void)?) throws -> Int {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ReportError("cannot open the file", at: SourceLocation(file: file)) }
         defer { close(fd) }
@@ -63,13 +64,14 @@ enum FastEvents {
             let target = routes[i].map { (sink as! PartitionedEventSink).parts[$0.mine] } ?? sink
             box.set(i, Result {
                 try scan(fd: fd, range: (headerEnd, size), layout: layout, zone: zone, lenient: lenient, route: routes[i],
-                         sink: target, file: file) { report(i, $0) }
+                         sink: target, file: file, summing: i == 0 ? Self.headerChecksum(fd: fd, headerEnd) : nil) { report(i, $0) }
             })
         }
         var rows = 0
         var errors: [ReportError] = []
         for result in box.values {
             let scanned = try result.get()
+            if let sum = scanned.content { content?.pointee = sum.value }
             errors += scanned.errors
             rows += scanned.rows
             skipped += scanned.skipped
@@ -102,6 +104,9 @@ enum FastEvents {
         var skipped = 0
         /// Rejected rows, with their lines.
         var errors: [ReportError] = []
+        /// The checksum of the file's bytes, kept by the first worker as it reads them (the build cache's
+        /// content checksum, at no second read of the file).
+        var content: StreamChecksum?
     }
 
     /// The average length of the first rows (up to 64 KB of them), to estimate how many rows a file has.
@@ -111,6 +116,15 @@ enum FastEvents {
         guard n > 0 else { return nil }
         let rows = buf[..<n].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
         return rows > 0 ? Int64(n / rows) : nil
+    }
+
+    /// The checksum of a file's bytes before `end` (its header row), to go on with the rest.
+    static func headerChecksum(fd: Int32, _ end: Int64) -> StreamChecksum? {
+        var buf = [UInt8](repeating: 0, count: Int(end))
+        guard pread(fd, &buf, buf.count, 0) == buf.count else { return nil }
+        var sum = StreamChecksum()
+        buf.withUnsafeBytes { sum.add($0) }
+        return sum
     }
 
     static func headerEnd(fd: Int32) -> Int64 {
@@ -123,8 +137,9 @@ enum FastEvents {
     /// Scans one byte range record by record. Quoted fields are handled (their quotes removed, `""` kept as
     /// `"`); a record may span reads.
     static func scan(fd: Int32, range: (Int64, Int64), layout: Layout, zone: TimeZone, lenient: Bool, route: Route?,
-                     sink: RawEventSink, file: String, progress: (Int64) -> Void) throws -> Scan {
+                     sink: RawEventSink, file: String, summing: StreamChecksum? = nil, progress: (Int64) -> Void) throws -> Scan {
         var result = Scan()
+        result.content = summing
         result.lines = 1  // the header
         let chunk = 4 << 20
         var buffer = [UInt8](repeating: 0, count: chunk + 65536)
@@ -152,6 +167,9 @@ enum FastEvents {
             if want > 0 {
                 n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + carry, want, off_t(offset)) }
                 if n < 0 { throw ReportError("cannot read the file", at: SourceLocation(file: file)) }
+                if result.content != nil {
+                    buffer.withUnsafeBytes { result.content!.add(UnsafeRawBufferPointer(rebasing: $0[carry..<(carry + n)])) }
+                }
                 offset += Int64(n)
             }
             let end = carry + n

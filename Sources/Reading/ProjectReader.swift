@@ -30,6 +30,8 @@ public struct ProjectInput: Sendable {
     public var unknownColumns: [String: [String]] = [:]
     /// Gmail Postmaster Tools and Microsoft SNDS files, not yet resolved (`MailboxInput.resolved()`).
     public var mailbox = MailboxInput()
+    /// Per file read by the fast path, the checksum of its bytes (`FileContribution.contentChecksum`).
+    var contentChecksums: [String: UInt64] = [:]
 }
 
 /// Adapts a closure to a sink (tests, small inputs): raw fields become a `RecipientEvent`.
@@ -59,6 +61,8 @@ public struct FileContribution: Sendable, Codable {
     public var warnings: [Diagnostic]
     public var unknownColumns: [String]
     public var mailbox: MailboxInput
+    /// The checksum (`StreamChecksum`) of the bytes read, where the reader kept one as it read them.
+    public var contentChecksum: UInt64? = nil
 }
 
 extension ProjectInput {
@@ -149,7 +153,8 @@ public struct ProjectReader {
         if !errors.isEmpty { throw ReportErrors(errors) }
         return FileContribution(
             file: file, campaignRows: input.campaignRows, eventRows: input.eventRows, skippedRows: input.skippedRows,
-            warnings: input.warnings, unknownColumns: input.unknownColumns[file] ?? [], mailbox: input.mailbox)
+            warnings: input.warnings, unknownColumns: input.unknownColumns[file] ?? [], mailbox: input.mailbox,
+            contentChecksum: input.contentChecksums[file])
     }
 
     /// The notes, read anew each time (they are small and change most often).
@@ -265,9 +270,11 @@ public struct ProjectReader {
         var table = TableState(file: file, rule: rule, zone: config.timeZone, lenient: options.lenient)
         if let firstRecord, let layout = try fastLayout(headers: firstRecord, table: &table), ByteSource.isPlain(path: path) {
             var skipped = 0
+            var content: UInt64?
             let rows = try FastEvents.read(
                 path: path, file: file, layout: layout, zone: config.timeZone, lenient: options.lenient, sink: sink,
-                parallelFromBytes: options.parallelFromBytes, skipped: &skipped, progress: progress)
+                parallelFromBytes: options.parallelFromBytes, skipped: &skipped, content: &content, progress: progress)
+            input.contentChecksums[file] = content
             input.eventRows += rows
             input.unknownColumns[file] = layout.unknown
             input.addSkipped(skipped, in: file)

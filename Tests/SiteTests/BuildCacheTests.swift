@@ -247,6 +247,24 @@ import TestSupport
         #expect(after.read.isEmpty && after.warnings.isEmpty)
     }
 
+    /// The content checksum is the same however the bytes arrive (the fast reader sums them chunk by chunk as
+    /// it reads; a touched file is summed whole: `aTouchedOrCopiedFile…` relies on the two agreeing), and one
+    /// changed bit changes it.
+    @Test func aChecksumDoesNotDependOnHowTheBytesArrive() {
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let whole = StreamChecksum.of(bytes)
+        for cut in [1, 7, 31, 32, 33, 500, 999] {
+            var sum = StreamChecksum()
+            bytes[..<cut].withUnsafeBytes { sum.add($0) }
+            bytes[cut...].withUnsafeBytes { sum.add($0) }
+            #expect(sum.value == whole, "cut at \(cut)")
+        }
+        var other = bytes
+        other[500] ^= 1
+        #expect(StreamChecksum.of(other) != whole)
+        #expect(StreamChecksum.of(Array(bytes.dropLast())) != whole)
+    }
+
     @Test func noCacheWritesNoneAndCleanRemovesIt() throws {
         let project = try Self.project()
         _ = try Self.site(project, cache: nil, useCache: false)
