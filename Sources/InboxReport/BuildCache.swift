@@ -94,11 +94,15 @@ public final class BuildCache: @unchecked Sendable {
     /// - Parameters:
     ///   - enabled: false for `--no-cache`: nothing read or written.
     ///   - keepsMemory: keep the last build's entries and report in memory too (a preview session).
-    public init(project root: URL, enabled: Bool = true, keepsMemory: Bool = false) {
+    ///   - writes: false to use the cache without changing it (`check`, which writes nothing).
+    public init(project root: URL, enabled: Bool = true, keepsMemory: Bool = false, writes: Bool = true) {
         directory = root.appending(path: Self.folder)
         self.enabled = enabled
         self.keepsMemory = keepsMemory
+        self.writes = writes
     }
+
+    let writes: Bool
 
     var inputsFile: URL { directory.appending(path: "inputs.bin") }
     var eventsFile: URL { directory.appending(path: "events.bin") }
@@ -246,9 +250,9 @@ public final class BuildCache: @unchecked Sendable {
             last = (s.key, s.stamp, false)
         }
         let root = directory.deletingLastPathComponent().deletingLastPathComponent()
-        let save = enabled && s.lockFD >= 0 && (s.inputsChanged || s.eventsChanged)
+        let save = enabled && writes && s.lockFD >= 0 && (s.inputsChanged || s.eventsChanged)
         let work = Unchecked((s, report, events))
-        DispatchQueue.global().async(group: writes) { [self] in
+        DispatchQueue.global().async(group: pendingWrites) { [self] in
             let (s, report, events) = work.value
             // Sum the files read this time, if they are still the bytes that were read.
             for i in s.current.indices where s.current[i].content == Entry.notYetSummed && (save || keepsMemory) {
@@ -273,8 +277,8 @@ public final class BuildCache: @unchecked Sendable {
     }
 
     /// Waits until what `finish` started is written.
-    func waitForWrites() { writes.wait() }
-    private let writes = DispatchGroup()
+    func waitForWrites() { pendingWrites.wait() }
+    private let pendingWrites = DispatchGroup()
 
     private func write(session s: Session, report: Report, events: EventAccumulator?) throws {
         if s.eventsChanged {
@@ -372,7 +376,7 @@ public final class BuildCache: @unchecked Sendable {
     func recordSite(drawing: UInt64, output: URL, files: [String: Data], notes: NoteSums) {
         lock.lock()
         defer { lock.unlock() }
-        guard enabled, let last else { return }
+        guard enabled, writes, let last else { return }
         var pages: [String: (note: UInt64, size: Int, bytes: UInt64)] = [:]
         for (path, note) in notes.values {
             guard let data = files[path] else { continue }
@@ -421,6 +425,13 @@ public final class BuildCache: @unchecked Sendable {
     /// Creates the folder and takes the lock, waiting for another build that holds it; -1 (no cache this
     /// time, with a warning) when the folder cannot be written.
     private func takeLock() -> Int32 {
+        if !writes {
+            // Reading only: a shared lock, and no folder made where there is none.
+            let fd = open(directory.appending(path: "lock").path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return -1 }
+            while flock(fd, LOCK_SH) != 0 && errno == EINTR {}
+            return fd
+        }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -439,7 +450,7 @@ public final class BuildCache: @unchecked Sendable {
     /// Removes a cache file that cannot be used, and says so once per build (another version's files are all
     /// set aside for the same reason).
     private func setAside(_ file: URL, _ why: Error) {
-        unlink(file.path)
+        if writes { unlink(file.path) }
         guard !warnings.contains(where: { $0.hasPrefix("ignored the build cache") }) else { return }
         warnings.append("ignored the build cache \(Self.folder)/\(file.lastPathComponent) and rebuilt it: \(why)")
     }

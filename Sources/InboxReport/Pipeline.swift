@@ -218,7 +218,9 @@ public struct ReportProject: Sendable {
     /// `inbox-report check`: read, validate and compute; returns what a build would say, writes nothing.
     public func check(options: BuildOptions, step: (BuildStep) -> Void = { _ in }) throws -> BuildSummary {
         let start = Date()
-        let (report, input) = try compute(options: options, step: step)
+        // The cache is read, never written: check writes nothing.
+        let cache = BuildCache(project: root, enabled: options.useCache, writes: false)
+        let (report, input) = try compute(options: options, cache: cache, step: step)
         step(.drawing)
         let files = try draw(report, notes: input.notes)  // templates and labels are checked too
         return summary(report, input, files: files, changed: 0, output: nil, start: start)

@@ -269,8 +269,17 @@ import TestSupport
         let project = try Self.project()
         _ = try Self.site(project, cache: nil, useCache: false)
         #expect(!project.exists(".inbox-report"))
+        // check writes nothing, not even the cache; it reads one that is there.
+        _ = try ReportProject(root: project.root).check(options: BuildOptions())
+        #expect(!project.exists(".inbox-report"))
         _ = try Self.site(project, cache: nil)
         #expect(project.exists(".inbox-report/cache/inputs.bin"))
+        let inputs = project.root.appending(path: ".inbox-report/cache/inputs.bin").path
+        let before = try FileManager.default.attributesOfItem(atPath: inputs)[.modificationDate] as? Date
+        try project.write("data/events/2026-W48.csv", Self.weekLog(48))
+        let checked = try ReportProject(root: project.root).check(options: BuildOptions())
+        #expect(checked.sends == 5)
+        #expect(try FileManager.default.attributesOfItem(atPath: inputs)[.modificationDate] as? Date == before)
         #expect(try BuildCache.remove(project: project.root))
         #expect(!project.exists(".inbox-report"))
         #expect(try !BuildCache.remove(project: project.root))
