@@ -36,22 +36,6 @@ public final class EventAccumulator {
         return out.values
     }
 
-    // MARK: Combining files
-
-    /// One accumulator holding several (one per file, with the same shard count): shard by shard, so a
-    /// recipient seen in two files is one recipient and a pair seen twice is one message. The parts are left
-    /// as they are.
-    public static func merged(_ parts: [EventAccumulator]) -> EventAccumulator {
-        if parts.count == 1 { return parts[0] }
-        let n = parts.first?.shards.count ?? defaultShardCount
-        precondition(parts.allSatisfy { $0.shards.count == n }, "accumulators with different shard counts")
-        let out = EventAccumulator(shards: n)
-        _ = out.perShard { i, shard in
-            for part in parts { shard.absorb(part.shards[i]) }
-        }
-        return out
-    }
-
     // MARK: The build cache
 
     /// The whole fold, shard by shard, as the build cache keeps it (`BuildCache`).

@@ -153,43 +153,6 @@ final class EventShard {
     @inline(__always)
     static func hourKey(_ r: Int32, _ t: UInt32) -> UInt64 { UInt64(UInt32(bitPattern: r)) << 32 | UInt64(t / 3600) }
 
-    // MARK: Combining files
-
-    /// Folds another shard of the same recipients' partition (from another file) into this one: recipients
-    /// and sends are matched by name, so a recipient seen in two files is one recipient and a pair seen twice
-    /// is one message.
-    func absorb(_ other: EventShard) {
-        var campaignMap: [Int32] = []
-        for c in other.campaigns {
-            let id = campaignID(c.id, location: c.firstLocation)
-            campaignMap.append(id)
-            campaigns[Int(id)].absorb(c)
-        }
-        var recipientMap = [Int32](repeating: 0, count: other.recipients.count)
-        for r in 0..<other.recipients.count {
-            let (id, isNew) = other.recipients.withBytes(Int32(r)) { recipients.intern($0) }
-            if isNew { providers.append(other.providers[r]) }
-            recipientMap[r] = id
-        }
-        other.pairs.forEach { c, r, m in
-            pairs[pairs.index(campaignMap[Int(c)], recipientMap[Int(r)])].merge(m)
-        }
-        func remapped(_ v: UInt64) -> UInt64 { UInt64(UInt32(bitPattern: recipientMap[Int(v >> 32)])) << 32 | (v & 0xFFFF_FFFF) }
-        other.engagementHours.forEach { engagementHours.insert(remapped($0)) }
-        other.unverifiedOpenHours.forEach { unverifiedOpenHours.insert(remapped($0)) }
-        var urlMap: [Int32] = []
-        for u in 0..<other.urls.count {
-            let id = other.urls.withBytes(Int32(u)) { link(campaignMap[Int(other.urlCampaign[u])], UnsafeRawBufferPointer(rebasing: $0[4...])) }
-            urlMap.append(id)
-        }
-        other.clickedLinks.forEach { v in
-            clickedLinks.insert(UInt64(UInt32(bitPattern: urlMap[Int(v >> 32)])) << 32 | UInt64(UInt32(bitPattern: recipientMap[Int(v & 0xFFFF_FFFF)])))
-        }
-        typesSeen.formUnion(other.typesSeen)
-        eventCount += other.eventCount
-        newestTime = max(newestTime, other.newestTime)
-    }
-
     // MARK: Per-send counts
 
     /// Every message of this shard added up per send (by local campaign index).

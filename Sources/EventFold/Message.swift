@@ -161,20 +161,6 @@ public struct Message: Sendable, Hashable {
         if Self.isEngagement(type, machine: machine) { firstEngagedAt = Self.earliest(firstEngagedAt, t) }
     }
 
-    /// The same message as seen in two files: the union of their facts, the earliest of each time.
-    mutating func merge(_ o: Message) {
-        if Self.failureRank(o.facts) > Self.failureRank(facts) { bounceReasonCode = o.bounceReasonCode }
-        if deferralReasonCode == 0 { deferralReasonCode = o.deferralReasonCode }
-        facts.formUnion(o.facts)
-        hardBounceAt = Self.earliest(hardBounceAt, o.hardBounceAt)
-        unsubscribeAt = Self.earliest(unsubscribeAt, o.unsubscribeAt)
-        complaintAt = Self.earliest(complaintAt, o.complaintAt)
-        firstEngagedAt = Self.earliest(firstEngagedAt, o.firstEngagedAt)
-        firstOpenAt = Self.earliest(firstOpenAt, o.firstOpenAt)
-        firstUnverifiedOpenAt = Self.earliest(firstUnverifiedOpenAt, o.firstUnverifiedOpenAt)
-        firstClickAt = Self.earliest(firstClickAt, o.firstClickAt)
-    }
-
     @inline(__always) static func earliest(_ a: UInt32, _ t: UInt32) -> UInt32 { a == 0 || (t != 0 && t < a) ? t : a }
 
     /// An event time as the message keeps it: whole seconds, clamped to what a `UInt32` holds (readers reject

@@ -1,20 +1,16 @@
 import Mustache
 
-// The typed models pages are drawn from. swift-mustache renders structs directly (it reads their stored
-// properties through `Mirror`) and treats a nil Optional as a missing value, so a section such as
-// `{{#note}}…{{/note}}` shows only when the note is there. **Property names are the template variables**
+// The typed models pages are drawn from, handed to swift-mustache as dictionaries of their stored properties
+// (`MustacheTree`), in which a nil Optional is a missing value, so a section such as `{{#note}}…{{/note}}`
+// shows only when the note is there. **Property names are the template variables**
 // (`page_title`, `change_class`), which is why they are snake_case: users' own templates name them, and
 // `docs/templates.md` (generated from these types by `TemplateDocsTests`) lists them per template.
 
 /// A page: its own model and the parts every page has (`Chrome`). Templates see the fields of both as one
-/// set of variables; the model's win where both have one.
-struct Page<Model>: MustacheParent {
+/// set of variables; the model's win where both have one (`PageTree`).
+struct Page<Model> {
     let chrome: Chrome
     let model: Model
-
-    func child(named name: String) -> Any? {
-        field(name, of: model) ?? field(name, of: chrome)
-    }
 }
 
 /// A page model as the plain dictionaries and arrays swift-mustache reads fastest: each struct becomes a
@@ -66,14 +62,6 @@ extension Page: PageTree {
         if let own = MustacheTree.of(model) as? [String: Any] { out.merge(own) { _, mine in mine } }
         return out
     }
-}
-
-/// A stored property of a value by name, an Optional unwrapped (nil when absent or nil).
-func field(_ name: String, of value: Any) -> Any? {
-    guard let child = Mirror(reflecting: value).children.first(where: { $0.label == name }) else { return nil }
-    let inner = Mirror(reflecting: child.value)
-    guard inner.displayStyle == .optional else { return child.value }
-    return inner.children.first?.value
 }
 
 /// What every page has: the labels, the way to the root, navigation, freshness.
