@@ -117,4 +117,4 @@ example-data:
 	python3 scripts/make-example-data.py $(EXAMPLE)
 
 clean:
-	rm -rf .build $(EXAMPLE)/public
+	rm -rf .build $(EXAMPLE)/public $(EXAMPLE)/.inbox-report
