@@ -108,14 +108,9 @@ public enum RecipientHash {
         return mix(h)
     }
 
-    /// A 64-bit finaliser (splitmix64).
+    /// A 64-bit finaliser (`HashMix.splitmix64`).
     @inlinable @inline(__always)
-    public static func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9e37_79b9_7f4a_7c15
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
+    public static func mix(_ x: UInt64) -> UInt64 { HashMix.splitmix64(x) }
 
     /// The part (of `n`) a recipient with hash `h` belongs to. A multiplicative spread of the hash (the tables
     /// inside a part index by its low bits and tag by its top bits, so the part must not be either), scaled to

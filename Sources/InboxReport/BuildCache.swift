@@ -85,11 +85,20 @@ public final class BuildCache: @unchecked Sendable {
     /// Data files read (not taken from the cache) by the last build, for tests and the terminal.
     public private(set) var lastRead: [String] = []
     /// Pages the last build took from its output folder instead of drawing them (`reuse`).
-    public var lastReused: Int { reused.value }
-    private let reused = Counter()
+    public var lastReused: Int { lock.lock(); defer { lock.unlock() }; return reusedPages }
+    /// This build's pages as `SiteBuilder` hands them to `reuse`'s closure: the checksum of each one's note,
+    /// and how many were taken from the output folder.
+    private var pageNotes: [String: UInt64] = [:]
+    private var reusedPages = 0
     /// Why the cache was not used, said once per build (a damaged file, another version, a read-only folder).
     public private(set) var warnings: [String] = []
-    var diagnostics: [Diagnostic] { warnings.map { Diagnostic($0, at: SourceLocation(file: Self.folder)) } }
+    /// Waits for this build's writes, then says what the cache had to say (a file set aside, a failed save).
+    func settled() -> [Diagnostic] {
+        waitForWrites()
+        lock.lock()
+        defer { lock.unlock() }
+        return warnings.map { Diagnostic($0, at: SourceLocation(file: Self.folder)) }
+    }
 
     /// - Parameters:
     ///   - enabled: false for `--no-cache`: nothing read or written.
@@ -348,12 +357,12 @@ public final class BuildCache: @unchecked Sendable {
     /// one they were drawn from (taken from the cache), through the same templates, into the same folder,
     /// their note unchanged and their file in the output folder still the bytes written. `notes` collects each
     /// page's note checksum for `recordSite`.
-    func reuse(drawing: UInt64, output: URL, notes: NoteSums) -> SiteBuilder.Reuse {
+    func reuse(drawing: UInt64, output: URL) -> SiteBuilder.Reuse {
         lock.lock()
         defer { lock.unlock() }
         var record: SiteRecord?
-        reused.reset()
-        let reused = self.reused
+        pageNotes = [:]
+        reusedPages = 0
         if enabled, let last, last.reportWasCached {
             let candidate = site ?? readSite()
             if let candidate, candidate.key == last.key, candidate.stamp == last.stamp, candidate.drawing == drawing,
@@ -361,24 +370,28 @@ public final class BuildCache: @unchecked Sendable {
                 record = candidate
             }
         }
-        return { path, note in
+        return { [self] path, note in
             let sum = note.map { StreamChecksum.of(Array($0.utf8)) } ?? 0
-            notes.set(path, sum)
+            lock.lock()
+            pageNotes[path] = sum
+            lock.unlock()
             guard let page = record?.pages[path], page.note == sum,
                   let data = FileManager.default.contents(atPath: output.appending(path: path).path),
                   data.count == page.size, data.withUnsafeBytes({ StreamChecksum.of($0) }) == page.bytes else { return nil }
-            reused.add()
+            lock.lock()
+            reusedPages += 1
+            lock.unlock()
             return data
         }
     }
 
     /// Keeps what this build drew (after the site is written) for the next build's `reuse`.
-    func recordSite(drawing: UInt64, output: URL, files: [String: Data], notes: NoteSums) {
+    func recordSite(drawing: UInt64, output: URL, files: [String: Data]) {
         lock.lock()
         defer { lock.unlock() }
         guard enabled, writes, let last else { return }
         var pages: [String: (note: UInt64, size: Int, bytes: UInt64)] = [:]
-        for (path, note) in notes.values {
+        for (path, note) in pageNotes {
             guard let data = files[path] else { continue }
             pages[path] = (note, data.count, data.withUnsafeBytes { StreamChecksum.of($0) })
         }
@@ -505,20 +518,4 @@ public final class BuildCache: @unchecked Sendable {
         }
         return false  // settings or options changed: a fresh start, nothing to say
     }
-}
-
-/// Each page's note checksum, as `SiteBuilder` hands pages to `BuildCache.reuse`'s closure.
-final class NoteSums: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sums: [String: UInt64] = [:]
-    func set(_ path: String, _ sum: UInt64) { lock.lock(); sums[path] = sum; lock.unlock() }
-    var values: [String: UInt64] { lock.lock(); defer { lock.unlock() }; return sums }
-}
-
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var n = 0
-    func add() { lock.lock(); n += 1; lock.unlock() }
-    func reset() { lock.lock(); n = 0; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
 }

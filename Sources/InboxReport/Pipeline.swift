@@ -68,7 +68,8 @@ public struct ReportProject: Sendable {
         return (report, input)
     }
 
-    /// The cache a command uses when it is given none: the project's, unless `--no-cache`.
+    /// The cache a command uses when it is given none: the project's, unless `--no-cache`. (Whoever passes
+    /// a cache in adds its `settled()` warnings once done with it; with none, `computeWithEvents` does.)
     func cache(for options: BuildOptions) -> BuildCache { BuildCache(project: root, enabled: options.useCache) }
 
     /// The same, with the folded recipient events when `needsEvents` (the suppression export needs recipients).
@@ -78,7 +79,7 @@ public struct ReportProject: Sendable {
         step(.reading)
         let ownCache = cache == nil
         let cache = cache ?? self.cache(for: options)
-        let reader = ProjectReader(root: root, options: ReadOptions(lenient: options.lenient))
+        let reader = ProjectReader(root: root, options: ReadOptions(lenient: options.lenient, sumsContent: cache.enabled && cache.writes))
         var config = try reader.loadConfig()
         if let language = options.language { config.language = language }
         let configText = (try? String(contentsOf: root.appending(path: ConfigLoader.fileName), encoding: .utf8)) ?? ""
@@ -98,15 +99,13 @@ public struct ReportProject: Sendable {
         input.warnings += mailboxWarnings
         if let report = inputs.report {
             cache.finish(session: session, report: report, events: nil)  // keeps a touched file's new time
-            if ownCache { cache.waitForWrites() }
-            input.warnings += cache.diagnostics  // a caller with its own cache adds what its writes say
+            if ownCache { input.warnings += cache.settled() }
             return (report, input, nil)  // no data file changed: only notes or templates did
         }
         let report = try ReportBuilder.build(config: input.config, rows: input.campaignRows, accumulator: inputs.events, mailboxProviders: mailbox)
         Timing.mark("metrics")
         cache.finish(session: session, report: report, events: inputs.events)
-        if ownCache { cache.waitForWrites() }
-        input.warnings += cache.diagnostics
+        if ownCache { input.warnings += cache.settled() }
         return (report, input, inputs.events)
     }
 
@@ -129,17 +128,15 @@ public struct ReportProject: Sendable {
         step(.drawing)
         let templates = try TemplateSet(projectTemplates: root.appending(path: "templates"))
         let drawing = templates.checksum
-        let notes = NoteSums()
         let files = try SiteBuilder.files(report: report, notes: input.notes, templates: templates,
-                                          reuse: cache.reuse(drawing: drawing, output: output, notes: notes))
+                                          reuse: cache.reuse(drawing: drawing, output: output))
         Timing.mark("draw")
         step(.writing)
         let changed = try writer.write(files)
-        cache.recordSite(drawing: drawing, output: output, files: files, notes: notes)
+        cache.recordSite(drawing: drawing, output: output, files: files)
         Timing.mark("write")
-        cache.waitForWrites()
+        input.warnings += cache.settled()
         Timing.mark("cache")
-        input.warnings += cache.diagnostics.filter { d in !input.warnings.contains { $0.message == d.message } }
         return summary(report, input, files: files, changed: changed.count, output: output, start: start)
     }
 
@@ -220,7 +217,8 @@ public struct ReportProject: Sendable {
         let start = Date()
         // The cache is read, never written: check writes nothing.
         let cache = BuildCache(project: root, enabled: options.useCache, writes: false)
-        let (report, input) = try compute(options: options, cache: cache, step: step)
+        var (report, input) = try compute(options: options, cache: cache, step: step)
+        input.warnings += cache.settled()
         step(.drawing)
         let files = try draw(report, notes: input.notes)  // templates and labels are checked too
         return summary(report, input, files: files, changed: 0, output: nil, start: start)

@@ -56,6 +56,7 @@ enum FastEvents {
             progressLock.unlock()
             progress(slowest, size - headerEnd)
         }
+        let wantsSum = content != nil
         let box = WorkerResults<Result<Scan, Error>>(routes.count)
         // Each worker writes only its own part of the sink; progress reports go through a lock.
         let shared = Unchecked((routes, report, sink))
@@ -64,7 +65,7 @@ enum FastEvents {
             let target = routes[i].map { (sink as! PartitionedEventSink).parts[$0.mine] } ?? sink
             box.set(i, Result {
                 try scan(fd: fd, range: (headerEnd, size), layout: layout, zone: zone, lenient: lenient, route: routes[i],
-                         sink: target, file: file, summing: i == 0 ? Self.headerChecksum(fd: fd, headerEnd) : nil) { report(i, $0) }
+                         sink: target, file: file, summing: i == 0 && wantsSum ? Self.headerChecksum(fd: fd, headerEnd) : nil) { report(i, $0) }
             })
         }
         var rows = 0

@@ -9,9 +9,13 @@ public struct ReadOptions: Sendable {
     /// Event logs from this size on are read by one worker per part of a partitioned sink (smaller ones on
     /// one thread, where starting workers costs more than it saves).
     public var parallelFromBytes: Int64
-    public init(lenient: Bool = false, parallelFromBytes: Int64 = 8 << 20) {
+    /// The fast path sums each file's bytes as it reads them (`FileContribution.contentChecksum`, for the build
+    /// cache); a build without the cache skips the work.
+    public var sumsContent: Bool
+    public init(lenient: Bool = false, parallelFromBytes: Int64 = 8 << 20, sumsContent: Bool = true) {
         self.lenient = lenient
         self.parallelFromBytes = parallelFromBytes
+        self.sumsContent = sumsContent
     }
 }
 
@@ -271,9 +275,12 @@ public struct ProjectReader {
         if let firstRecord, let layout = try fastLayout(headers: firstRecord, table: &table), ByteSource.isPlain(path: path) {
             var skipped = 0
             var content: UInt64?
-            let rows = try FastEvents.read(
-                path: path, file: file, layout: layout, zone: config.timeZone, lenient: options.lenient, sink: sink,
-                parallelFromBytes: options.parallelFromBytes, skipped: &skipped, content: &content, progress: progress)
+            let rows = try withUnsafeMutablePointer(to: &content) { sum in
+                try FastEvents.read(
+                    path: path, file: file, layout: layout, zone: config.timeZone, lenient: options.lenient, sink: sink,
+                    parallelFromBytes: options.parallelFromBytes, skipped: &skipped, content: options.sumsContent ? sum : nil,
+                    progress: progress)
+            }
             input.contentChecksums[file] = content
             input.eventRows += rows
             input.unknownColumns[file] = layout.unknown

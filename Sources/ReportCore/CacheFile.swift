@@ -70,7 +70,7 @@ public struct StreamChecksum {
     public var value: UInt64 {
         var h = lanes.0 ^ Self.round(0, lanes.1) ^ Self.round(1, lanes.2) ^ Self.round(2, lanes.3) ^ length
         for byte in tail { h = Self.round(h, UInt64(byte)) }
-        return RecipientHashMix.mix(h)
+        return HashMix.splitmix64(h)
     }
 
     /// The checksum of bytes in memory.
@@ -97,17 +97,6 @@ public struct StreamChecksum {
             if n == 0 { return sum.value }
             sum.add(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }
-    }
-}
-
-/// The final mix of a 64-bit value (splitmix64's), shared so the checksum needs nothing from the fold.
-enum RecipientHashMix {
-    @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
