@@ -22,6 +22,10 @@ public struct CohortTally: Sendable, Hashable, Codable {
     public struct PerRecipient: Sendable, Hashable, Codable {
         public var sum = 0
         public var sumOfSquares = 0
+        public init(sum: Int = 0, sumOfSquares: Int = 0) {
+            self.sum = sum
+            self.sumOfSquares = sumOfSquares
+        }
     }
 
     public init() {}

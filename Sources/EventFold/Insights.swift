@@ -9,6 +9,11 @@ public struct FrequencyBucket: Sendable, Hashable, Codable {
     /// The messages delivered to recipients in a week of this many.
     public var messages = MessageTally()
 
+    public init(messagesPerWeek: Int) { self.messagesPerWeek = messagesPerWeek }
+
+    /// The buckets of 1, 2, 3, 4 and 5 or more messages a week, empty.
+    public static func weekly() -> [FrequencyBucket] { (1...5).map { FrequencyBucket(messagesPerWeek: $0) } }
+
     public var delivered: Int { messages.delivered }
     public var unsubscribes: Int { messages.unsubscribed }
     public var complaints: Int { messages.complained }
@@ -21,19 +26,28 @@ public struct SendDetail: Sendable, Codable {
     public var providers: [MailboxProvider: SendCounts] = [:]
     /// Recipients whose first open (a person's, or one without a signal) / first click came in hour 0 … 71
     /// after the send.
-    public var opensByHour = [Int](repeating: 0, count: 72)
-    public var clicksByHour = [Int](repeating: 0, count: 72)
+    public var opensByHour = [Int](repeating: 0, count: SendDetail.hours)
+    public var clicksByHour = [Int](repeating: 0, count: SendDetail.hours)
+    /// Hours after the send that first opens and clicks are counted in.
+    public static let hours = 72
     /// Links by recipients who clicked them, most first. URLs without query or fragment, which may
     /// carry personal data.
     public var topLinks: [LinkClicks] = []
     /// Messages that went out more than 48 hours after their recipient had opted out (`OptOutRule`).
     public var sentAfterOptOut = 0
+
+    public init() {}
 }
 
 /// One link of a send and the recipients who clicked it.
 public struct LinkClicks: Sendable, Hashable, Codable {
     public var url: String
     public var clickers: Int
+
+    public init(url: String, clickers: Int) {
+        self.url = url
+        self.clickers = clickers
+    }
 }
 
 /// Gmail's and Yahoo's bulk-sender rule that an opt-out is honoured within two days: Google's "Email sender
@@ -63,6 +77,14 @@ public struct BounceReasonCount: Sendable, Hashable, Codable {
     /// nil: the source gave no diagnostic.
     public var reason: BounceReason?
     public var messages: Int
+
+    public init(week: ISOWeek, provider: MailboxProvider, kind: Kind, reason: BounceReason?, messages: Int) {
+        self.week = week
+        self.provider = provider
+        self.kind = kind
+        self.reason = reason
+        self.messages = messages
+    }
 }
 
 /// Everything that needs recipient-level events.
@@ -76,6 +98,15 @@ public struct RecipientInsights: Sendable, Codable {
     /// Bounces and deferrals by week, provider and reason; only cells with messages, in week, provider, kind,
     /// reason order.
     public var bounceReasons: [BounceReasonCount] = []
+
+    public init(sender: TierSeries, programs: [String: TierSeries], frequency: [FrequencyBucket], overThreshold: FrequencyBucket,
+                sends: [String: SendDetail]) {
+        self.sender = sender
+        self.programs = programs
+        self.frequency = frequency
+        self.overThreshold = overThreshold
+        self.sends = sends
+    }
 }
 
 /// What the walks need to know of the report's sends.
@@ -214,7 +245,7 @@ struct TierCounter {
 
 /// Messages per recipient per week, in buckets 1…5+ and above the threshold.
 struct FrequencyCounter {
-    var buckets = (1...5).map { FrequencyBucket(messagesPerWeek: $0) }
+    var buckets = FrequencyBucket.weekly()
     var over: FrequencyBucket
     let threshold: Int
 
@@ -248,7 +279,7 @@ struct FrequencyCounter {
 
 /// First opens and first clicks by hour after the send, for 72 hours.
 struct HourCounter {
-    static let hours = 72
+    static let hours = SendDetail.hours
     let opens: FlatBuffer<Int>, clicks: FlatBuffer<Int>
 
     init(sends: Int) {

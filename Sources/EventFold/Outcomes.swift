@@ -50,6 +50,8 @@ public struct ReactivationResult: Sendable, Codable {
     public var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
     /// No-response recipients who engaged in the 90 days after the window: what suppressing them would lose.
     public var lateEngagers = 0
+    /// How long after the window a no-response recipient's engagement counts as late (days).
+    public static let lateDays = 90
 
     public init(campaign: String, windowEnd: Date, pending: Bool) {
         self.campaign = campaign
@@ -71,7 +73,7 @@ public struct Suppression: Sendable {
 extension EventAccumulator {
     /// Outcomes of each win-back or re-activation send (by id, with the end of its response window), each shard
     /// counting its own recipients.
-    public func reactivation(windows: [String: Double], newest: Double, lateDays: Int = 90) -> [String: ReactivationResult] {
+    public func reactivation(windows: [String: Double], newest: Double, lateDays: Int) -> [String: ReactivationResult] {
         guard !windows.isEmpty else { return [:] }
         let index = campaignIndex()
         var results: [String: ReactivationResult] = [:]

@@ -66,6 +66,12 @@ public struct TierSeries: Sendable, Codable {
     /// By `Tier.rawValue`: the messages recipients in that tier were delivered when each send went out.
     public var messages: [MessageTally]
 
+    public init(weeks: [ISOWeek], counts: [[Int]], messages: [MessageTally]) {
+        self.weeks = weeks
+        self.counts = counts
+        self.messages = messages
+    }
+
     public func count(_ tier: Tier, week i: Int) -> Int { counts[i][tier.rawValue] }
     public func messages(_ tier: Tier) -> MessageTally { messages[tier.rawValue] }
 

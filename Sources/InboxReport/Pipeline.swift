@@ -64,17 +64,30 @@ public struct ReportProject: Sendable {
     /// changed since the cache last saw them are read again, and when none did the cached report is used.
     public func compute(options: BuildOptions, cache: BuildCache? = nil, step: (BuildStep) -> Void = { _ in },
                         progress: ((String, Int64, Int64) -> Void)? = nil) throws -> (Report, ProjectInput) {
-        let (report, input, _) = try computeWithEvents(options: options, cache: cache, step: step, progress: progress)
-        return (report, input)
+        let computed = try computeWithEvents(options: options, cache: cache, step: step, progress: progress)
+        return (computed.report, computed.input)
+    }
+
+    /// A computed report and what it was computed from.
+    struct Computed {
+        var report: Report
+        var input: ProjectInput
+        /// The folded recipient events, when they were read (not when the report came whole from the cache).
+        var events: EventAccumulator?
+        /// The project's aggregate tables, when its `data/` holds them in place of events.
+        var aggregates: RecipientAggregates?
+        /// What the report asked of the recipient events, when `recordsAggregates`.
+        var recorded: RecipientAggregates?
     }
 
     /// The cache a command uses when it is given none: the project's, unless `--no-cache`. (Whoever passes
     /// a cache in adds its `settled()` warnings once done with it; with none, `computeWithEvents` does.)
     func cache(for options: BuildOptions) -> BuildCache { BuildCache(project: root, enabled: options.useCache) }
 
-    /// The same, with the folded recipient events when `needsEvents` (the suppression export needs recipients).
-    func computeWithEvents(options: BuildOptions, cache: BuildCache? = nil, needsEvents: Bool = false, step: (BuildStep) -> Void = { _ in },
-                           progress: ((String, Int64, Int64) -> Void)? = nil) throws -> (Report, ProjectInput, EventAccumulator?) {
+    /// The same, with the folded recipient events when `needsEvents` (the suppression export needs recipients),
+    /// and what the report asked of them when `recordsAggregates` (the aggregate export).
+    func computeWithEvents(options: BuildOptions, cache: BuildCache? = nil, needsEvents: Bool = false, recordsAggregates: Bool = false,
+                           step: (BuildStep) -> Void = { _ in }, progress: ((String, Int64, Int64) -> Void)? = nil) throws -> Computed {
         Timing.start()
         step(.reading)
         let ownCache = cache == nil
@@ -86,7 +99,8 @@ public struct ReportProject: Sendable {
         let listing = try reader.dataListing()
         let files = listing.files
         let session = BuildCache.Session(cache: cache, key: BuildCache.key(configText: configText, options: options))
-        let inputs = try cache.inputs(session: session, reader: reader, config: config, files: files, needsEvents: needsEvents, progress: progress)
+        let inputs = try cache.inputs(session: session, reader: reader, config: config, files: files,
+                                      needsEvents: needsEvents || recordsAggregates, progress: progress)
         var input = ProjectInput(config: config, contributions: inputs.contributions)
         if let notice = listing.hiddenNotice { input.warnings.append(notice) }
         if files.isEmpty {
@@ -97,16 +111,29 @@ public struct ReportProject: Sendable {
         step(.computing)
         let (mailbox, mailboxWarnings) = try input.mailbox.resolved()
         input.warnings += mailboxWarnings
+        let aggregates = try AggregateTables.assemble(input.aggregateTables)
         if let report = inputs.report {
             cache.finish(session: session, report: report, events: nil)  // keeps a touched file's new time
             if ownCache { input.warnings += cache.settled() }
-            return (report, input, nil)  // no data file changed: only notes or templates did
+            return Computed(report: report, input: input, aggregates: aggregates)  // no data file changed: only notes or templates did
         }
-        let report = try ReportBuilder.build(config: input.config, rows: input.campaignRows, accumulator: inputs.events, mailboxProviders: mailbox)
+        let evidence = try Self.evidence(events: inputs.events, aggregates: aggregates, input: input)
+        let recorder = recordsAggregates ? evidence.map(RecordingEvidence.init) : nil
+        let report = try ReportBuilder.build(config: input.config, rows: input.campaignRows, evidence: recorder ?? evidence, mailboxProviders: mailbox)
         Timing.mark("metrics")
         cache.finish(session: session, report: report, events: inputs.events)
         if ownCache { input.warnings += cache.settled() }
-        return (report, input, inputs.events)
+        return Computed(report: report, input: input, events: inputs.events, aggregates: aggregates, recorded: recorder?.aggregates)
+    }
+
+    /// The recipient-level data of a build: the folded events or the aggregate tables, never both (the tables
+    /// are computed from events, so both would count the same messages twice).
+    static func evidence(events: EventAccumulator?, aggregates: RecipientAggregates?, input: ProjectInput) throws -> (any RecipientEvidence)? {
+        guard let aggregates else { return events }
+        if let events, events.eventCount > 0 {
+            throw ReportError("data/ holds aggregate tables (\(aggregates.folder ?? "")) and recipient events (\(events.eventCount) events): the tables are computed from events, so the two would count the same messages twice; keep one of them under data/")
+        }
+        return aggregates
     }
 
     /// Draws every file of the site in memory.
@@ -172,10 +199,14 @@ public struct ReportProject: Sendable {
         if file.standardizedFileURL.path.hasPrefix(siteFolder + "/") {
             throw ReportError("\(file.path) is inside the site folder \(siteFolder): a suppression list is personal data and never goes into the site")
         }
-        let (report, _, events) = try computeWithEvents(options: options, needsEvents: true)
+        let computed = try computeWithEvents(options: options, needsEvents: true)
+        let (report, events) = (computed.report, computed.events)
         guard let send = report.send(id) else { throw ReportError("there is no send with the campaign id \"\(id)\"") }
         guard send.kind != .regular else {
             throw ReportError("\"\(id)\" is a regular send: suppression lists come from win-back and re-activation sends (kind: winback or reactivation)")
+        }
+        if let folder = computed.aggregates?.folder {
+            throw ReportError("this project's recipient data are aggregate tables (\(folder)), which name no recipient: a suppression list needs the recipient events, so export it from the project (or warehouse) that has them")
         }
         guard let result = report.reactivation[id], let events else {
             throw ReportError("\"\(id)\" has campaign results only: outcomes per recipient need its recipient events")
@@ -192,6 +223,23 @@ public struct ReportProject: Sendable {
         }
         try Self.writeWhole(Data(csv.utf8), to: file)
         return list.count
+    }
+
+    /// `inbox-report export aggregates`: the aggregate tables of the report (`docs/aggregates.md`), which hold
+    /// everything its site needs of the recipient events and no recipient, written whole into `folder` (a
+    /// temporary folder swapped in, as a site is). A project whose `data/` holds them instead of the events
+    /// builds the same site. Returns the tables' file names.
+    @discardableResult
+    public func exportAggregates(to folder: URL, options: BuildOptions) throws -> [String] {
+        let folder = folder.standardizedFileURL
+        try checkOutput(folder)
+        let computed = try computeWithEvents(options: options, recordsAggregates: true)
+        guard let recorded = computed.recorded else {
+            throw ReportError("there are no recipient events under data/, so there is nothing to aggregate (campaign results are aggregates already)")
+        }
+        let files = AggregateTables.files(recorded, timeZone: computed.input.config.timeZone.identifier)
+        try OutputWriter(output: folder).write(files)
+        return files.keys.sorted()
     }
 
     /// Writes a file through a temporary sibling and a rename, so a reader never sees half of it and an

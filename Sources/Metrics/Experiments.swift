@@ -107,16 +107,16 @@ public struct VariantResult: Sendable, Codable {
 
 enum ExperimentRules {
     /// Every experiment of the config, or the first error naming the experiment's key in report.yml.
-    static func compute(_ report: Report, accumulator: EventAccumulator?) throws -> [ExperimentResult] {
+    static func compute(_ report: Report, evidence: (any RecipientEvidence)?) throws -> [ExperimentResult] {
         try report.config.experiments.map { e in
             switch e.kind {
-            case .frequency(let t): return ExperimentResult(config: e, outcome: .frequency(try frequency(e, t, report, accumulator)))
+            case .frequency(let t): return ExperimentResult(config: e, outcome: .frequency(try frequency(e, t, report, evidence)))
             case .subjectLine(let t): return ExperimentResult(config: e, outcome: .subjectLine(try subjectLine(e, t, report)))
             }
         }
     }
 
-    static func frequency(_ e: ExperimentConfig, _ t: FrequencyTest, _ report: Report, _ accumulator: EventAccumulator?) throws -> FrequencyResult {
+    static func frequency(_ e: ExperimentConfig, _ t: FrequencyTest, _ report: Report, _ evidence: (any RecipientEvidence)?) throws -> FrequencyResult {
         let calendar = WeekCalendar(timeZone: report.config.timeZone)
         let inRange = report.sends.filter { s in
             s.week >= t.from && s.week <= t.through && (t.program == nil || s.program == t.program)
@@ -137,7 +137,7 @@ enum ExperimentRules {
             let role = c.name == t.control ? "the control cohort" : "cohort"
             throw ReportError("experiment \(e.slug): \(role) \"\(c.name)\" has no sends from \(t.from) through \(t.through)\(t.program.map { " in program \($0)" } ?? "")", at: c.location)
         }
-        let tallies = accumulator?.cohorts(cohortOf, count: t.cohorts.count) ?? []
+        let tallies = try evidence?.cohorts(experiment: e.slug, cohortOf, count: t.cohorts.count) ?? []
         let cohorts = t.cohorts.enumerated().map { i, c in
             CohortResult(name: c.name, sendIDs: members[i].map(\.id), totals: Totals(members[i]),
                          tally: i < tallies.count ? tallies[i] : CohortTally())

@@ -5,20 +5,21 @@ import ReportCore
 /// Joins campaign results with recipient events into sends, then computes every program-week, trend and
 /// alert. Pure: records in, `Report` out.
 public enum ReportBuilder {
-    /// Builds from the folded recipient events (nil without any).
-    public static func build(config: ReportConfig, rows: [CampaignRow], accumulator: EventAccumulator?,
+    /// Builds from the recipient events (nil without any): the fold, or aggregate tables computed from it
+    /// elsewhere (`RecipientEvidence`).
+    public static func build(config: ReportConfig, rows: [CampaignRow], evidence: (any RecipientEvidence)?,
                              mailboxProviders: MailboxProviderData = MailboxProviderData()) throws -> Report {
-        let events = accumulator?.summaries() ?? [:]
+        let evidence = (evidence?.eventCount ?? 0) > 0 ? evidence : nil
         var report = try build(
-            config: config, rows: rows, events: events,
-            newestEventTime: (accumulator?.eventCount ?? 0) > 0 ? accumulator?.newestTime : nil, eventCount: accumulator?.eventCount ?? 0)
+            config: config, rows: rows, events: try evidence?.summaries() ?? [:],
+            newestEventTime: evidence?.newestTime, eventCount: evidence?.eventCount ?? 0)
         report.mailboxProviders = MailboxProviderReport.compute(mailboxProviders)
         let weekTotals = Dictionary(uniqueKeysWithValues: report.weeks.map { ($0.week, $0.totals) })
         report.alerts += report.mailboxProviders.alerts { weekTotals[$0]?.value(.complaintRate) }
         report.sortAlerts()
         for s in report.reactivationSends { report.beforeAfter[s.id] = BeforeAfterRule.compute(s, sends: report.sends, newestData: report.newestData) }
-        report.experiments = try ExperimentRules.compute(report, accumulator: (accumulator?.eventCount ?? 0) > 0 ? accumulator : nil)
-        guard let accumulator, accumulator.eventCount > 0, let first = report.sends.map(\.week).min(),
+        report.experiments = try ExperimentRules.compute(report, evidence: evidence)
+        guard let evidence, let first = report.sends.map(\.week).min(),
               let last = report.sends.map(\.week).max() else { return report }
         let calendar = WeekCalendar(timeZone: config.timeZone)
         let weeks = calendar.weeks(from: first, through: last)
@@ -31,7 +32,7 @@ public enum ReportBuilder {
             guard let p = programIndex[s.program], let w = weekIndex[s.week] else { continue }
             planned[s.id] = InsightsPlan.PlannedSend(sentAt: s.sentAt.timeIntervalSince1970, program: p, week: w)
         }
-        let insights = accumulator.insights(plan: InsightsPlan(
+        let insights = try evidence.insights(plan: InsightsPlan(
             weeks: weeks, weekEnds: weeks.map { calendar.end(of: $0).timeIntervalSince1970 }, programs: programs,
             sends: planned, bounds: config.tierBounds, frequencyThreshold: config.thresholds.messagesPerWeek))
         report.insights = insights
@@ -39,7 +40,7 @@ public enum ReportBuilder {
         for s in eventSends where s.kind != .regular {
             windows[s.id] = s.sentAt.timeIntervalSince1970 + Double(config.responseWindow(for: s.kind)) * 86400
         }
-        report.reactivation = accumulator.reactivation(windows: windows, newest: report.newestData.timeIntervalSince1970)
+        report.reactivation = try evidence.reactivation(windows: windows, newest: report.newestData.timeIntervalSince1970)
         report.alerts += insightAlerts(insights, report: report, config: config)
         report.sortAlerts()
         return report

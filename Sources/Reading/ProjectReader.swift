@@ -34,6 +34,8 @@ public struct ProjectInput: Sendable {
     public var unknownColumns: [String: [String]] = [:]
     /// Gmail Postmaster Tools and Microsoft SNDS files, not yet resolved (`MailboxInput.resolved()`).
     public var mailbox = MailboxInput()
+    /// Aggregate tables in place of recipient events, not yet assembled (`AggregateTables.assemble`).
+    public var aggregateTables: [AggregateTables.TableFile] = []
     /// Per file read by the fast path, the checksum of its bytes (`FileContribution.contentChecksum`).
     var contentChecksums: [String: UInt64] = [:]
 }
@@ -67,6 +69,8 @@ public struct FileContribution: Sendable, Codable {
     public var mailbox: MailboxInput
     /// The checksum (`StreamChecksum`) of the bytes read, where the reader kept one as it read them.
     public var contentChecksum: UInt64? = nil
+    /// The aggregate table the file holds, if it is one.
+    public var aggregateTable: AggregateTables.TableFile? = nil
 }
 
 extension ProjectInput {
@@ -83,6 +87,7 @@ extension ProjectInput {
         warnings += c.warnings
         unknownColumns[c.file] = c.unknownColumns
         mailbox.add(c.mailbox)
+        if let t = c.aggregateTable { aggregateTables.append(t) }
     }
 
     /// Rows of `file` skipped under `--lenient`: counted, and said once.
@@ -158,7 +163,7 @@ public struct ProjectReader {
         return FileContribution(
             file: file, campaignRows: input.campaignRows, eventRows: input.eventRows, skippedRows: input.skippedRows,
             warnings: input.warnings, unknownColumns: input.unknownColumns[file] ?? [], mailbox: input.mailbox,
-            contentChecksum: input.contentChecksums[file])
+            contentChecksum: input.contentChecksums[file], aggregateTable: input.aggregateTables.first)
     }
 
     /// The notes, read anew each time (they are small and change most often).
@@ -222,7 +227,8 @@ public struct ProjectReader {
         for name in entries.sorted() {
             let rel = relative + "/" + name
             if name.hasPrefix(".") {
-                listing.hidden.append(rel)
+                // The mark of a folder inbox-report wrote (exported aggregates): not data, and not worth a word.
+                if name != OutputMarker.name { listing.hidden.append(rel) }
                 continue
             }
             let path = dir + "/" + name
@@ -270,6 +276,14 @@ public struct ProjectReader {
         if container == .csv, rule?.format == .microsoftSNDS || (rule?.format == nil && SNDSFormat.matches(firstRecord ?? [])) {
             try readSNDS(path: path, file: file, into: &input, errors: &errors)
             return
+        }
+        if container == .csv, rule?.format == .aggregates || rule?.format == nil, let firstRecord,
+           let aggregate = AggregateTables.Table.matching(header: firstRecord) {
+            input.aggregateTables.append(try AggregateTables.read(path: path, file: file, table: aggregate))
+            return
+        }
+        if rule?.format == .aggregates {
+            throw ReportError("is pinned to the aggregates format, but its header is no aggregate table's (docs/aggregates.md lists them)", at: SourceLocation(file: file, line: 1))
         }
         var table = TableState(file: file, rule: rule, zone: config.timeZone, lenient: options.lenient)
         if let firstRecord, let layout = try fastLayout(headers: firstRecord, table: &table), ByteSource.isPlain(path: path) {
@@ -387,7 +401,7 @@ public struct ProjectReader {
         switch format {
         case .campaigns, .events: return nil
         case .sendgrid, .ses, .mailgun, .postmark, .gmailPostmaster: return .json
-        case .microsoftSNDS: return .csv
+        case .microsoftSNDS, .aggregates: return .csv
         }
     }
 

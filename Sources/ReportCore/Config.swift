@@ -55,6 +55,13 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case gmailPostmaster = "gmail-postmaster"
     /// Microsoft SNDS data exports (CSV without a header).
     case microsoftSNDS = "microsoft-snds"
+    /// inbox-report's aggregate tables (`docs/aggregates.md`), in place of recipient events (CSV).
+    case aggregates
+}
+
+/// The file inbox-report leaves in a folder it writes whole (a site, exported aggregates) and may replace.
+public enum OutputMarker {
+    public static let name = ".inbox-report-output"
 }
 
 /// A per-glob rule from `inputs:`: pin a format, name the campaign-id field, map columns.

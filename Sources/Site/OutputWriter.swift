@@ -1,3 +1,4 @@
+import ReportCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +9,7 @@ import Glibc
 /// not change keep their previous file (hard-linked), so their modification times and ETags stay put.
 public struct OutputWriter {
     /// Marks a folder as inbox-report output. `build` replaces only folders that carry it (or are empty).
-    public static let markerName = ".inbox-report-output"
+    public static let markerName = OutputMarker.name
     static let markerText = "This folder is written by inbox-report build and replaced whole on each build.\n"
 
     public let output: URL

@@ -130,7 +130,7 @@ struct Clean: ParsableCommand {
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write one part of the report to a file of its own.",
-        subcommands: [ExportReport.self, ExportSuppressions.self])
+        subcommands: [ExportReport.self, ExportAggregates.self, ExportSuppressions.self])
 }
 
 struct ExportReport: ParsableCommand {
@@ -162,6 +162,25 @@ struct ExportReport: ParsableCommand {
             try ReportProject(root: project.root).exportWeek(week, to: file, baseURL: baseURL, options: project.buildOptions())
         }
         console.out("Wrote the report of \(written) to \(Console.relative(file).dropLast())")
+    }
+}
+
+struct ExportAggregates: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aggregates",
+        abstract: "The aggregate tables: everything the site needs of the recipient events and no recipient (CSV, docs/aggregates.md). A project whose data/ holds them instead of the events builds the same site.")
+
+    @OptionGroup var project: ProjectOptions
+    @Option(name: .shortAndLong, help: "The folder to write the tables into (replaced whole; empty, new, or written by inbox-report).", completion: .directory)
+    var output: String
+
+    func run() throws {
+        let console = Console(quiet: false)
+        let folder = absoluteURL(output)
+        let tables = try console.failing {
+            try ReportProject(root: project.root).exportAggregates(to: folder, options: project.buildOptions())
+        }
+        console.out("Wrote \(tables.count) aggregate tables to \(Console.relative(folder).dropLast())")
     }
 }
 

@@ -86,7 +86,7 @@ import ReportCore
             sends: ["with": .init(sentAt: Self.t0, program: 0, week: 0), "without": .init(sentAt: Self.t0, program: 0, week: 0)],
             bounds: TierBounds(), frequencyThreshold: 5)
         let insights = acc.insights(plan: plan)
-        let outcomes = acc.reactivation(windows: ["with": Self.t0 + 14 * 86400, "without": Self.t0 + 14 * 86400], newest: Self.t0 + 30 * 86400)
+        let outcomes = try acc.reactivation(windows: ["with": Self.t0 + 14 * 86400, "without": Self.t0 + 14 * 86400], newest: Self.t0 + 30 * 86400)
 
         for (send, provider, reportsDeliveries) in [("with", MailboxProvider.gmail, true), ("without", .microsoft, false)] {
             let expected = Self.combinations().filter { $0.send == send }.map { Expected($0.happenings, sendReportsDeliveries: reportsDeliveries) }

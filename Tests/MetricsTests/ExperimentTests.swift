@@ -60,7 +60,7 @@ import ReportCore
             row.experimentGroup = s.1
             return row
         }
-        return try ReportBuilder.build(config: frequencyConfig(control: control), rows: rows, accumulator: acc)
+        return try ReportBuilder.build(config: frequencyConfig(control: control), rows: rows, evidence: acc)
     }
 
     @Test func aFrequencyTestPerRecipientWorkedByHand() throws {
@@ -95,7 +95,7 @@ import ReportCore
         t.cohorts[0] = Cohort(name: "once", rule: .group("weekly"), location: SourceLocation(file: "report.yml", line: 9))
         c.experiments[0].kind = .frequency(t)
         do {
-            _ = try ReportBuilder.build(config: c, rows: [row("o1", counts(sent: 10, delivered: 10))], accumulator: nil)
+            _ = try ReportBuilder.build(config: c, rows: [row("o1", counts(sent: 10, delivered: 10))], evidence: nil)
             Issue.record("no error")
         } catch let e as ReportError {
             #expect(e.location == SourceLocation(file: "report.yml", line: 9))
@@ -110,7 +110,7 @@ import ReportCore
             program: nil, from: ISOWeek(year: 2026, week: 47), through: ISOWeek(year: 2026, week: 47), control: "a",
             cohorts: [Cohort(name: "a", rule: .campaigns(["promo-*"]), location: at), Cohort(name: "b", rule: .campaigns(["*-sat"]), location: at)]))
         #expect(throws: ReportError.self) {
-            try ReportBuilder.build(config: c, rows: [row("promo-sat", counts(sent: 10, delivered: 10)), row("promo-thu", counts(sent: 10, delivered: 10))], accumulator: nil)
+            try ReportBuilder.build(config: c, rows: [row("promo-sat", counts(sent: 10, delivered: 10)), row("promo-thu", counts(sent: 10, delivered: 10))], evidence: nil)
         }
     }
 
@@ -123,7 +123,7 @@ import ReportCore
         var a = row("sa", at: "2026-11-17T09:00:00Z", counts(sent: 6000, delivered: 6000, opens: 1000, machine: 0, clicks: 100, unsubs: 12))
         var b = row("sb", at: "2026-11-17T09:05:00Z", counts(sent: 6000, delivered: 6000, opens: 1200, machine: 0, clicks: 100, unsubs: 6))
         a.test = "t1"; b.test = "t1"
-        let report = try ReportBuilder.build(config: c, rows: [b, a, row("other", counts(sent: 10, delivered: 10))], accumulator: nil)
+        let report = try ReportBuilder.build(config: c, rows: [b, a, row("other", counts(sent: 10, delivered: 10))], evidence: nil)
         guard case .subjectLine(let r) = try #require(report.experiment("subj")).outcome else { Issue.record("not a subject test"); return }
         #expect(r.variants.map(\.sendID) == ["sa", "sb"])
         #expect(r.variants[0].lift == nil)
@@ -135,7 +135,7 @@ import ReportCore
 
         // For a lower-is-better metric the probability is of being lower.
         c.experiments[0].kind = .subjectLine(SubjectLineTest(variants: .campaigns(["sa", "sb"]), metric: .unsubscribeRate))
-        guard case .subjectLine(let u) = try ReportBuilder.build(config: c, rows: [a, b], accumulator: nil).experiments[0].outcome else { return }
+        guard case .subjectLine(let u) = try ReportBuilder.build(config: c, rows: [a, b], evidence: nil).experiments[0].outcome else { return }
         let p = try #require(u.variants[1].probabilityBetter)
         #expect(abs(p - (1 - (Ratio(6, 6000).probabilityHigher(than: Ratio(12, 6000)) ?? 0))) < 1e-12)
         #expect(p > 0.5)
@@ -148,7 +148,7 @@ import ReportCore
         var a = row("sa", counts(sent: 10, delivered: 10))
         a.test = "t1"
         do {
-            _ = try ReportBuilder.build(config: c, rows: [a], accumulator: nil)
+            _ = try ReportBuilder.build(config: c, rows: [a], evidence: nil)
             Issue.record("no error")
         } catch let e as ReportError {
             #expect(e.location?.line == 7)

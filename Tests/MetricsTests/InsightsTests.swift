@@ -55,7 +55,7 @@ import ReportCore
         add(mon47 + 3600 * 2 + 60, "a", "x@gmail.com", .click, url: "https://shop.example/sale?email=x@gmail.com")
         add(mon47 + 300, "a", "y@outlook.com", .open, machine: true)                        // machine only
         add(wed47 + 3600, "b", "y@outlook.com", .unsubscribe)
-        let report = try ReportBuilder.build(config: config(), rows: [], accumulator: acc)
+        let report = try ReportBuilder.build(config: config(), rows: [], evidence: acc)
         let insights = try #require(report.insights)
         let series = insights.sender
         #expect(series.weeks.map(\.week) == [47, 48])
@@ -104,7 +104,7 @@ import ReportCore
         add(mon + 2 * day + 60, "b", "x@gmail.com", .click, url: "https://shop.example/")
         add(mon + 2 * day + 90, "b", "y@gmail.com", .click, url: "https://shop.example/")
         add(mon + 2 * day + 95, "b", "y@gmail.com", .click, url: "https://shop.example/")  // the same recipient again
-        let report = try ReportBuilder.build(config: config(), rows: [], accumulator: acc)
+        let report = try ReportBuilder.build(config: config(), rows: [], evidence: acc)
         let insights = try #require(report.insights)
         #expect(insights.sends["a"]?.topLinks == [LinkClicks(url: "https://shop.example/", clickers: 1)])
         #expect(insights.sends["b"]?.topLinks == [LinkClicks(url: "https://shop.example/", clickers: 2)])
@@ -119,7 +119,7 @@ import ReportCore
             acc.add(RecipientEvent(time: mon + Double(i) * 3600, campaign: c, recipient: "y@gmail.com", type: .delivered, program: "promo"), at: SourceLocation(file: "e.csv"))
         }
         acc.add(RecipientEvent(time: mon + 7 * 3600, campaign: "s5", recipient: "x@gmail.com", type: .complaint, program: "promo"), at: SourceLocation(file: "e.csv"))
-        let report = try ReportBuilder.build(config: config(), rows: [], accumulator: acc)
+        let report = try ReportBuilder.build(config: config(), rows: [], evidence: acc)
         let insights = try #require(report.insights)
         #expect(insights.frequency[4].recipientWeeks == 2)   // the 5+ bucket
         #expect(insights.frequency[4].delivered == 12)

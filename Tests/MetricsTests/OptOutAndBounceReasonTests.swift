@@ -15,7 +15,7 @@ import Testing
 
     func report(_ events: [RecipientEvent]) throws -> Report {
         let (acc, _) = summarize(events)
-        return try ReportBuilder.build(config: config(), rows: [], accumulator: acc)
+        return try ReportBuilder.build(config: config(), rows: [], evidence: acc)
     }
 
     @Test func messagesMoreThan48HoursAfterAnOptOutAreCounted() throws {

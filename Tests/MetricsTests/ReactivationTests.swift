@@ -37,7 +37,7 @@ import ReportCore
             CampaignRow(campaign: "react", program: "newsletter", kind: .reactivation, location: SourceLocation(file: "c.csv", line: 2)),
             CampaignRow(campaign: "later", program: "newsletter", location: SourceLocation(file: "c.csv", line: 3)),
         ]
-        return try ReportBuilder.build(config: config(), rows: meta, accumulator: acc)
+        return try ReportBuilder.build(config: config(), rows: meta, evidence: acc)
     }
 
     @Test func outcomesByPrecedenceWithinTheWindow() throws {
@@ -60,7 +60,7 @@ import ReportCore
         acc.add(RecipientEvent(time: sent, campaign: "wb", recipient: "a", type: .sent), at: SourceLocation(file: "e"))
         acc.add(RecipientEvent(time: sent + 13 * day, campaign: "wb", recipient: "a", type: .open, machine: false), at: SourceLocation(file: "e"))
         let meta = [CampaignRow(campaign: "wb", program: "p", kind: .winback, location: SourceLocation(file: "c.csv", line: 2))]
-        let r = try #require(try ReportBuilder.build(config: config(), rows: meta, accumulator: acc).reactivation["wb"])
+        let r = try #require(try ReportBuilder.build(config: config(), rows: meta, evidence: acc).reactivation["wb"])
         #expect(r.pending)
         #expect(r.windowEnd == Date(timeIntervalSince1970: sent + 14 * day))
         #expect(r.count(.reEngaged) == 1)
@@ -89,13 +89,13 @@ import ReportCore
             row("r3", at: "2026-10-20T09:00:00Z", counts(sent: 800, delivered: 800, opens: 240, machine: 0, clicks: 24, unsubs: 0, complaints: 0)),
             row("far", at: "2026-12-01T09:00:00Z", counts(sent: 100, delivered: 100, opens: 90, machine: 0, clicks: 9)),
         ]
-        let report = try ReportBuilder.build(config: config(), rows: rows, accumulator: nil)
+        let report = try ReportBuilder.build(config: config(), rows: rows, evidence: nil)
         let ba = try #require(report.beforeAfter["react"])
         #expect(ba.deliveredPerSendBefore == 1000)
         #expect(ba.deliveredPerSendAfter == 800)
         #expect(ba.afterIsComplete)  // the data reaches 1 Dec, past 10 Nov
         // The same send seen from data that ends a week after it: its "after" has not passed.
-        let early = try ReportBuilder.build(config: config(), rows: Array(rows.prefix(4)), accumulator: nil)
+        let early = try ReportBuilder.build(config: config(), rows: Array(rows.prefix(4)), evidence: nil)
         #expect(early.beforeAfter["react"]?.afterIsComplete == false)
         #expect(ba.before.value(.humanOpenRate) == 0.25)
         #expect(ba.after.value(.humanOpenRate) == 0.3)

@@ -71,7 +71,7 @@ import TestSupport
             results.append(acc.summaries())
             var c = config
             c.campaignPrograms = [(pattern: "*", program: "newsletter")]
-            reports.append(try ReportBuilder.build(config: c, rows: [], accumulator: acc))
+            reports.append(try ReportBuilder.build(config: c, rows: [], evidence: acc))
         }
         #expect(results[0].count == 15)  // c0…c11 and spring "sale" 0…2
         #expect(results[0]["spring \"sale\" 1"] != nil)
