@@ -4,7 +4,7 @@ PORT ?=
 EXAMPLE ?= site
 BIN = .build/debug/inbox-report
 
-.PHONY: preview preview-sv test build deps test-python example-data bench fuzz clean site-check browser-deps
+.PHONY: preview preview-sv test build deps test-python example-data bench fuzz clean site-check browser-deps test-warehouse test-spark warehouse-demo
 
 # Debian's libcmark-dev (CommonMark) and zlib1g-dev (gzip inputs) are the system libraries; installed with
 # apt-get only when pkg-config cannot find them.
@@ -52,6 +52,30 @@ test: deps test-python $(EXAMPLE_EVENTS)
 	INBOX_REPORT_PYTHON=$(CURDIR)/$(VENV_TEST)/bin/python $(SWIFT) test --skip-build --skip SoakTests
 	# The preview server's soak test runs alone in its process, so its count of open files is its own.
 	INBOX_SOAK_SECONDS=$(SOAK_SECONDS) $(SWIFT) test --skip-build --filter SoakTests
+	$(MAKE) test-warehouse
+
+# The dbt project of warehouse/ (docs/aggregates.md): on 1M generated events, its tables equal the Swift
+# engine's byte for byte and the site built from them is the site built from the events. DuckDB in
+# `make test` (about a minute); Spark, local, in `make test-spark` (.ci/run runs both). warehouse/run sets up
+# .venv-warehouse/ from warehouse/requirements*.txt.
+test-warehouse: build
+	bash warehouse/equality-test.sh duckdb
+
+test-spark: build
+	bash warehouse/equality-test.sh spark
+
+# Generated events through dbt on DuckDB, and the site built from the aggregate tables it wrote.
+DEMO ?= /tmp/inbox-report-warehouse-demo
+warehouse-demo: build
+	rm -rf $(DEMO) && mkdir -p $(DEMO)/project/data
+	warehouse/run --engine duckdb --help >/dev/null
+	.venv-warehouse/bin/python ../shared/bench/gen-events --events 1000000 --recipients 100000 --out $(DEMO)/events
+	printf 'title: Northwind (from dbt on DuckDB)\ntimezone: Europe/Stockholm\n' > $(DEMO)/project/report.yml
+	cp $(DEMO)/events/campaigns.csv $(DEMO)/project/data/
+	warehouse/run --engine duckdb --events $(DEMO)/events/events.csv --campaigns $(DEMO)/events/campaigns.csv \
+		--report-yml $(DEMO)/project/report.yml --output $(DEMO)/project/data/aggregates
+	$(BIN) build $(DEMO)/project
+	@echo "Open $(DEMO)/project/public/index.html"
 
 # Seconds of load in the soak test.
 SOAK_SECONDS ?= 60

@@ -237,7 +237,7 @@ public struct ReportProject: Sendable {
         guard let recorded = computed.recorded else {
             throw ReportError("there are no recipient events under data/, so there is nothing to aggregate (campaign results are aggregates already)")
         }
-        let files = AggregateTables.files(recorded, timeZone: computed.input.config.timeZone.identifier)
+        let files = AggregateTables.files(recorded, timeZone: computed.input.config.timeZoneName)
         try OutputWriter(output: folder).write(files)
         return files.keys.sorted()
     }

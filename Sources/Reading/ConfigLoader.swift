@@ -96,6 +96,7 @@ public enum ConfigLoader {
                     throw reader.error(value, "timezone", "\"\(id)\" is not a time zone (use an IANA name such as Europe/Stockholm)")
                 }
                 config.timeZone = zone
+                config.timeZoneName = id
             case "base_url": config.baseURL = try reader.string(value, "base_url")
             case "trusted_notes": config.trustedNotes = try reader.bool(value, "trusted_notes")
             case "programs": config.programs = try programs(value, reader)

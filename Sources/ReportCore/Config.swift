@@ -86,6 +86,8 @@ public struct ReportConfig: Sendable {
     public var title: String
     public var language: String
     public var timeZone: TimeZone
+    /// The time zone as report.yml names it (Foundation on Linux calls UTC "GMT"): the aggregate tables write it.
+    public var timeZoneName = "UTC"
     /// Programs in the order `report.yml` lists them; programs seen only in data follow, sorted.
     public var programs: [ProgramConfig]
     public var thresholds: Thresholds
