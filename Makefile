@@ -55,14 +55,19 @@ test: deps test-python $(EXAMPLE_EVENTS)
 	$(MAKE) test-warehouse
 
 # The dbt project of warehouse/ (docs/aggregates.md): on 1M generated events, its tables equal the Swift
-# engine's byte for byte and the site built from them is the site built from the events. DuckDB in
+# engine's byte for byte and the site built from them is the site built from the events; and on 100k events
+# rewritten as SES and SendGrid exports, its staging models read them as inbox-report's readers do. DuckDB in
 # `make test` (about a minute); Spark, local, in `make test-spark` (.ci/run runs both). warehouse/run sets up
 # .venv-warehouse/ from warehouse/requirements*.txt.
 test-warehouse: build
 	bash warehouse/equality-test.sh duckdb
+	EVENTS=100000 bash warehouse/equality-test.sh duckdb ses
+	EVENTS=100000 bash warehouse/equality-test.sh duckdb sendgrid
 
 test-spark: build
 	bash warehouse/equality-test.sh spark
+	EVENTS=100000 bash warehouse/equality-test.sh spark ses
+	EVENTS=100000 bash warehouse/equality-test.sh spark sendgrid
 
 # Generated events through dbt on DuckDB, and the site built from the aggregate tables it wrote.
 DEMO ?= /tmp/inbox-report-warehouse-demo

@@ -2,9 +2,12 @@
 beside this file on DuckDB (embedded) or Spark (local, in this process), written in exactly the files and
 format of `inbox-report export aggregates` (docs/aggregates.md).
 
-    warehouse/run --engine duckdb|spark --events FILE --campaigns FILE --output DIR [--report-yml FILE]
+    warehouse/run --engine duckdb|spark [--format canonical|ses|sendgrid] --events FILE --campaigns FILE
+                  --output DIR [--report-yml FILE]
 
-The events are canonical recipient events (docs/inputs.md §2, CSV, optionally gzip-compressed); the campaign
+The events are canonical recipient events (docs/inputs.md §2, CSV), or a provider's native events as JSON
+Lines, one record per line: Amazon SES event publishing records as Kinesis Data Firehose writes them (bare or
+in SNS envelopes), SendGrid Event Webhook events; any of them may be gzip-compressed (.gz). The campaign
 results are canonical campaign results (§1, CSV). report.yml gives the settings the tables depend on (time
 zone, tier bounds, frequency threshold, response windows, programs, campaign_programs). The output folder is
 written whole: into a temporary folder beside it, then swapped in; a folder that is not empty and was not
@@ -66,6 +69,12 @@ def settings(report_yml):
     if doc.get("experiments"):
         raise Failure(f"{report_yml}: experiments: the warehouse models do not compute frequency-test cohorts yet; "
                       "export the aggregates with inbox-report from the events instead")
+    fields = sorted({str(rule["campaign_field"]) for rule in doc.get("inputs") or [] if rule.get("campaign_field")})
+    if len(fields) > 1:
+        raise Failure(f"{report_yml}: inputs: name campaign_field {', '.join(fields)}; say which this file uses "
+                      "with --campaign-field")
+    if fields:
+        v["campaign_field"] = fields[0]
     if "timezone" in doc:
         v["time_zone"] = str(doc["timezone"])
     for key, value in (doc.get("tiers") or {}).items():
@@ -83,7 +92,27 @@ def settings(report_yml):
 
 # ---- Loading the files ----
 
-def load_duckdb(con, events, campaigns):
+def check_json_lines(path):
+    """A provider's file must be JSON Lines (the form Firehose writes and webhook pipelines store)."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        head = f.read(4096).lstrip()
+    if head.startswith("["):
+        raise Failure(f"{path}:1: a JSON array; the warehouse models read JSON Lines, one record per line "
+                      "(convert it with: jq -c '.[]')")
+    if head and not head.startswith("{"):
+        raise Failure(f"{path}:1: not JSON Lines (each line one JSON object)")
+
+
+def load_duckdb(con, events, campaigns, fmt):
+    if fmt != "canonical":
+        check_json_lines(events)
+        # One line, one record, kept as text: the staging model reads it (rowid: the line order).
+        con.execute("create or replace table raw_lines as select json::varchar as record "
+                    "from read_json_objects(?, format = 'newline_delimited')", [events])
+        con.execute(f"create or replace table {fmt}_events as select record, rowid as event_order from raw_lines")
+        con.execute("drop table raw_lines")
+
     def table(name, path, columns, required):
         mapping = column_map(path, columns, required)
         select = ", ".join(f'"{mapping[c]}" as {c}' if c in mapping else f"cast(null as varchar) as {c}" for c in columns)
@@ -92,13 +121,19 @@ def load_duckdb(con, events, campaigns):
         order = ", rowid as event_order" if name == "events" else ""
         con.execute(f"create or replace table {name} as select {select}{order} from raw_{name}")
         con.execute(f"drop table raw_{name}")
-    table("events", events, EVENT_COLUMNS, ["time", "campaign", "recipient", "event"])
+    if fmt == "canonical":
+        table("events", events, EVENT_COLUMNS, ["time", "campaign", "recipient", "event"])
     table("campaigns", campaigns, CAMPAIGN_COLUMNS, ["campaign"])
 
 
-def load_spark(spark, events, campaigns):
+def load_spark(spark, events, campaigns, fmt):
     from pyspark.sql import functions as F
     spark.sql("create database if not exists inbox_report")
+    if fmt != "canonical":
+        check_json_lines(events)
+        lines = spark.read.text(events).where(F.trim("value") != "")
+        lines.select(F.col("value").alias("record"), F.monotonically_increasing_id().alias("event_order")) \
+            .write.mode("overwrite").saveAsTable(f"inbox_report.{fmt}_events")
 
     def table(name, path, columns, required):
         mapping = column_map(path, columns, required)
@@ -108,7 +143,8 @@ def load_spark(spark, events, campaigns):
             # One file's partitions are its parts in order: the id grows with the line.
             cols.append(F.monotonically_increasing_id().alias("event_order"))
         df.select(*cols).write.mode("overwrite").saveAsTable(f"inbox_report.{name}")
-    table("events", events, EVENT_COLUMNS, ["time", "campaign", "recipient", "event"])
+    if fmt == "canonical":
+        table("events", events, EVENT_COLUMNS, ["time", "campaign", "recipient", "event"])
     table("campaigns", campaigns, CAMPAIGN_COLUMNS, ["campaign"])
 
 
@@ -188,17 +224,26 @@ def run_dbt(target, work, dbt_vars, extra_env):
             "--vars", json.dumps(dbt_vars), "--quiet"]
     result = dbtRunner().invoke(args)
     if not result.success:
-        raise Failure(f"dbt build failed on {target}: {result.exception or 'see ' + os.path.join(work, 'logs', 'dbt.log')}")
+        # The work folder (and dbt's log in it) is removed after the run: say here what failed.
+        failed = [f"{r.node.name}: {r.message}" for r in getattr(result.result, "results", None) or []
+                  if str(r.status) in ("error", "fail")]
+        if any(name.startswith("not_null_stg_") for name in failed):
+            failed.append("(a record without a campaign, a readable time or a recipient: models/staging/staging.yml)")
+        raise Failure(f"dbt build failed on {target}: " + ("; ".join(failed) or str(result.exception)))
     return os.path.join(work, "target", "manifest.json")
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--engine", choices=["duckdb", "spark"], required=True)
+    ap.add_argument("--format", choices=["canonical", "ses", "sendgrid"], default="canonical",
+                    help="the events' format (default: canonical CSV)")
     ap.add_argument("--events", required=True)
     ap.add_argument("--campaigns", required=True)
     ap.add_argument("--output", required=True)
     ap.add_argument("--report-yml")
+    ap.add_argument("--campaign-field", help="the SES mail.tags key or SendGrid custom argument that names the "
+                    "campaign (default: report.yml inputs: campaign_field)")
     ap.add_argument("--work", help="a folder for the engine's files (default: a temporary one, removed after)")
     a = ap.parse_args()
     for path in (a.events, a.campaigns, a.report_yml):
@@ -206,6 +251,9 @@ def main():
             raise Failure(f"{path}: no such file")
     started = time.time()
     dbt_vars = settings(a.report_yml)
+    dbt_vars["events_format"] = a.format
+    if a.campaign_field:
+        dbt_vars["campaign_field"] = a.campaign_field
     output = os.path.abspath(a.output)
     work = os.path.abspath(a.work) if a.work else tempfile.mkdtemp(prefix="inbox-report-warehouse-")
     os.makedirs(work, exist_ok=True)
@@ -217,7 +265,7 @@ def main():
             if os.path.exists(path):
                 os.remove(path)
             con = duckdb.connect(path)
-            load_duckdb(con, os.path.abspath(a.events), os.path.abspath(a.campaigns))
+            load_duckdb(con, os.path.abspath(a.events), os.path.abspath(a.campaigns), a.format)
             con.close()
             dbt_vars["source_schema"] = "main"
             manifest = run_dbt("duckdb", work, dbt_vars, {"INBOX_REPORT_DUCKDB": path})
@@ -239,7 +287,7 @@ def main():
                      .config("spark.ui.showConsoleProgress", "false")
                      .getOrCreate())
             spark.sparkContext.setLogLevel("ERROR")
-            load_spark(spark, os.path.abspath(a.events), os.path.abspath(a.campaigns))
+            load_spark(spark, os.path.abspath(a.events), os.path.abspath(a.campaigns), a.format)
             dbt_vars["source_schema"] = "inbox_report"
             manifest = run_dbt("spark_session", work, dbt_vars, {})
 

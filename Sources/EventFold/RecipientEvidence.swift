@@ -9,7 +9,8 @@ import ReportCore
 /// aggregates is the site built from the events. Aggregates answer only the questions they were computed
 /// for: asked with other parameters (another plan, other windows, other cohorts) they throw, naming the table.
 public protocol RecipientEvidence {
-    /// Events read (after de-duplication); 0 means there is no recipient-level data.
+    /// Events read, each one (a repeated event, such as a webhook retry, is counted again but changes no
+    /// other figure: every figure is of message facts); 0 means there is no recipient-level data.
     var eventCount: Int { get }
     /// The newest event's time (Unix seconds).
     var newestTime: Double { get }

@@ -9,9 +9,9 @@
    is read in the report's time zone, and a date alone is midnight there (inputs.md). #}
 {% macro epoch_of_text(col) %}
   case
-    when {{ text_matches(col, '^[0-9]{10}(\\.[0-9]+)?$') }} then cast({{ col }} as double)
-    when {{ text_matches(col, '^[0-9]{13}(\\.[0-9]+)?$') }} then cast({{ col }} as double) / 1000
-    when {{ text_matches(col, '^[0-9]{16}(\\.[0-9]+)?$') }} then cast({{ col }} as double) / 1000000
+    when {{ text_matches(col, '^[0-9]{10}([.][0-9]+)?$') }} then cast({{ col }} as double)
+    when {{ text_matches(col, '^[0-9]{13}([.][0-9]+)?$') }} then cast({{ col }} as double) / 1000
+    when {{ text_matches(col, '^[0-9]{16}([.][0-9]+)?$') }} then cast({{ col }} as double) / 1000000
     when {{ text_matches(col, '(Z|z|[+-][0-9]{2}:?[0-9]{2})$') }} then {{ epoch_of_zoned_text(col) }}
     else {{ epoch_of_local_text(col) }}
   end
@@ -70,3 +70,36 @@
 {% macro text_type() %}{{ return(adapter.dispatch('text_type', 'inbox_report')()) }}{% endmacro %}
 {% macro duckdb__text_type() %}varchar{% endmacro %}
 {% macro spark__text_type() %}string{% endmacro %}
+
+{# ---- JSON records of the providers' raw tables (one JSON object as text per row) ---- #}
+
+{# The text at a JSONPath (`$.mail.timestamp`): a string without its quotes, a number or boolean as written,
+   an object or array as its JSON; NULL when absent. #}
+{% macro json_text(col, path) %}{{ return(adapter.dispatch('json_text', 'inbox_report')(col, path)) }}{% endmacro %}
+{% macro duckdb__json_text(col, path) %}json_extract_string({{ col }}, '{{ path }}'){% endmacro %}
+{% macro spark__json_text(col, path) %}get_json_object({{ col }}, '{{ path }}'){% endmacro %}
+
+{# A string, or the first non-empty string of an array of them (SendGrid's `category`, SES's tag values). #}
+{% macro json_first_text(col, path) %}{{ return(adapter.dispatch('json_first_text', 'inbox_report')(col, path)) }}{% endmacro %}
+{% macro duckdb__json_first_text(col, path) %}
+  case when json_type({{ col }}, '{{ path }}') = 'ARRAY'
+       then list_filter(json_extract_string({{ col }}, '{{ path }}[*]'), lambda x: x <> '')[1]
+       else nullif(json_extract_string({{ col }}, '{{ path }}'), '') end
+{% endmacro %}
+{% macro spark__json_first_text(col, path) %}
+  case when get_json_object({{ col }}, '{{ path }}') like '[%'
+       then element_at(filter(from_json(get_json_object({{ col }}, '{{ path }}'), 'array<string>'), x -> x <> ''), 1)
+       else nullif(get_json_object({{ col }}, '{{ path }}'), '') end
+{% endmacro %}
+
+{# In a select list: one row per element of the JSON array `array_json` (none for NULL), as columns `pos` (its
+   position, for the order of the events) and `element` (read with json_element_text / json_text). #}
+{% macro explode_json_array(array_json, pos, element) %}{{ return(adapter.dispatch('explode_json_array', 'inbox_report')(array_json, pos, element)) }}{% endmacro %}
+{% macro duckdb__explode_json_array(array_json, pos, element) %}unnest(json_extract({{ array_json }}, '$[*]')) as {{ element }}, generate_subscripts(json_extract({{ array_json }}, '$[*]'), 1) as {{ pos }}{% endmacro %}
+{% macro spark__explode_json_array(array_json, pos, element) %}posexplode(from_json({{ array_json }}, 'array<string>')) as ({{ pos }}, {{ element }}){% endmacro %}
+
+{# An element of explode_json_array that is a string (the address of `mail.destination`), or the text at
+   `path` of one that is an object (`$.emailAddress` of `bouncedRecipients`). #}
+{% macro json_element_text(element, path) %}{{ return(adapter.dispatch('json_element_text', 'inbox_report')(element, path)) }}{% endmacro %}
+{% macro duckdb__json_element_text(element, path) %}case when json_type({{ element }}) = 'OBJECT' then json_extract_string({{ element }}, '{{ path }}') else json_extract_string({{ element }}, '$') end{% endmacro %}
+{% macro spark__json_element_text(element, path) %}case when substr({{ element }}, 1, 1) = chr(123) then get_json_object({{ element }}, '{{ path }}') else {{ element }} end{% endmacro %}

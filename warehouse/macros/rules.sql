@@ -125,8 +125,8 @@
 
 {# ---- Bounce reasons (ReportCore/BounceReason.swift: BounceReason.classify(text:)) ---- #}
 
-{# Whether `t` holds any of `words`. An apostrophe is written as chr(39): dialects escape it differently. #}
-{% macro any_word(t, words) %}({% for w in words %}instr({{ t }}, '{{ w | replace("'", "' || chr(39) || '") }}') > 0{% if not loop.last %} or {% endif %}{% endfor %}){% endmacro %}
+{# Whether `t` holds any of `words`. #}
+{% macro any_word(t, words) %}({% for w in words %}instr({{ t }}, {{ sql_text(w) }}) > 0{% if not loop.last %} or {% endif %}{% endfor %}){% endmacro %}
 
 {# Reasons by words of a lower-cased diagnostic, most specific first; NULL when no word tells. #}
 {% macro reason_by_words(t) %}
@@ -141,12 +141,10 @@
   end
 {% endmacro %}
 
-{# The reason a diagnostic (any case) says: its enhanced status code (5.7.26), else its words, else its basic
-   reply code (421), else other; NULL when there is no text. `t` is the lower-cased text, `cls`, `subj`, `det`
-   the parts of its first enhanced code (NULL without one) and `basic` its first basic code. #}
-{% macro reason_of(t, cls, subj, det, basic) %}
+{# The reason an enhanced status code decides (BounceReason.byCode): `cls`, `subj`, `det` its parts (NULL
+   without one), `t` the lower-cased text for the x.7.x codes that leave it to the words; NULL when undecided. #}
+{% macro reason_by_code(t, cls, subj, det) %}
   case
-    when {{ t }} is null or trim({{ t }}) = '' then null
     when {{ subj }} = 1 and {{ det }} in (0, 1, 2, 3, 6, 10) then 'invalid_recipient'
     when {{ subj }} = 2 and {{ det }} = 1 then case when {{ cls }} = 4 then 'rate_limited' else 'invalid_recipient' end
     when {{ subj }} = 2 and {{ det }} = 2 then 'mailbox_full'
@@ -157,17 +155,48 @@
     when {{ subj }} = 7 and {{ det }} between 606 and 649 then 'reputation'
     when {{ subj }} = 7 then coalesce({{ reason_by_words(t) }}, case when {{ cls }} = 4 then 'rate_limited' else 'reputation' end)
     when {{ subj }} = 3 and {{ det }} = 4 then 'content'
-    when {{ reason_by_words(t) }} is not null then {{ reason_by_words(t) }}
-    when {{ basic }} = 421 then 'rate_limited'
-    when {{ basic }} = 452 then 'mailbox_full'
-    when {{ basic }} in (550, 551, 553) then case when instr({{ t }}, 'user') > 0 or instr({{ t }}, 'mailbox') > 0 then 'invalid_recipient' else 'other' end
-    else 'other'
+  end
+{% endmacro %}
+
+{# The reason of a failure (BounceReason.classify(code:text:)): the enhanced status code in the server's text
+   (any case), then the one of `code` given apart (SES's and SendGrid's `status`), then the text's words, then
+   the basic reply code (of `code`, else of the text), else other; NULL when there is neither text nor code. #}
+{% macro bounce_reason(text, code=none) %}
+  {%- set t = "lower(coalesce(" ~ text ~ ", ''))" -%}
+  case
+    when {% if code is not none %}{{ code }} is null and {% endif %}trim({{ t }}) = '' then null
+    else coalesce(
+      {{ reason_by_code(t, enhanced_code_part(t, 2), enhanced_code_part(t, 3), enhanced_code_part(t, 4)) }},
+      {% if code is not none %}{{ reason_by_code(t, enhanced_code_part(code, 2), enhanced_code_part(code, 3), enhanced_code_part(code, 4)) }},{% endif %}
+      {{ reason_by_words(t) }},
+      case {% if code is not none %}coalesce({{ basic_code(code) }}, {{ basic_code(t) }}){% else %}{{ basic_code(t) }}{% endif %}
+        when 421 then 'rate_limited'
+        when 452 then 'mailbox_full'
+        when 550 then case when instr({{ t }}, 'user') > 0 or instr({{ t }}, 'mailbox') > 0 then 'invalid_recipient' else 'other' end
+        when 551 then case when instr({{ t }}, 'user') > 0 or instr({{ t }}, 'mailbox') > 0 then 'invalid_recipient' else 'other' end
+        when 553 then case when instr({{ t }}, 'user') > 0 or instr({{ t }}, 'mailbox') > 0 then 'invalid_recipient' else 'other' end
+        else 'other'
+      end)
   end
 {% endmacro %}
 
 {# The first enhanced status code's part `k` (2 class, 3 subject, 4 detail) of a lower-cased text, or NULL. #}
 {% macro enhanced_code_part(t, k) %}cast(nullif(regexp_extract({{ t }}, '(^|[^0-9.])([245])[.]([0-9]{1,3})[.]([0-9]{1,3})($|[^0-9.])', {{ k }}), '') as integer){% endmacro %}
 {% macro basic_code(t) %}cast(nullif(regexp_extract({{ t }}, '(^|[^0-9.])([45][0-9][0-9])($|[^0-9.])', 2), '') as integer){% endmacro %}
+
+{# ---- Events ---- #}
+
+{# An address compared lower-cased, an opaque id exactly (CanonicalEvents.normalizeRecipient). #}
+{% macro normalized_recipient(r) %}case when instr(trim({{ r }}), '@') > 0 then lower(trim({{ r }})) else trim({{ r }}) end{% endmacro %}
+
+{# An open's machine signal from its user agent and IP (Sources/Reading/EventFields.swift, ProxyOpens): Apple's
+   proxy by IP (17.0.0.0/8) or its bare user agent → 1, another user agent → 0, neither → NULL (no signal). #}
+{% macro proxy_machine(user_agent, ip) %}
+  case
+    when {{ text_matches('trim(' ~ ip ~ ')', '^17[.][0-9.]{4,}$') }} then 1
+    when trim(coalesce({{ user_agent }}, '')) <> '' then case when lower(trim({{ user_agent }})) = 'mozilla/5.0' then 1 else 0 end
+  end
+{% endmacro %}
 
 {# ---- Programs (ReportCore/Slug.swift, Metrics/ReportBuilder.swift: programSlug; Config: campaign_programs) ---- #}
 
@@ -184,26 +213,59 @@
   {%- else -%}
   case
     {% for p in var('programs') %}
-    when {{ text }} = '{{ p.slug }}' then '{{ p.slug }}'
+    when {{ text }} = {{ sql_text(p.slug) }} then {{ sql_text(p.slug) }}
     {% endfor %}
     {% for p in var('programs') if p.name %}
-    when lower({{ text }}) = lower('{{ p.name | replace("'", "''") }}') then '{{ p.slug }}'
+    when lower({{ text }}) = lower({{ sql_text(p.name) }}) then {{ sql_text(p.slug) }}
     {% endfor %}
     else {{ slug_of(text) }}
   end
   {%- endif -%}
 {% endmacro %}
 
-{# The program report.yml's campaign_programs: gives a campaign id (the first pattern that matches; * and ?). #}
+{# The program report.yml's campaign_programs: gives a campaign id: the first pattern that matches (Glob.swift:
+   `*` within one segment between slashes, `**` across them, `?` one character other than a slash). #}
 {% macro program_of_campaign(id) %}
   {%- if var('campaign_programs') | length == 0 -%}
   cast(null as {{ text_type() }})
   {%- else -%}
   case
     {% for rule in var('campaign_programs') %}
-    when {{ id }} like '{{ rule.pattern | replace("'", "''") | replace("%", "\\%") | replace("_", "\\_") | replace("*", "%") | replace("?", "_") }}' escape '\\' then '{{ rule.program | replace("'", "''") }}'
+    when {{ text_matches(id, glob_regex(rule.pattern)) }} then {{ sql_text(rule.program) }}
     {% endfor %}
     else null
   end
   {%- endif -%}
 {% endmacro %}
+
+{# A glob of Glob.swift as a regular expression, the same in RE2 (DuckDB) and Java (Spark), without a
+   backslash (Spark's string literals would eat it): other characters than letters and digits in brackets. #}
+{% macro glob_regex(pattern) %}
+  {%- set ns = namespace(out='^', skip=0) -%}
+  {%- for i in range(pattern | length) -%}
+    {%- set c = pattern[i] -%}
+    {%- if ns.skip > 0 -%}
+      {%- set ns.skip = ns.skip - 1 -%}
+    {%- elif pattern[i:i + 3] == '**/' -%}
+      {%- set ns.out = ns.out ~ '(.*/)?' -%}{%- set ns.skip = 2 -%}
+    {%- elif pattern[i:i + 2] == '**' -%}
+      {%- set ns.out = ns.out ~ '.*' -%}{%- set ns.skip = 1 -%}
+    {%- elif c == '*' -%}
+      {%- set ns.out = ns.out ~ '[^/]*' -%}
+    {%- elif c == '?' -%}
+      {%- set ns.out = ns.out ~ '[^/]' -%}
+    {%- elif c.isalnum() and c.isascii() -%}
+      {%- set ns.out = ns.out ~ c -%}
+    {%- elif c == "'" -%}
+      {%- set ns.out = ns.out ~ "' || chr(39) || '" -%}
+    {%- elif c in '[]^\\' -%}
+      {{ exceptions.raise_compiler_error("campaign_programs: " ~ pattern ~ ": the warehouse models take no [ ] ^ or \\ in a pattern") }}
+    {%- else -%}
+      {%- set ns.out = ns.out ~ '[' ~ c ~ ']' -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{- return(ns.out ~ '$') -}}
+{% endmacro %}
+
+{# A text as an SQL literal in every dialect: an apostrophe as chr(39) (Spark reads '' as two literals). #}
+{% macro sql_text(s) %}'{{ s | replace("'", "' || chr(39) || '") }}'{% endmacro %}

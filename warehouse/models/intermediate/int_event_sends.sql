@@ -6,7 +6,7 @@ with e as (select * from {{ ref('stg_events') }}),
 program_first as (
     select campaign, program
     from (
-        select campaign, program, row_number() over (partition by campaign order by event_order) as n
+        select campaign, program, row_number() over (partition by campaign order by event_order, event_pos) as n
         from e where program is not null
     ) p
     where n = 1

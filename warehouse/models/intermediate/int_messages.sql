@@ -44,7 +44,7 @@ bounce_reason as (
         select campaign, recipient, reason,
             row_number() over (
                 partition by campaign, recipient
-                order by case bounce_type when 'hard' then 3 when 'undetermined' then 2 else 1 end desc, event_order
+                order by case bounce_type when 'hard' then 3 when 'undetermined' then 2 else 1 end desc, event_order, event_pos
             ) as n
         from e where event = 'bounce'
     ) b
@@ -54,7 +54,7 @@ bounce_reason as (
 deferral_reason as (
     select campaign, recipient, reason
     from (
-        select campaign, recipient, reason, row_number() over (partition by campaign, recipient order by event_order) as n
+        select campaign, recipient, reason, row_number() over (partition by campaign, recipient order by event_order, event_pos) as n
         from e where (event = 'bounce' and bounce_type = 'soft') or event = 'deferred'
     ) d
     where n = 1

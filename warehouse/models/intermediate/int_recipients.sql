@@ -4,7 +4,7 @@
 with first_event as (
     select recipient, domain
     from (
-        select recipient, domain, row_number() over (partition by recipient order by event_order) as n
+        select recipient, domain, row_number() over (partition by recipient order by event_order, event_pos) as n
         from {{ ref('stg_events') }}
     ) f
     where n = 1

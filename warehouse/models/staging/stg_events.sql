@@ -1,39 +1,16 @@
--- Canonical recipient events, typed: the rules of an event's fields (Sources/Reading/EventFields.swift).
-with raw as (
-    select * from {{ source('inbox', 'events') }}
-),
-
-typed as (
-    select
-        event_order,
-        {{ epoch_of_text('trim(time)') }} as t,
-        campaign,
-        -- An address is compared lower-cased; an opaque id exactly.
-        case when instr(recipient, '@') > 0 then lower(recipient) else recipient end as recipient,
-        lower(event) as event,
-        case when bounce_type is null or bounce_type = '' then 'hard' else lower(bounce_type) end as bounce_type,
-        -- The machine column when it says; else Apple's proxy by IP (17.0.0.0/8) or its bare user agent
-        -- (Sources/Reading/EventFields.swift, ProxyOpens); else no signal (NULL).
-        case
-            when lower(machine) in ('true', '1', 'yes') then 1
-            when lower(machine) in ('false', '0', 'no') then 0
-            when {{ text_matches('trim(ip)', '^17[.][0-9.]{4,}$') }} then 1
-            when trim(coalesce(user_agent, '')) <> '' then case when lower(trim(user_agent)) = 'mozilla/5.0' then 1 else 0 end
-        end as machine,
-        nullif(url, '') as url,
-        nullif(program, '') as program,
-        nullif(domain, '') as domain,
-        lower(nullif(diagnostic, '')) as diagnostic
-    from raw
-)
-
-select
-    typed.*,
-    {{ floor_int('t') }} as ts,
-    case
-        when event = 'bounce' and diagnostic is not null then
-            {{ reason_of('diagnostic', enhanced_code_part('diagnostic', 2), enhanced_code_part('diagnostic', 3), enhanced_code_part('diagnostic', 4), basic_code('diagnostic')) }}
-        when event = 'deferred' and diagnostic is not null then
-            {{ reason_of('diagnostic', enhanced_code_part('diagnostic', 2), enhanced_code_part('diagnostic', 3), enhanced_code_part('diagnostic', 4), basic_code('diagnostic')) }}
-    end as reason
-from typed
+-- The recipient events every later model reads, from the staging model of the events' format
+-- (var events_format: canonical, ses or sendgrid; `warehouse/run --format`). Each staging model writes the
+-- same columns:
+--   event_order, event_pos  the order the events arrived in: a record's place in its table, and an event's
+--                           place among the events one record stands for (an SES record names several
+--                           recipients); it decides the rules that take a first value (a send's program, a
+--                           recipient's domain, a bounce's reason)
+--   t, ts                   the time in Unix seconds (and its whole seconds)
+--   campaign, recipient     the send and the recipient (an address lower-cased)
+--   event                   sent, delivered, bounce, deferred, dropped, open, click, forward, reply,
+--                           unsubscribe, complaint, deleted_unopened
+--   bounce_type             hard, soft or undetermined (bounces)
+--   machine                 1 a machine (privacy proxy) open, 0 a person's, NULL no signal (opens)
+--   url, program, domain    as given (NULL where the source has none)
+--   reason                  the bounce reason of a bounce or deferral (docs/metrics.md), NULL without a cause
+select * from {{ ref('stg_' ~ var('events_format') ~ '_events') }}
