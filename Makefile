@@ -97,6 +97,7 @@ $(VENV_BENCH)/.ready: scripts/requirements-bench.txt
 bench: deps $(VENV_BENCH)/.ready
 	BENCH_PYTHON=$(CURDIR)/$(VENV_BENCH)/bin/python scripts/bench-build.sh
 	scripts/bench-server.sh
+	scripts/bench-warehouse.sh
 
 # Fuzzing (libFuzzer) of every reader and report.yml, FUZZ_SECONDS per target (default 60), seeded from the
 # test fixtures and the example; a crash, a hang (10 s) or 2 GB of memory fails it and leaves the input in
