@@ -34,13 +34,14 @@ typed as (
             nullif({{ json_text('r', '$.singlesend_id') }}, ''),
             {{ json_first_text('r', '$.category') }}) as campaign
     from raw
-)
+),
 
+-- One event per record, its fields typed.
+events as (
 select
     event_order,
     0 as event_pos,
     {{ epoch_of_text("trim(" ~ json_text('r', '$.timestamp') ~ ")") }} as t,
-    {{ floor_int(epoch_of_text("trim(" ~ json_text('r', '$.timestamp') ~ ")")) }} as ts,
     campaign,
     nullif({{ normalized_recipient(json_text('r', '$.email')) }}, '') as recipient,
     event,
@@ -72,3 +73,9 @@ select
     end as reason
 from typed
 where event is not null
+)
+
+select
+    event_order, event_pos, t, {{ floor_int('t') }} as ts, campaign, recipient, event, bounce_type, machine, url,
+    program, domain, reason
+from events
