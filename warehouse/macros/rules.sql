@@ -169,14 +169,17 @@
       {{ reason_by_code(t, enhanced_code_part(t, 2), enhanced_code_part(t, 3), enhanced_code_part(t, 4)) }},
       {% if code is not none %}{{ reason_by_code(t, enhanced_code_part(code, 2), enhanced_code_part(code, 3), enhanced_code_part(code, 4)) }},{% endif %}
       {{ reason_by_words(t) }},
-      case {% if code is not none %}coalesce({{ basic_code(code) }}, {{ basic_code(t) }}){% else %}{{ basic_code(t) }}{% endif %}
-        when 421 then 'rate_limited'
-        when 452 then 'mailbox_full'
-        when 550 then case when instr({{ t }}, 'user') > 0 or instr({{ t }}, 'mailbox') > 0 then 'invalid_recipient' else 'other' end
-        when 551 then case when instr({{ t }}, 'user') > 0 or instr({{ t }}, 'mailbox') > 0 then 'invalid_recipient' else 'other' end
-        when 553 then case when instr({{ t }}, 'user') > 0 or instr({{ t }}, 'mailbox') > 0 then 'invalid_recipient' else 'other' end
-        else 'other'
-      end)
+      {{ reason_by_basic_code(t, "coalesce(" ~ basic_code(code) ~ ", " ~ basic_code(t) ~ ")" if code is not none else basic_code(t)) }})
+  end
+{% endmacro %}
+
+{# The reason a basic reply code `basic` says (421, 452, 550 …), with the lower-cased text `t`; else other. #}
+{% macro reason_by_basic_code(t, basic) %}
+  case
+    when {{ basic }} = 421 then 'rate_limited'
+    when {{ basic }} = 452 then 'mailbox_full'
+    when {{ basic }} in (550, 551, 553) then case when instr({{ t }}, 'user') > 0 or instr({{ t }}, 'mailbox') > 0 then 'invalid_recipient' else 'other' end
+    else 'other'
   end
 {% endmacro %}
 
