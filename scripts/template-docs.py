@@ -66,7 +66,8 @@ def resolve(name, scope, structs):
 
 def describe(owner, structs, out, seen, level):
     for prop, typ, doc in structs.get(owner, []):
-        shown = typ.replace("ItemList<", "list of ").replace(">", "").replace("?", " (optional)")
+        shown = typ.replace("ItemList<", "list of ").replace(">", "").replace("?", " (optional)") \
+            .replace("LabelTree", "labels (nested names, each a string)")
         out.append(f"{'  ' * level}- `{prop}` — {shown}{': ' + doc if doc else ''}")
         if typ.startswith("ItemList<"):
             out.append(f"{'  ' * (level + 1)}- `items` — the list (the section is absent when it is empty)")

@@ -5,15 +5,15 @@ import ReportCore
 /// `feed.xml`: an Atom feed with one entry per weekly report, newest first. Links are absolute when the
 /// project has a `base_url`, otherwise relative to the feed (which Atom resolves against the feed's URL).
 enum Feed {
-    struct Model {
-        struct Entry {
+    struct Model: Encodable {
+        struct Entry: Encodable {
             let title: String
             let href: String
             let id: String
             let updated: String
             let summary: String
         }
-        let t: [String: Any]
+        let t: LabelTree
         let title: String
         let id: String
         let self_href: String
@@ -47,10 +47,10 @@ enum Feed {
                 ]))
         }
         let model = Model(
-            t: ctx.labels.templateContext, title: report.config.title, id: idBase,
+            t: LabelTree(ctx.labels.templateContext), title: report.config.title, id: idBase,
             self_href: base + Route.feed.outputPath, home_href: base + Route.index.outputPath,
             updated: calendar.iso8601(report.newestData).replacingOccurrences(of: "+00:00", with: "Z"),
             lang: report.config.language, entries: entries)
-        return Data(try ctx.templates.render("feed", model).utf8)
+        return Data(try ctx.templates.render("feed", model: model).utf8)
     }
 }

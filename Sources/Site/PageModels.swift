@@ -7,67 +7,25 @@ import Mustache
 // `docs/templates.md` (generated from these types by `TemplateDocsTests`) lists them per template.
 
 /// A page: its own model and the parts every page has (`Chrome`). Templates see the fields of both as one
-/// set of variables; the model's win where both have one (`PageTree`).
-struct Page<Model> {
+/// set of variables; the model's win where both have one (`tree()`).
+struct Page<Model: Encodable> {
     let chrome: Chrome
     let model: Model
 }
 
-/// A page model as the plain dictionaries and arrays swift-mustache reads fastest: each struct becomes a
-/// `[String: Any]` of its stored properties (a nil Optional left out, so a section still disappears), each array
-/// an array of such, a `Page` its chrome's fields under its model's. swift-mustache otherwise reflects a value
-/// (`Mirror`) on every variable it looks up, and on every outer value a name is missed in: drawing the pages of
-/// a year of weekly sends spent most of its time there. Values that print themselves (strings, numbers, a
-/// `CustomStringConvertible`) and dictionaries are kept as they are.
-enum MustacheTree {
-    static func of(_ value: Any) -> Any {
-        // Most values are strings and numbers: a cast to a concrete type is far cheaper than the protocol
-        // conformance lookups below (they showed in profiles of drawing).
-        if value is String || value is Int || value is Bool || value is Double { return value }
-        if let page = value as? any PageTree { return page.tree() }
-        if value is MustacheParent { return value }
-        let mirror = Mirror(reflecting: value)
-        switch mirror.displayStyle {
-        case .struct?, .class?:
-            if value is CustomStringConvertible { return value }
-            var out: [String: Any] = [:]
-            out.reserveCapacity(mirror.children.count)
-            for child in mirror.children {
-                if let label = child.label, let v = unwrapped(child.value) { out[label] = of(v) }
-            }
-            return out
-        case .collection?:
-            return mirror.children.compactMap { unwrapped($0.value).map(of) }
-        case .optional?:
-            return mirror.children.first.map { of($0.value) } as Any
-        default:
-            return value
-        }
-    }
-
-    /// The value an Optional holds (nil for none); any other value as it is.
-    private static func unwrapped(_ value: Any) -> Any? {
-        let inner = Mirror(reflecting: value)
-        guard inner.displayStyle == .optional else { return value }
-        return inner.children.first?.value
-    }
-}
-
-/// A page: its model's fields over its chrome's.
-protocol PageTree { func tree() -> Any }
-
-extension Page: PageTree {
-    func tree() -> Any {
-        var out = MustacheTree.of(chrome) as? [String: Any] ?? [:]
-        if let own = MustacheTree.of(model) as? [String: Any] { out.merge(own) { _, mine in mine } }
+/// A page: its model's fields over its chrome's, as `MustacheTree` makes them.
+extension Page {
+    func tree() throws -> [String: Any] {
+        var out = try MustacheTree.fields(of: chrome)
+        out.merge(try MustacheTree.fields(of: model)) { _, mine in mine }
         return out
     }
 }
 
 /// What every page has: the labels, the way to the root, navigation, freshness.
-struct Chrome {
+struct Chrome: Encodable {
     /// The label catalogue as a tree: `{{t.nav.weeks}}`.
-    let t: [String: Any]
+    let t: LabelTree
     /// The site's root from this page (`../../`), or its address on the 404 page.
     let root: String
     let lang: String
@@ -88,14 +46,14 @@ struct Chrome {
     var site_href: String?
 }
 
-struct NavLink {
+struct NavLink: Encodable {
     let href: String
     let label: String
     let current: Bool
 }
 
 /// A list whose section disappears when it is empty: `{{#alerts}}{{#items}}…{{/items}}{{/alerts}}`.
-struct ItemList<Item> {
+struct ItemList<Item: Encodable>: Encodable {
     let items: [Item]
 
     /// Nil for no items, so the section is not drawn.
@@ -103,14 +61,14 @@ struct ItemList<Item> {
 }
 
 /// A mark beside a figure: provisional, no proxy signal, tracking off; beside an alert, certain or possible.
-struct Mark {
+struct Mark: Encodable {
     let label: String
     let title: String
     let `class`: String
 }
 
 /// A rate, what it is a ratio of, and its change against the previous week.
-struct RateCell {
+struct RateCell: Encodable {
     let value: String
     /// "1,234 / 56,789 · 95 % interval 2.0–2.4%": the cell's tooltip.
     let parts: String?
@@ -135,14 +93,14 @@ struct RateCell {
 }
 
 /// A table column of a KPI: its short heading, its full name (the heading's tooltip), its glossary entry.
-struct KPIColumn {
+struct KPIColumn: Encodable {
     let label: String
     let short: String
     let anchor: String
 }
 
 /// One send in a table of sends.
-struct SendRow {
+struct SendRow: Encodable {
     let href: String
     let title: String
     let id: String
@@ -163,7 +121,7 @@ struct SendRow {
 }
 
 /// An alert in words, with a link to what raised it.
-struct AlertItem {
+struct AlertItem: Encodable {
     let marks: [Mark]
     /// `critical`, `warning` or `recommendation`: the CSS class.
     let severity: String
@@ -175,8 +133,8 @@ struct AlertItem {
 }
 
 /// The figures of a chart as a table, for readers who want the numbers (and for screen readers).
-struct FiguresTable {
-    struct Row {
+struct FiguresTable: Encodable {
+    struct Row: Encodable {
         let label: String
         let cells: [String]
     }
@@ -186,7 +144,7 @@ struct FiguresTable {
 }
 
 /// A chart with its title, drawings and figures.
-struct ChartFigure {
+struct ChartFigure: Encodable {
     let id: String
     let title: String
     /// Both drawings, as inline SVG (`{{{svg}}}`).
@@ -197,8 +155,8 @@ struct ChartFigure {
 }
 
 /// The list-health section: tiers per week and, per tier, the rates of the messages it received.
-struct TierSection {
-    struct Row {
+struct TierSection: Encodable {
+    struct Row: Encodable {
         let `class`: String
         let name: String
         let help: String
@@ -218,8 +176,8 @@ struct TierSection {
 }
 
 /// The mailbox-provider table of some sends.
-struct ProviderSection {
-    struct Row {
+struct ProviderSection: Encodable {
+    struct Row: Encodable {
         let name: String
         let delivered: String
         let cells: [RateCell]
@@ -231,19 +189,19 @@ struct ProviderSection {
 }
 
 /// Re-activation outcomes of some sends: the bars and the table.
-struct OutcomeSection {
-    struct Column {
+struct OutcomeSection: Encodable {
+    struct Column: Encodable {
         let name: String
         let `class`: String
         let help: String
     }
-    struct Cell {
+    struct Cell: Encodable {
         let count: String
         let share: String
         /// "95 % interval 2.1–3.4%": the share's tooltip.
         let share_title: String?
     }
-    struct Row {
+    struct Row: Encodable {
         let title: String
         let href: String
         let kind: String
@@ -267,7 +225,7 @@ struct OutcomeSection {
 }
 
 /// A link to a page with its title (previous and next week, a campaign's program and week).
-struct TitledLink {
+struct TitledLink: Encodable {
     let href: String
     let title: String
 }

@@ -10,7 +10,7 @@ struct SiteContext {
     let format: Format
     let templates: TemplateSet
     let markdown: Markdown
-    private let labelTree: [String: Any]
+    private let labelTree: LabelTree
 
     init(report: Report, notes: Notes, templates: TemplateSet) throws {
         self.report = report
@@ -19,7 +19,7 @@ struct SiteContext {
         labels = try templates.labels(language: report.config.language)
         format = try Format(labels: labels, timeZone: report.config.timeZone)
         markdown = Markdown(trusted: report.config.trustedNotes)
-        labelTree = labels.templateContext
+        labelTree = LabelTree(labels.templateContext)
     }
 
     func t(_ key: String) throws -> String { try labels.text(key) }
@@ -72,7 +72,7 @@ struct SiteContext {
     }
 
     /// Draws a page: its model and chrome through its template.
-    func render<Model>(_ template: String, _ chrome: Chrome, _ model: Model) throws -> Data {
+    func render<Model: Encodable>(_ template: String, _ chrome: Chrome, _ model: Model) throws -> Data {
         Data(try templates.render(template, Page(chrome: chrome, model: model)).utf8)
     }
 

@@ -69,9 +69,18 @@ public struct TemplateSet: Sendable {
         return sum.value
     }
 
-    /// Renders a template; a missing template is an error, never an empty page.
-    func render(_ name: String, _ context: Any) throws -> String {
-        guard let text = library.render(MustacheTree.of(context), withTemplate: name) else {
+    /// Renders a template with a page; a missing template is an error, never an empty page.
+    func render<Model>(_ name: String, _ page: Page<Model>) throws -> String {
+        try render(name, tree: try page.tree())
+    }
+
+    /// Renders a template with a model of its own (no chrome: the feed).
+    func render(_ name: String, model: some Encodable) throws -> String {
+        try render(name, tree: try MustacheTree.fields(of: model))
+    }
+
+    private func render(_ name: String, tree: [String: Any]) throws -> String {
+        guard let text = library.render(tree, withTemplate: name) else {
             throw SiteError.template("no template named \(name) (templates/\(name).mustache)")
         }
         return text

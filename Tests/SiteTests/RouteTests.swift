@@ -29,15 +29,39 @@ import TestSupport
         #expect(absolute.to(.program("p"), fragment: "week-2026-W47") == "https://r.example/acme/programs/p/index.html#week-2026-W47")
     }
 
-    struct Row { let name: String; let note: String? }
-    struct Model { let rows: [Row]; let title: String; let missing: String? }
+    struct Row: Encodable { let name: String; let note: String? }
+    struct Model: Encodable {
+        let rows: [Row]
+        let title: String
+        let missing: String?
+        let tags: [String?]
+        let count: Int
+        let share: Double
+        let flag: Bool
+        /// A model field of the same name as a chrome field wins.
+        let page_title: String
+    }
 
     @Test func structsAndOptionalsRenderAndThePageSeesItsChrome() throws {
-        let templates = try TemplateSet(overrides: ["t.mustache": "{{site_title}}/{{title}}:{{#rows}}[{{name}}{{#note}} ({{note}}){{/note}}]{{/rows}}{{^missing}}!{{/missing}}"])
-        let chrome = Chrome(t: [:], root: "", lang: "en", page_title: "P", site_title: "S", nav: [], programs_nav: [],
-                            freshness: "", generator: "", custom_css: false)
-        let model = Model(rows: [Row(name: "a", note: nil), Row(name: "b", note: "n")], title: "T", missing: nil)
-        #expect(try templates.render("t", Page(chrome: chrome, model: model)) == "S/T:[a][b (n)]!")
+        let templates = try TemplateSet(overrides: ["t.mustache": "{{site_title}}/{{title}}:{{#rows}}[{{name}}{{#note}} ({{note}}){{/note}}]{{/rows}}"
+            + "{{^missing}}!{{/missing}}{{#tags}}<{{.}}>{{/tags}}{{count}} {{share}} {{#flag}}F{{/flag}} {{page_title}} {{t.nav.weeks}}"])
+        let chrome = Chrome(t: LabelTree(["nav": ["weeks": "Weeks"]]), root: "", lang: "en", page_title: "P", site_title: "S", nav: [],
+                            programs_nav: [], freshness: "", generator: "", custom_css: false)
+        let model = Model(rows: [Row(name: "a", note: nil), Row(name: "b", note: "n")], title: "T", missing: nil,
+                          tags: ["x", nil, "y"], count: 1234, share: 0.5, flag: true, page_title: "Mine")
+        // A nil field is absent (its inverted section shows), a nil element is dropped from its list.
+        #expect(try templates.render("t", Page(chrome: chrome, model: model)) == "S/T:[a][b (n)]!<x><y>1234 0.5 F Mine Weeks")
+        let tree = try Page(chrome: chrome, model: model).tree()
+        #expect(tree["missing"] == nil)
+        #expect((tree["rows"] as? [[String: Any]])?.first?["note"] == nil)
+    }
+
+    /// The label tree encodes as nested names through any encoder, not only the page's.
+    @Test func theLabelTreeEncodesAsNestedNames() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = try encoder.encode(LabelTree(["nav": ["weeks": "Weeks"], "a": "b"]))
+        #expect(String(decoding: data, as: UTF8.self) == #"{"a":"b","nav":{"weeks":"Weeks"}}"#)
     }
 
     @Test func aProjectsCustomCSSComesAfterTheDefaultStylesheet() throws {

@@ -4,8 +4,8 @@ import ReportCore
 
 /// `campaigns/<id>/index.html`: one send.
 enum CampaignPage {
-    struct Model {
-        struct KPIRow {
+    struct Model: Encodable {
+        struct KPIRow: Encodable {
             let label: String
             let anchor: String
             let value: String
@@ -19,11 +19,11 @@ enum CampaignPage {
             let rank: String?
             let rank_title: String?
         }
-        struct Count {
+        struct Count: Encodable {
             let label: String
             let value: String
         }
-        struct Link {
+        struct Link: Encodable {
             let url: String
             let clickers: String
         }
@@ -33,11 +33,11 @@ enum CampaignPage {
         let segment: String?
         let from: String?
         let kind: String?
-        struct ProgramLink {
+        struct ProgramLink: Encodable {
             let href: String
             let name: String
         }
-        struct LinkList {
+        struct LinkList: Encodable {
             let items: [Link]
             /// What the top links cover (the same as the hourly curves').
             let coverage: String?

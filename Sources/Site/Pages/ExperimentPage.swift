@@ -6,9 +6,9 @@ import ReportCore
 /// `experiments/index.html` (the list) and `experiments/<slug>/index.html`: a frequency test per recipient and
 /// per message, or a subject-line test's variants against the first, each difference with its 95 % interval.
 enum ExperimentPage {
-    struct Model {
+    struct Model: Encodable {
         /// One figure of a cohort or variant: the value, its interval, and against the control its difference.
-        struct Cell {
+        struct Cell: Encodable {
             let value: String
             let interval: String?
             let difference: String?
@@ -16,7 +16,7 @@ enum ExperimentPage {
             let difference_class: String?
             let difference_title: String?
         }
-        struct Row {
+        struct Row: Encodable {
             let label: String
             /// The glossary or help text of the row.
             let help: String?
@@ -24,11 +24,11 @@ enum ExperimentPage {
         }
         /// One cohort against the control: a lead ("twice (1.9 a week) against once (1.0 a week):") and a
         /// finding per figure.
-        struct Verdict {
+        struct Verdict: Encodable {
             let lead: String
             let findings: [String]
         }
-        struct FrequencySection {
+        struct FrequencySection: Encodable {
             /// The cohorts' names, control first marked.
             let cohorts: [String]
             let per_recipient: [Row]
@@ -36,7 +36,7 @@ enum ExperimentPage {
             let verdicts: [Verdict]
             let needs_events: String?
         }
-        struct Variant {
+        struct Variant: Encodable {
             let name: String
             let subject: String?
             let href: String
@@ -48,7 +48,7 @@ enum ExperimentPage {
             let probability: String?
             let baseline: Bool
         }
-        struct SubjectSection {
+        struct SubjectSection: Encodable {
             let metric: String
             let columns: [KPIColumn]
             let variants: [Variant]
@@ -63,8 +63,8 @@ enum ExperimentPage {
         let subject: SubjectSection?
     }
 
-    struct ListModel {
-        struct Item {
+    struct ListModel: Encodable {
+        struct Item: Encodable {
             let title: String
             let href: String
             let kind: String

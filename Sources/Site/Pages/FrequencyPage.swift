@@ -5,8 +5,8 @@ import ReportCore
 
 /// `frequency/index.html`: weekly mail pressure per recipient against unsubscribes and complaints.
 enum FrequencyPage {
-    struct Model {
-        struct Row {
+    struct Model: Encodable {
+        struct Row: Encodable {
             /// Messages per recipient-week: "1" … "5+", or "More than 4 a week".
             let name: String
             let recipient_weeks: String

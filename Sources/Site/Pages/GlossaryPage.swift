@@ -4,8 +4,8 @@ import ReportCore
 
 /// `glossary/index.html`: every KPI with its numerator, denominator, what it counts, and the thresholds.
 enum GlossaryPage {
-    struct Model {
-        struct Entry {
+    struct Model: Encodable {
+        struct Entry: Encodable {
             /// The KPI's key, the entry's id: `glossary/index.html#complaint_rate`.
             let anchor: String
             let label: String
@@ -16,7 +16,7 @@ enum GlossaryPage {
             /// The alert thresholds of the KPI, in words.
             let thresholds: [String]
         }
-        struct MarkHelp {
+        struct MarkHelp: Encodable {
             let label: String
             let help: String
         }
@@ -67,7 +67,7 @@ enum GlossaryPage {
 
 /// `404.html`: served for any missing path, so its styles are inline and its links absolute from the root.
 enum NotFoundPage {
-    struct Model {
+    struct Model: Encodable {
         /// The overview's address.
         let home: String
     }

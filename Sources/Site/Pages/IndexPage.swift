@@ -4,14 +4,14 @@ import ReportCore
 
 /// `index.html`: the latest week at a glance, open alerts, links to every week and program.
 enum IndexPage {
-    struct Model {
-        struct Latest {
+    struct Model: Encodable {
+        struct Latest: Encodable {
             let title: String
             let range: String
             let href: String
             let marks: [Mark]
         }
-        struct ProgramRow {
+        struct ProgramRow: Encodable {
             let name: String
             let href: String
             let sent_this_week: Bool
@@ -20,7 +20,7 @@ enum IndexPage {
             let cells: [RateCell]
             let marks: [Mark]
         }
-        struct WeekRow {
+        struct WeekRow: Encodable {
             let title: String
             let range: String
             let href: String

@@ -8,7 +8,7 @@ import ReportCore
 enum MailboxProvidersPage {
     /// A Gmail domain's row of one week: its worst day, the days at each of Google's lines, the sender's own
     /// complaint rate beside it, authentication and the 7-day rule.
-    struct GmailWeekRow {
+    struct GmailWeekRow: Encodable {
         let label: String
         let href: String?
         let days: String
@@ -22,7 +22,7 @@ enum MailboxProvidersPage {
         let mitigation: String
     }
 
-    struct GmailDomainSection {
+    struct GmailDomainSection: Encodable {
         let id: String
         let domain: String
         let mitigation: String
@@ -35,14 +35,14 @@ enum MailboxProvidersPage {
         let errors: FiguresTable?
     }
 
-    struct ComplianceRow {
+    struct ComplianceRow: Encodable {
         let requirement: String
         let status: String
         let ok: Bool
         let reason: String?
     }
 
-    struct SNDSDay {
+    struct SNDSDay: Encodable {
         /// Empty for a day outside the data (the calendar's padding).
         let day: String
         let title: String
@@ -51,12 +51,12 @@ enum MailboxProvidersPage {
         let traps: String?
     }
 
-    struct SNDSCalendarWeek {
+    struct SNDSCalendarWeek: Encodable {
         let label: String
         let days: [SNDSDay]
     }
 
-    struct SNDSSection {
+    struct SNDSSection: Encodable {
         let id: String
         let ip: String
         let weekdays: [String]
@@ -64,7 +64,7 @@ enum MailboxProvidersPage {
         let summary: String
     }
 
-    struct SNDSWeekRow {
+    struct SNDSWeekRow: Encodable {
         let ip: String
         let green: String
         let yellow: String
@@ -73,14 +73,14 @@ enum MailboxProvidersPage {
         let recipients: String
     }
 
-    struct ReasonTable {
+    struct ReasonTable: Encodable {
         let caption: String
         let columns: [String]
         let rows: [FiguresTable.Row]
         let coverage: String
     }
 
-    struct Model {
+    struct Model: Encodable {
         let needs_data: String?
         let coverage: String?
         let alerts: ItemList<AlertItem>?
@@ -92,7 +92,7 @@ enum MailboxProvidersPage {
     }
 
     /// What the week page shows (and the exported week).
-    struct WeekSection {
+    struct WeekSection: Encodable {
         let gmail: ItemList<GmailWeekRow>?
         let auth_columns: [String]
         let snds: ItemList<SNDSWeekRow>?

@@ -4,8 +4,8 @@ import ReportCore
 
 /// `programs/<slug>/index.html`: one program's trends over every week.
 enum ProgramPage {
-    struct Model {
-        struct WeekRow {
+    struct Model: Encodable {
+        struct WeekRow: Encodable {
             let id: String
             let title: String
             let href: String
@@ -16,7 +16,7 @@ enum ProgramPage {
             let rolling_human_open_rate: RateCell
             let marks: [Mark]
         }
-        struct Goal {
+        struct Goal: Encodable {
             let label: String
             let value: String
             let anchor: String

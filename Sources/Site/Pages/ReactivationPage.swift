@@ -5,23 +5,23 @@ import ReportCore
 
 /// `reactivation/index.html`: every win-back and re-activation send, its outcomes, and the effect on its program.
 enum ReactivationPage {
-    struct Model {
-        struct SendLink {
+    struct Model: Encodable {
+        struct SendLink: Encodable {
             let title: String
             let href: String
             let date: String
         }
-        struct AggregateOnly {
+        struct AggregateOnly: Encodable {
             let note: String
             let items: [SendLink]
         }
-        struct Pair {
+        struct Pair: Encodable {
             let before: String
             let after: String
             /// `better` or `worse`; nil when the two read the same.
             let `class`: String?
         }
-        struct BeforeAfterRow {
+        struct BeforeAfterRow: Encodable {
             let title: String
             let href: String
             let program: String
@@ -30,13 +30,13 @@ enum ReactivationPage {
             let list_after: String
             let cells: [Pair]
         }
-        struct BeforeAfterSection {
+        struct BeforeAfterSection: Encodable {
             let items: [BeforeAfterRow]
             let has_rows: Bool
             /// How many sends are left out because their 4 weeks after have not passed.
             let waiting: String?
         }
-        struct OutcomeHelp {
+        struct OutcomeHelp: Encodable {
             let `class`: String
             let name: String
             let help: String

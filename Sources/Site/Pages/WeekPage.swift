@@ -5,8 +5,8 @@ import ReportCore
 /// `weeks/2026-W47/index.html`: the weekly report.
 enum WeekPage {
     /// The week page's variables (and the exported week's: `export-week` draws the same model).
-    struct Model {
-        struct ProgramRow {
+    struct Model: Encodable {
+        struct ProgramRow: Encodable {
             let name: String
             let href: String
             let sends: Int
@@ -14,7 +14,7 @@ enum WeekPage {
             let cells: [RateCell]
             let marks: [Mark]
         }
-        struct Total {
+        struct Total: Encodable {
             let sends: Int
             let delivered: String
             let cells: [RateCell]
