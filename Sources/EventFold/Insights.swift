@@ -424,7 +424,10 @@ struct RecipientTimeline {
         firstDelivered.prefetch(r)
         firstDeliveredIn.prefetch(r * programs)
         suppressedAt.prefetch(r)
+        optedOutAt.prefetch(r)
+        // A recipient's weeks may straddle two cache lines.
         perWeek.prefetch(r * weeks)
+        perWeek.prefetch(r * weeks + weeks - 1)
     }
 
     @inline(__always)
@@ -465,10 +468,10 @@ extension EventShard {
         // Tier counts at the end of each week.
         for r in 0..<R where timeline.firstDelivered[r].isFinite {
             var lastEngaged = engaged.cursor(r), lastUnverified = unverified.cursor(r)
+            let sup = timeline.suppressed(r, before: .infinity)
             for (w, weekEnd) in layout.weekEnds.enumerated() where timeline.firstDelivered[r] < weekEnd {
                 let last = lastEngaged.last(endingBy: weekEnd)
                 let lastOpen = unverified.isEmpty ? nil : lastUnverified.last(endingBy: weekEnd)
-                let sup = timeline.suppressed(r, before: .infinity)
                 let tier = bounds.tier(now: weekEnd, firstDelivered: timeline.firstDelivered[r], lastEngaged: last,
                                        lastUnverifiedOpen: lastOpen, suppressed: sup)
                 out.tiers.counts[out.tiers.countCell(program: nil, week: w, tier: tier)] += 1
