@@ -94,14 +94,24 @@ public struct Totals: Sendable, Hashable, Codable {
             if s.trackingOff { sendsTrackingOff += 1 }
             counts.add(s.counts)
             for kpi in KPI.allCases {
-                if kpi.isEngagement && s.trackingOff { continue }
-                guard let (n, d) = kpi.parts(s.counts) else { continue }
+                guard let (n, d) = Self.parts(of: s, kpi) else { continue }
                 sums[kpi, default: Ratio(0, 0)].numerator += n
                 sums[kpi, default: Ratio(0, 0)].denominator += d
             }
         }
         rates = sums
     }
+
+    /// What one send adds to a rate's numerator and denominator: nothing where a part is unknown, and nothing
+    /// to an open or click rate from a send marked *tracking off?*.
+    @inline(__always)
+    static func parts(of s: Send, _ kpi: KPI) -> (Int, Int)? {
+        if kpi.isEngagement && s.trackingOff { return nil }
+        return kpi.parts(s.counts)
+    }
+
+    /// One send's rate, as `Totals([send]).value(kpi)` has it, without the others.
+    public static func value(of s: Send, _ kpi: KPI) -> Double? { parts(of: s, kpi).flatMap { Ratio($0.0, $0.1).value } }
 
     /// Totals of counts that are already summed (a provider's share of a send or week).
     public init(counts: SendCounts) {

@@ -55,9 +55,9 @@ extension Report {
     /// best first by the KPI's direction; ties share the better rank. Nil when the send has no such rate or
     /// is the program's first.
     public func rank(of send: Send, by kpi: KPI) -> SendRank? {
-        guard let value = Totals([send]).value(kpi) else { return nil }
+        guard let value = Totals.value(of: send, kpi) else { return nil }
         let earlier = sends.filter { $0.program == send.program && $0.kind == .regular && ($0.sentAt, $0.id) < (send.sentAt, send.id) }
-        let values = [value] + earlier.suffix(SendRank.sends - 1).compactMap { Totals([$0]).value(kpi) }
+        let values = [value] + earlier.suffix(SendRank.sends - 1).compactMap { Totals.value(of: $0, kpi) }
         guard values.count > 1 else { return nil }
         let better = values.filter { kpi.higherIsBetter ? $0 > value : $0 < value }.count
         return SendRank(rank: better + 1, of: values.count)
