@@ -495,7 +495,7 @@ extension EventShard {
         pairs.forEach(lookahead: { r in
             timeline.prefetch(Int(r))
             engaged.prefetch(Int(r))
-        }) { c, r, m in
+        }, then: { engaged.prefetchHours(Int($0)) }) { c, r, m in
             let ci = Int(c)
             guard let send = planned[ci] else { return }
             let ri = Int(r), g = global[ci]

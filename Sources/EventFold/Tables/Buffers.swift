@@ -75,6 +75,17 @@ struct HourIndex {
 
     @inline(__always) func prefetch(_ r: Int) { if !isEmpty { start.prefetch(r) } }
 
+    /// The second step, once `prefetch(r)` has brought in where the recipient's hours are: the hours themselves.
+    @inline(__always)
+    func prefetchHours(_ r: Int) {
+        guard !isEmpty else { return }
+        let lo = Int(start[r]), hi = Int(start[r + 1])
+        if hi > lo {
+            hours.prefetch(lo)
+            hours.prefetch(hi - 1)
+        }
+    }
+
     /// The start of the last hour of recipient `r` that ended by instant `t` (seconds), or nil.
     @inline(__always)
     func last(_ r: Int, endingBy t: Double) -> Double? {

@@ -389,11 +389,13 @@ final class PairTable {
 
     /// Every pair, in the order first seen, calling `lookahead` with the recipient of the pair 16 ahead (to
     /// prefetch what the body will read about it).
+    /// `then` runs `thenDistance` pairs ahead, for loads that need what `lookahead` fetched.
     @inline(__always)
-    func forEach(lookahead: (Int32) -> Void, _ body: (Int32, Int32, Message) -> Void) {
-        let distance = 16
+    func forEach(lookahead: (Int32) -> Void, then: ((Int32) -> Void)? = nil, _ body: (Int32, Int32, Message) -> Void) {
+        let distance = 16, thenDistance = 6
         for k in 0..<count {
             if k + distance < count { lookahead(pairs[k + distance].recipient) }
+            if let then, k + thenDistance < count { then(pairs[k + thenDistance].recipient) }
             let p = pairs[k]
             body(p.campaign, p.recipient, p.message)
         }
