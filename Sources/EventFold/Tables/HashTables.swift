@@ -331,10 +331,11 @@ final class PairTable {
     }
 
     /// The table as it is in memory (slots and pairs), for `PairTable(reading:)`.
+    /// The slots as they are, then the pairs in `CompactPairs`' form.
     func write(to w: CacheWriter) {
         writeSlots(slots, slotCount, to: w)
         w.int(count)
-        w.raw(UnsafeRawBufferPointer(start: pairs, count: count * MemoryLayout<Pair>.stride))
+        CompactPairs.write(UnsafeBufferPointer(start: pairs, count: count), to: w)
     }
 
     /// A table read back; `campaigns` and `recipients` bound the ids its pairs may hold.
@@ -345,11 +346,11 @@ final class PairTable {
         mask = c - 1
         capacity = 16
         pairs = malloc(capacity * MemoryLayout<Pair>.stride)!.assumingMemoryBound(to: Pair.self)
-        let n = try r.count(of: MemoryLayout<Pair>.stride)
+        let n = try r.count(of: CompactPairs.smallest)
         guard n * 10 <= c * 7 + 10 else { throw CacheFileError("it is damaged (\(n) messages in \(c) slots)") }
         capacity = max(n, 16)
         pairs = realloc(pairs, capacity * MemoryLayout<Pair>.stride)!.assumingMemoryBound(to: Pair.self)
-        try r.raw(into: UnsafeMutableRawBufferPointer(start: pairs, count: n * MemoryLayout<Pair>.stride))
+        try CompactPairs.read(into: UnsafeMutableBufferPointer(start: pairs, count: n), from: r)
         count = n
         for k in 0..<n where pairs[k].campaign < 0 || Int(pairs[k].campaign) >= campaigns || pairs[k].recipient < 0 || Int(pairs[k].recipient) >= recipients {
             throw CacheFileError("it is damaged (a message of an unknown send or recipient)")
