@@ -399,51 +399,120 @@ struct InsightsPart {
 
 /// Per recipient of one shard, from a first walk over the messages: when the sender and each program first
 /// delivered to them, when they became unmailable, and how many messages they were delivered each week.
+///
+/// Kept small, since it lives beside the whole fold at the build's peak of memory: a first delivery as the
+/// index of its send (whose time the plan has), the other instants as the message's own whole seconds, and
+/// the weekly counts in `WeekCounts`. About 38 + 4 × programs bytes a recipient instead of 100 (52 weeks,
+/// 3 programs).
 struct RecipientTimeline {
     let programs: Int, weeks: Int
-    let firstDelivered: FlatBuffer<Double>
-    let firstDeliveredIn: FlatBuffer<Double>
-    let suppressedAt: FlatBuffer<Double>
-    /// The recipient's first opt-out (an unsubscribe or a complaint), from any send.
-    let optedOutAt: FlatBuffer<Double>
-    let perWeek: FlatBuffer<UInt8>
+    /// The send (index + 1 into `sendTimes`; 0: none) of the first delivery, from any program and from each.
+    let firstSend: FlatBuffer<UInt32>
+    let firstSendIn: FlatBuffer<UInt32>
+    /// Seconds since 1970 (0: never) of the first message that made the recipient unmailable, and of the
+    /// first opt-out (an unsubscribe or a complaint), from any send.
+    let suppressedSeconds: FlatBuffer<UInt32>
+    let optedOutSeconds: FlatBuffer<UInt32>
+    let perWeek: WeekCounts
+    /// By send index: when it went out.
+    let sendTimes: FlatBuffer<Double>
 
-    init(recipients R: Int, programs P: Int, weeks W: Int) {
+    /// - Parameter sendTimes: the planned sends' times, by the index `note` is given.
+    init(recipients R: Int, programs P: Int, weeks W: Int, sendTimes times: [Double], weekCap: Int) {
         programs = max(P, 1)
         weeks = max(W, 1)
-        firstDelivered = FlatBuffer(R, .infinity)
-        firstDeliveredIn = FlatBuffer(R * programs, .infinity)
-        suppressedAt = FlatBuffer(R, .infinity)
-        optedOutAt = FlatBuffer(R, .infinity)
-        perWeek = FlatBuffer(R * weeks, 0)
+        firstSend = FlatBuffer(R, 0)
+        firstSendIn = FlatBuffer(R * programs, 0)
+        suppressedSeconds = FlatBuffer(R, 0)
+        optedOutSeconds = FlatBuffer(R, 0)
+        perWeek = WeekCounts(recipients: R, weeks: weeks, cap: weekCap)
+        sendTimes = FlatBuffer(times.count, 0)
+        for (i, t) in times.enumerated() { sendTimes[i] = t }
     }
 
     /// Starts loading what the walks read of recipient `r`.
     @inline(__always)
     func prefetch(_ r: Int) {
-        firstDelivered.prefetch(r)
-        firstDeliveredIn.prefetch(r * programs)
-        suppressedAt.prefetch(r)
-        optedOutAt.prefetch(r)
-        // A recipient's weeks may straddle two cache lines.
-        perWeek.prefetch(r * weeks)
-        perWeek.prefetch(r * weeks + weeks - 1)
+        firstSend.prefetch(r)
+        firstSendIn.prefetch(r * programs)
+        suppressedSeconds.prefetch(r)
+        optedOutSeconds.prefetch(r)
+        perWeek.prefetch(r)
+    }
+
+    /// What message `m` of send `index` (nil: a send the report does not plan) says of its recipient.
+    @inline(__always)
+    func note(_ m: Message, recipient r: Int, delivered: Bool, send: InsightsPlan.PlannedSend?, index: Int) {
+        suppressedSeconds[r] = Message.earliest(suppressedSeconds[r], m.suppressedAt)
+        optedOutSeconds[r] = Message.earliest(optedOutSeconds[r], m.optedOutAt)
+        guard let send, delivered else { return }
+        if send.sentAt < firstDelivered(r) { firstSend[r] = UInt32(index + 1) }
+        let inProgram = r * programs + send.program
+        if send.sentAt < time(ofSend: firstSendIn[inProgram]) { firstSendIn[inProgram] = UInt32(index + 1) }
+        perWeek.increment(r, send.week)
     }
 
     @inline(__always)
-    func note(_ m: Message, recipient r: Int, delivered: Bool, send: InsightsPlan.PlannedSend?) {
-        let s = m.suppressedAt
-        if s != 0 { suppressedAt[r] = min(suppressedAt[r], Double(s)) }
-        let o = m.optedOutAt
-        if o != 0 { optedOutAt[r] = min(optedOutAt[r], Double(o)) }
-        guard let send, delivered else { return }
-        firstDelivered[r] = min(firstDelivered[r], send.sentAt)
-        firstDeliveredIn[r * programs + send.program] = min(firstDeliveredIn[r * programs + send.program], send.sentAt)
-        if perWeek[r * weeks + send.week] < 255 { perWeek[r * weeks + send.week] += 1 }
+    private func time(ofSend s: UInt32) -> Double { s == 0 ? .infinity : sendTimes[Int(s) - 1] }
+
+    @inline(__always)
+    private static func instant(_ seconds: UInt32) -> Double { seconds == 0 ? .infinity : Double(seconds) }
+
+    /// When the sender first delivered to the recipient (infinity: never).
+    @inline(__always) func firstDelivered(_ r: Int) -> Double { time(ofSend: firstSend[r]) }
+    /// When program `p` first delivered to the recipient (infinity: never).
+    @inline(__always) func firstDelivered(_ r: Int, program p: Int) -> Double { time(ofSend: firstSendIn[r * programs + p]) }
+    /// The recipient's first opt-out (infinity: none).
+    @inline(__always) func optedOutAt(_ r: Int) -> Double { Self.instant(optedOutSeconds[r]) }
+
+    func suppressed(_ r: Int, before t: Double) -> Double? {
+        let s = Self.instant(suppressedSeconds[r])
+        return s < t ? s : nil
     }
 
-    func suppressed(_ r: Int, before t: Double) -> Double? { suppressedAt[r] < t ? suppressedAt[r] : nil }
-    func messages(_ r: Int, week w: Int) -> Int { Int(perWeek[r * weeks + w]) }
+    @inline(__always) func messages(_ r: Int, week w: Int) -> Int { perWeek.count(r, w) }
+}
+
+/// Messages delivered to each recipient in each week, counted up to `cap`: the frequency buckets need a
+/// count only up to 5 ("5+") and past the threshold, so a cap of max(5, threshold + 1) loses nothing. Four
+/// bits a week when the cap fits in them (a threshold up to 14 a week), else a byte (up to 255).
+struct WeekCounts {
+    let weeks: Int
+    let nibbles: Bool
+    let cap: Int
+    private let bytes: FlatBuffer<UInt8>
+
+    init(recipients R: Int, weeks W: Int, cap: Int) {
+        weeks = W
+        nibbles = cap <= 15
+        self.cap = min(cap, 255)
+        bytes = FlatBuffer(nibbles ? (R * W + 1) / 2 : R * W, 0)
+    }
+
+    @inline(__always)
+    func count(_ r: Int, _ w: Int) -> Int {
+        let i = r * weeks + w
+        return nibbles ? Int(bytes[i >> 1] >> UInt8((i & 1) << 2)) & 0xF : Int(bytes[i])
+    }
+
+    @inline(__always)
+    func increment(_ r: Int, _ w: Int) {
+        let i = r * weeks + w
+        if nibbles {
+            let shift = UInt8((i & 1) << 2), b = bytes[i >> 1]
+            if Int(b >> shift) & 0xF < cap { bytes[i >> 1] = b &+ (1 << shift) }
+        } else if Int(bytes[i]) < cap {
+            bytes[i] += 1
+        }
+    }
+
+    /// Both ends of a recipient's row (it may straddle two cache lines).
+    @inline(__always)
+    func prefetch(_ r: Int) {
+        let first = r * weeks, last = first + weeks - 1
+        bytes.prefetch(nibbles ? first >> 1 : first)
+        bytes.prefetch(nibbles ? last >> 1 : last)
+    }
 }
 
 extension EventShard {
@@ -457,29 +526,32 @@ extension EventShard {
         let planned = global.map { layout.sends[$0] }, evidence = global.map { layout.evidence[$0] }
         let engaged = HourIndex(engagementHours, recipients: R)
         let unverified = HourIndex(unverifiedOpenHours, recipients: R)
-        let timeline = RecipientTimeline(recipients: R, programs: layout.programs, weeks: W)
+        let timeline = RecipientTimeline(
+            recipients: R, programs: layout.programs, weeks: W, sendTimes: layout.sends.map { $0?.sentAt ?? .infinity },
+            weekCap: max(5, layout.frequencyThreshold + 1))
 
         // First: when each recipient was first delivered to, suppressed, and mailed each week.
         pairs.forEach(lookahead: { timeline.prefetch(Int($0)) }) { c, r, m in
             let ci = Int(c)
-            timeline.note(m, recipient: Int(r), delivered: m.isDelivered(in: evidence[ci]), send: planned[ci])
+            timeline.note(m, recipient: Int(r), delivered: m.isDelivered(in: evidence[ci]), send: planned[ci], index: global[ci])
         }
 
         // Tier counts at the end of each week.
-        for r in 0..<R where timeline.firstDelivered[r].isFinite {
+        for r in 0..<R where timeline.firstDelivered(r).isFinite {
             var lastEngaged = engaged.cursor(r), lastUnverified = unverified.cursor(r)
             let sup = timeline.suppressed(r, before: .infinity)
-            for (w, weekEnd) in layout.weekEnds.enumerated() where timeline.firstDelivered[r] < weekEnd {
+            let firstDelivered = timeline.firstDelivered(r)
+            for (w, weekEnd) in layout.weekEnds.enumerated() where firstDelivered < weekEnd {
                 let last = lastEngaged.last(endingBy: weekEnd)
                 let lastOpen = unverified.isEmpty ? nil : lastUnverified.last(endingBy: weekEnd)
-                let tier = bounds.tier(now: weekEnd, firstDelivered: timeline.firstDelivered[r], lastEngaged: last,
+                let tier = bounds.tier(now: weekEnd, firstDelivered: firstDelivered, lastEngaged: last,
                                        lastUnverifiedOpen: lastOpen, suppressed: sup)
                 out.tiers.counts[out.tiers.countCell(program: nil, week: w, tier: tier)] += 1
-                for p in 0..<layout.programs where timeline.firstDeliveredIn[r * timeline.programs + p] < weekEnd {
+                for p in 0..<layout.programs where timeline.firstDelivered(r, program: p) < weekEnd {
                     // Only a never-engaged recipient's tier (new or inactive) depends on when the program first
                     // reached them; otherwise it is the sender-wide tier.
                     let here = (tier == .new || tier == .inactive) && last == nil
-                        ? bounds.tier(now: weekEnd, firstDelivered: timeline.firstDeliveredIn[r * timeline.programs + p],
+                        ? bounds.tier(now: weekEnd, firstDelivered: timeline.firstDelivered(r, program: p),
                                       lastEngaged: nil, lastUnverifiedOpen: lastOpen, suppressed: nil)
                         : tier
                     out.tiers.counts[out.tiers.countCell(program: p, week: w, tier: here)] += 1
@@ -502,7 +574,7 @@ extension EventShard {
             let one = MessageTally(counting: m, in: evidence[ci])
             out.providers.tallies[ProviderCounter.cell(send: g, provider: Int(providers[ri]))] += one
             out.hours.count(m, send: g, sentAt: send.sentAt)
-            if one.wentOut > 0, OptOutRule.isLate(sentAt: send.sentAt, optedOutAt: timeline.optedOutAt[ri]) { out.optOut[g] += 1 }
+            if one.wentOut > 0, OptOutRule.isLate(sentAt: send.sentAt, optedOutAt: timeline.optedOutAt(ri)) { out.optOut[g] += 1 }
             if one.hardBounced + one.softBounced + one.undeterminedBounced > 0 {
                 out.reasons.count(week: send.week, provider: Int(providers[ri]), kind: .bounce, reason: m.bounceReason)
             }
@@ -514,10 +586,10 @@ extension EventShard {
             let last = engaged.last(ri, endingBy: t0)
             let lastOpen = unverified.isEmpty ? nil : unverified.last(ri, endingBy: t0)
             let sup = timeline.suppressed(ri, before: t0)
-            let tier = bounds.tier(now: t0, firstDelivered: min(timeline.firstDelivered[ri], t0), lastEngaged: last,
+            let tier = bounds.tier(now: t0, firstDelivered: min(timeline.firstDelivered(ri), t0), lastEngaged: last,
                                    lastUnverifiedOpen: lastOpen, suppressed: sup)
             let tierInProgram = bounds.tier(
-                now: t0, firstDelivered: min(timeline.firstDeliveredIn[ri * timeline.programs + send.program], t0),
+                now: t0, firstDelivered: min(timeline.firstDelivered(ri, program: send.program), t0),
                 lastEngaged: last, lastUnverifiedOpen: lastOpen, suppressed: sup)
             out.tiers.messages[out.tiers.messageCell(program: nil, tier: tier)] += one
             out.tiers.messages[out.tiers.messageCell(program: send.program, tier: tierInProgram)] += one

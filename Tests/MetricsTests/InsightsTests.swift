@@ -110,6 +110,34 @@ import ReportCore
         #expect(insights.sends["b"]?.topLinks == [LinkClicks(url: "https://shop.example/", clickers: 2)])
     }
 
+    /// The weekly counts are kept only as far as the buckets need (past 5 and past the threshold): four bits a
+    /// week up to a threshold of 14, a byte above it. Either way a week just past the threshold is over it and
+    /// a week at it is not, and many messages do not spill into a neighbouring week or recipient.
+    @Test(arguments: [3, 14, 15, 40])
+    func aWeekPastTheThresholdIsOverItWhateverItsSize(threshold: Int) throws {
+        let mon = date("2026-11-16T09:00:00Z").timeIntervalSince1970
+        let acc = EventAccumulator()
+        var sends = 0
+        func mail(_ r: String, _ n: Int, week: Double) {
+            for _ in 0..<n {
+                sends += 1
+                acc.add(RecipientEvent(time: mon + week * 7 * day + Double(sends) * 60, campaign: "s\(sends)", recipient: r,
+                                       type: .delivered, program: "promo"), at: SourceLocation(file: "e.csv"))
+            }
+        }
+        mail("over@gmail.com", threshold + 1, week: 0)
+        mail("at@gmail.com", threshold, week: 0)
+        mail("many@gmail.com", 300, week: 1)  // past any cap, beside a one-message week of the same recipient
+        mail("many@gmail.com", 1, week: 2)
+        var t = Thresholds()
+        t.messagesPerWeek = threshold
+        let insights = try #require(try ReportBuilder.build(config: config(thresholds: t), rows: [], evidence: acc).insights)
+        #expect(insights.overThreshold.recipientWeeks == 2)
+        #expect(insights.overThreshold.delivered == threshold + 1 + 300)
+        #expect(insights.frequency[0].recipientWeeks == 1)  // the one-message week
+        #expect(insights.frequency.map(\.recipientWeeks).reduce(0, +) == 4)
+    }
+
     @Test func moreThanFiveMessagesAWeekRaisesTheFrequencyAlert() throws {
         let mon = date("2026-11-16T09:00:00Z").timeIntervalSince1970
         let acc = EventAccumulator()
