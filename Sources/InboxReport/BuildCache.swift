@@ -21,7 +21,10 @@ import Site
 ///   A build where no data file changed reads only this (a note or template edit draws pages from it).
 /// - `events.bin`: the fold of every event file's recipient events (`EventAccumulator`) and which files, by
 ///   path and content checksum, it holds. A build that adds files loads it and folds only the new ones into it.
-///   A fold cannot be unfolded: when a file it holds changed or is gone, every event file is read again.
+///   A fold cannot be unfolded: when a file it holds changed or is gone, every event file is read again. Nor
+///   can a file be folded in under others: files are folded in the order of their paths (a message keeps the
+///   first bounce or deferral reason in that order), so a new event file that sorts before one the fold holds
+///   means every event file is read again too.
 ///
 /// A file is unchanged while its size, modification time (nanoseconds) and inode are; when only the time or
 /// inode moved (a copy, a `touch`), its content checksum decides. Everything is keyed by the inbox-report
@@ -206,18 +209,40 @@ public final class BuildCache: @unchecked Sendable {
             return Inputs(contributions: s.current.map(\.contribution), events: nil, report: cachedReport)
         }
         // The fold: the cached one when every file it holds is here unchanged, else a new one.
-        var events: EventAccumulator?
-        var held = Set<String>()
-        if enabled, let (snapshot, files) = readEvents(key: s.key),
+        var snapshot: (events: EventAccumulator, held: Set<String>)?
+        if enabled, let (events, files) = readEvents(key: s.key),
            files.allSatisfy({ unchanged[$0.path]?.content == $0.content && unchanged[$0.path]?.hasEvents == true }) {
-            events = snapshot
-            held = Set(files.map(\.path))
+            snapshot = (events, Set(files.map(\.path)))
         }
-        let fold = events ?? EventAccumulator()
-        s.eventsChanged = events == nil
+        var read = try fold(files, onto: snapshot, unchanged: unchanged, session: s, reader: reader, config: config, progress: progress)
+        if read == nil {
+            snapshot = nil
+            // An event file that sorts before one the cached fold holds: folding it last would not be folding the
+            // files in order, and a message keeps the first bounce or deferral reason in that order. All again.
+            read = try fold(files, onto: nil, unchanged: unchanged, session: s, reader: reader, config: config, progress: progress)
+        }
+        let (out, events, errors) = read!
+        if !errors.isEmpty { throw ReportErrors(errors) }
+        s.inputsChanged = true
+        return Inputs(contributions: out, events: events.eventCount > 0 ? events : nil, report: nil)
+    }
+
+    /// Folds the event files the snapshot does not hold onto it (onto a new fold without one), in the order of
+    /// `files`, which is the order a build without the cache folds them in; every other file's contribution
+    /// comes from `unchanged` when it is there. Nil when a file read turns out to hold events and sorts before
+    /// the last file the snapshot holds: that fold would not be the files' in order.
+    private func fold(_ files: [String], onto snapshot: (events: EventAccumulator, held: Set<String>)?, unchanged: [String: Entry],
+                      session s: Session, reader: ProjectReader, config: ReportConfig,
+                      progress: ((String, Int64, Int64) -> Void)?) throws -> ([FileContribution], EventAccumulator, [ReportError])? {
+        let held = snapshot?.held ?? []
+        let lastHeld = files.lastIndex(where: held.contains) ?? -1
+        let fold = snapshot?.events ?? EventAccumulator()
+        s.current = []
+        s.eventsChanged = snapshot == nil
+        lastRead = []
         var out: [FileContribution] = []
         var errors: [ReportError] = []
-        for file in files {
+        for (index, file) in files.enumerated() {
             if let entry = unchanged[file], !entry.hasEvents || held.contains(file) {
                 out.append(entry.contribution)
                 s.current.append(entry)
@@ -234,7 +259,10 @@ public final class BuildCache: @unchecked Sendable {
                 let entry = Entry(
                     path: file, fingerprint: print, content: contribution.contentChecksum ?? unchanged[file]?.content ?? Entry.notYetSummed,
                     hasEvents: fold.eventCount > before, contribution: contribution)
-                if entry.hasEvents { s.eventsChanged = true }
+                if entry.hasEvents {
+                    if index < lastHeld { return nil }
+                    s.eventsChanged = true
+                }
                 out.append(contribution)
                 s.current.append(entry)
             } catch let e as ReportErrors {
@@ -242,10 +270,8 @@ public final class BuildCache: @unchecked Sendable {
             }
             if errors.count >= 50 { break }
         }
-        if !errors.isEmpty { throw ReportErrors(errors) }
-        s.inputsChanged = true
         if !s.eventsChanged && Set(s.current.filter(\.hasEvents).map(\.path)) != held { s.eventsChanged = true }
-        return Inputs(contributions: out, events: fold.eventCount > 0 ? fold : nil, report: nil)
+        return (out, fold, errors)
     }
 
     /// Keeps what this build read and computed for the next one: the files are summed and written on a
