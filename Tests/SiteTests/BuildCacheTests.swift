@@ -141,6 +141,54 @@ import TestSupport
         #expect(step.read.count == 5, "the settings shape every row")
     }
 
+    /// A new week's export that is small beside what the cached fold holds is folded onto it without writing
+    /// `events.bin` again: the next build folds it on again, together with the week after; once the files on
+    /// top pass an eighth of the bytes held, the fold is written with them in it. Every site is the uncached one.
+    @Test func aSmallNewWeekIsFoldedOnTopOfTheSameFold() throws {
+        var files = [
+            "report.yml": "title: Cache test\ntimezone: Europe/Stockholm\nprograms:\n  newsletter: { name: The letter }\ncampaign_programs:\n  \"nl-*\": newsletter\n",
+            "data/campaigns.csv": Self.campaigns,
+        ]
+        // 45 … 47 with 90 recipients each and their copies under other names: six files of the same size.
+        for week in 45...47 {
+            files["data/events/2026-W\(week).csv"] = Self.weekLog(week)
+            files["data/events/2026-W\(week)b.csv"] = Self.weekLog(week, variant: 1)
+        }
+        let project = try TestProject(files: files)
+        var step = try Self.expectSameSite(project, "the first build")
+        #expect(step.read.count == 7)
+        let events = project.root.appending(path: ".inbox-report/cache/events.bin").path
+        let written = try FileManager.default.attributesOfItem(atPath: events)[.systemNumber] as? Int
+        let stamp = { try FileManager.default.attributesOfItem(atPath: events)[.modificationDate] as? Date }
+        let first = try stamp()
+
+        // Each small beside the six files held (more events of week 46's send, for a third of its recipients):
+        // two of them are not over an eighth of the bytes held, three are.
+        let small = { (week: Int) in Self.weekLog(46, recipients: 30, variant: week) }
+        try project.write("data/events/2026-W48.csv", small(48))
+        step = try Self.expectSameSite(project, "a small week added")
+        #expect(step.read == ["data/events/2026-W48.csv"])
+        #expect(try stamp() == first, "events.bin stands")
+        #expect(try FileManager.default.attributesOfItem(atPath: events)[.systemNumber] as? Int == written)
+
+        try project.write("data/events/2026-W49.csv", small(49))
+        step = try Self.expectSameSite(project, "a second small week added")
+        #expect(step.read == ["data/events/2026-W48.csv", "data/events/2026-W49.csv"], "the week on top is folded on again")
+        #expect(try stamp() == first, "two are not over an eighth")
+
+        try project.write("data/events/2026-W50.csv", small(50))
+        step = try Self.expectSameSite(project, "a third small week added")
+        #expect(step.read == ["data/events/2026-W48.csv", "data/events/2026-W49.csv", "data/events/2026-W50.csv"])
+        #expect(try stamp() != first, "three are over an eighth: the fold is written with them")
+
+        try project.write("notes/weeks/2026-W47.md", "# Week 47\n")
+        step = try Self.expectSameSite(project, "a note after that")
+        #expect(step.read.isEmpty)
+        try project.write("data/events/2026-W51.csv", small(51))
+        step = try Self.expectSameSite(project, "a fourth small week added")
+        #expect(step.read == ["data/events/2026-W51.csv"], "the fold written last time holds the other three")
+    }
+
     /// A message keeps its first deferral reason in the order the files are folded, which is the order of their
     /// paths. A file added that sorts before one the cached fold holds cannot be folded on top of it: the
     /// build folds every event file again, and the mailbox-provider page names the reason the earlier file gave.
