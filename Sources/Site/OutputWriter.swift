@@ -44,24 +44,70 @@ public struct OutputWriter {
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         var changed: [String] = []
         do {
-            for (path, data) in files.sorted(by: { $0.key < $1.key }) {
-                let target = staging.appending(path: path)
-                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                let previous = output.appending(path: path)
-                if let old = fm.contents(atPath: previous.path), old == data,
-                   link(previous.path, target.path) == 0 {
-                    continue
+            // Each folder once, a parent before its children (a prefix sorts first).
+            var folders = Set<Substring>()
+            for path in files.keys {
+                var rest = Substring(path)
+                while let slash = rest.lastIndex(of: "/") {
+                    rest = rest[..<slash]
+                    if !folders.insert(rest).inserted { break }
                 }
-                try data.write(to: target)
+            }
+            for folder in folders.sorted() where mkdir(staging.path + "/" + folder, 0o755) != 0 && errno != EEXIST {
+                throw SiteError.output("cannot create \(staging.path)/\(folder): \(String(cString: strerror(errno)))")
+            }
+            for (path, data) in files.sorted(by: { $0.key < $1.key }) {
+                let target = staging.path + "/" + path
+                let previous = output.path + "/" + path
+                if Self.holds(previous, data), link(previous, target) == 0 { continue }
+                try Self.create(target, data)
                 changed.append(path)
             }
-            try Data(Self.markerText.utf8).write(to: staging.appending(path: Self.markerName))
+            try Self.create(staging.path + "/" + Self.markerName, Data(Self.markerText.utf8))
         } catch {
             try? fm.removeItem(at: staging)
+            if let error = error as? SiteError { throw error }
             throw SiteError.output("cannot write the site: \(error.localizedDescription)")
         }
         try swap(staging)
         return changed
+    }
+
+    /// Whether the regular file at `path` (not a link to one) holds exactly `data`.
+    static func holds(_ path: String, _ data: Data) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size == data.count else { return false }
+        guard !data.isEmpty else { return true }
+        var old = [UInt8](repeating: 0, count: data.count)
+        var got = 0
+        while got < old.count {
+            let n = old.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return false }
+            got += n
+        }
+        return data.withUnsafeBytes { new in old.withUnsafeBytes { memcmp($0.baseAddress!, new.baseAddress!, data.count) == 0 } }
+    }
+
+    /// Writes a new file (one that must not exist yet) with `data`.
+    static func create(_ path: String, _ data: Data) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SiteError.output("cannot write \(path): \(String(cString: strerror(errno)))") }
+        var failure: Int32 = 0
+        data.withUnsafeBytes { bytes in
+            var done = 0
+            while done < bytes.count {
+                let n = writeBytes(fd, bytes.baseAddress! + done, bytes.count - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { failure = n < 0 ? errno : ENOSPC; return }
+                done += n
+            }
+        }
+        if close(fd) != 0 && failure == 0 { failure = errno }
+        if failure != 0 { throw SiteError.output("cannot write \(path): \(String(cString: strerror(failure)))") }
     }
 
     private func swap(_ staging: URL) throws {
@@ -101,3 +147,6 @@ public struct OutputWriter {
         #endif
     }
 }
+
+/// write(2), named apart from `OutputWriter.write`.
+private func writeBytes(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }

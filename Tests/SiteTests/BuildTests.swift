@@ -127,6 +127,26 @@ import TestSupport
         #expect(third.changedFiles == 1)
     }
 
+    /// A file whose bytes did not change keeps its file (hard-linked into the new site: the same inode, so
+    /// its time and ETag stay put); one replaced in the output by a link to a copy is written afresh, so the
+    /// new site holds no link out of itself.
+    @Test func anUnchangedFileKeepsItsFileAndALinkIsNotFollowed() throws {
+        let project = try SiteFixtures.project()
+        try SiteFixtures.build(project)
+        let fm = FileManager.default
+        let attributes = { (path: String) in try fm.attributesOfItem(atPath: project.root.appending(path: path).path) }
+        let glossary = try attributes("public/glossary/index.html")[.systemFileNumber] as? UInt64
+        let page = project.root.appending(path: "public/404.html"), copy = project.root.appending(path: "copy.html")
+        try fm.copyItem(at: page, to: copy)
+        try fm.removeItem(at: page)
+        try fm.createSymbolicLink(at: page, withDestinationURL: copy)
+        let second = try SiteFixtures.build(project)
+        #expect(second.changedFiles == 1)
+        #expect(try attributes("public/glossary/index.html")[.systemFileNumber] as? UInt64 == glossary)
+        #expect(try attributes("public/404.html")[.type] as? FileAttributeType == .typeRegular)
+        #expect(project.read("public/404.html") == project.read("copy.html"))
+    }
+
     @Test func aFailedBuildLeavesThePreviousOutputUntouched() throws {
         let project = try SiteFixtures.project()
         try SiteFixtures.build(project)
