@@ -181,6 +181,7 @@ public final class BuildCache: @unchecked Sendable {
         warnings = []
         lastRead = []
         var cachedReport: Report?
+        var storedReport: Data?  // decoded only when it is used: a build that adds a file computes its own
         last = nil
         if enabled {
             s.lockFD = takeLock()
@@ -189,7 +190,7 @@ public final class BuildCache: @unchecked Sendable {
                 cachedReport = memory.report
                 s.stamp = memory.stamp
             } else {
-                (s.entries, cachedReport, s.stamp) = readInputs(key: s.key, config: config)
+                (s.entries, storedReport, s.stamp) = readInputs(key: s.key, config: config)
             }
         }
         // What is known of each file now: unchanged ones keep their entry.
@@ -205,7 +206,7 @@ public final class BuildCache: @unchecked Sendable {
             unchanged[file] = old
         }
         let allUnchanged = unchanged.count == files.count && s.entries.count == files.count
-        if allUnchanged, let cachedReport, !needsEvents {
+        if allUnchanged, !needsEvents, let cachedReport = cachedReport ?? storedReport.flatMap({ decodeReport($0, config: config) }) {
             s.current = files.map { unchanged[$0]! }
             last = (s.key, s.stamp, true)
             return Inputs(contributions: s.current.map(\.contribution), events: nil, report: cachedReport)
@@ -512,7 +513,7 @@ public final class BuildCache: @unchecked Sendable {
         warnings.append("ignored the build cache \(Self.folder)/\(file.lastPathComponent) and rebuilt it: \(why)")
     }
 
-    private func readInputs(key: String, config: ReportConfig) -> ([String: Entry], Report?, UInt64) {
+    private func readInputs(key: String, config: ReportConfig) -> ([String: Entry], Data?, UInt64) {
         do {
             guard let r = try CacheReader(inputsFile) else { return ([:], nil, 0) }
             guard try sameKey(r.string(), key, file: inputsFile) else { return ([:], nil, 0) }
@@ -528,12 +529,22 @@ public final class BuildCache: @unchecked Sendable {
                 entries[path] = Entry(path: path, fingerprint: print, content: content, hasEvents: hasEvents, contribution: contribution)
             }
             let stamp: UInt64 = try r.int()
-            let report = try decoder.decode(Report.self, from: try r.data())
+            let report = try r.data()
             try r.finish()
             return (entries, report, stamp)
         } catch {
             setAside(inputsFile, error)
             return ([:], nil, 0)
+        }
+    }
+
+    /// The report `inputs.bin` holds; nil (the file set aside) when it cannot be decoded.
+    private func decodeReport(_ data: Data, config: ReportConfig) -> Report? {
+        do {
+            return try Self.decoder(config: config).decode(Report.self, from: data)
+        } catch {
+            setAside(inputsFile, error)
+            return nil
         }
     }
 
