@@ -403,7 +403,7 @@ struct InsightsPart {
 /// Kept small, since it lives beside the whole fold at the build's peak of memory: a first delivery as the
 /// index of its send (whose time the plan has), the other instants as the message's own whole seconds, and
 /// the weekly counts in `WeekCounts`. About 38 + 4 × programs bytes a recipient instead of 100 (52 weeks,
-/// 3 programs).
+/// 3 programs); a frequency threshold above 14 adds half a byte a week, above 254 one and a half.
 struct RecipientTimeline {
     let programs: Int, weeks: Int
     /// The send (index + 1 into `sendTimes`; 0: none) of the first delivery, from any program and from each.
@@ -475,34 +475,47 @@ struct RecipientTimeline {
 
 /// Messages delivered to each recipient in each week, counted up to `cap`: the frequency buckets need a
 /// count only up to 5 ("5+") and past the threshold, so a cap of max(5, threshold + 1) loses nothing. Four
-/// bits a week when the cap fits in them (a threshold up to 14 a week), else a byte (up to 255).
+/// bits a week when the cap fits in them (a threshold up to 14 a week), a byte up to 255, two bytes above
+/// (report.yml allows a threshold up to 1,000).
 struct WeekCounts {
     let weeks: Int
-    let nibbles: Bool
+    /// Bytes a week: 0 for four bits, else 1 or 2.
+    private let width: Int
     let cap: Int
     private let bytes: FlatBuffer<UInt8>
 
     init(recipients R: Int, weeks W: Int, cap: Int) {
         weeks = W
-        nibbles = cap <= 15
-        self.cap = min(cap, 255)
-        bytes = FlatBuffer(nibbles ? (R * W + 1) / 2 : R * W, 0)
+        width = cap <= 15 ? 0 : cap <= 255 ? 1 : 2
+        self.cap = min(cap, 65535)
+        bytes = FlatBuffer(width == 0 ? (R * W + 1) / 2 : R * W * width, 0)
     }
 
     @inline(__always)
     func count(_ r: Int, _ w: Int) -> Int {
         let i = r * weeks + w
-        return nibbles ? Int(bytes[i >> 1] >> UInt8((i & 1) << 2)) & 0xF : Int(bytes[i])
+        switch width {
+        case 0: return Int(bytes[i >> 1] >> UInt8((i & 1) << 2)) & 0xF
+        case 1: return Int(bytes[i])
+        default: return Int(bytes[2 * i]) | Int(bytes[2 * i + 1]) << 8
+        }
     }
 
     @inline(__always)
     func increment(_ r: Int, _ w: Int) {
         let i = r * weeks + w
-        if nibbles {
+        switch width {
+        case 0:
             let shift = UInt8((i & 1) << 2), b = bytes[i >> 1]
             if Int(b >> shift) & 0xF < cap { bytes[i >> 1] = b &+ (1 << shift) }
-        } else if Int(bytes[i]) < cap {
-            bytes[i] += 1
+        case 1:
+            if Int(bytes[i]) < cap { bytes[i] += 1 }
+        default:
+            let n = count(r, w)
+            if n < cap {
+                bytes[2 * i] = UInt8((n + 1) & 0xFF)
+                bytes[2 * i + 1] = UInt8((n + 1) >> 8)
+            }
         }
     }
 
@@ -510,8 +523,8 @@ struct WeekCounts {
     @inline(__always)
     func prefetch(_ r: Int) {
         let first = r * weeks, last = first + weeks - 1
-        bytes.prefetch(nibbles ? first >> 1 : first)
-        bytes.prefetch(nibbles ? last >> 1 : last)
+        bytes.prefetch(width == 0 ? first >> 1 : first * width)
+        bytes.prefetch(width == 0 ? last >> 1 : last * width)
     }
 }
 

@@ -111,9 +111,9 @@ import ReportCore
     }
 
     /// The weekly counts are kept only as far as the buckets need (past 5 and past the threshold): four bits a
-    /// week up to a threshold of 14, a byte above it. Either way a week just past the threshold is over it and
-    /// a week at it is not, and many messages do not spill into a neighbouring week or recipient.
-    @Test(arguments: [3, 14, 15, 40])
+    /// week up to a threshold of 14, a byte up to 254, two bytes above. Each way a week just past the threshold
+    /// is over it and a week at it is not, and many messages do not spill into a neighbouring week or recipient.
+    @Test(arguments: [3, 14, 15, 40, 254, 255, 299])
     func aWeekPastTheThresholdIsOverItWhateverItsSize(threshold: Int) throws {
         let mon = date("2026-11-16T09:00:00Z").timeIntervalSince1970
         let acc = EventAccumulator()
