@@ -25,6 +25,12 @@ public struct BuildOptions: Sendable {
 public struct BuildSummary: Sendable {
     public var inputFiles: Int
     public var eventRows: Int
+    /// Aggregate table files read in place of recipient events (`docs/aggregates.md`); 0 for a project of events.
+    public var aggregateTables: Int
+    /// What the recipient-level data was, for the one-line story: "9 events" or "7 aggregate tables".
+    public var recipientData: String {
+        aggregateTables > 0 ? "\(aggregateTables) aggregate table\(aggregateTables == 1 ? "" : "s")" : "\(eventRows) events"
+    }
     public var sends: Int
     public var pages: Int
     public var files: Int
@@ -274,7 +280,8 @@ public struct ReportProject: Sendable {
 
     private func summary(_ report: Report, _ input: ProjectInput, files: [String: Data], changed: Int, output: URL?, start: Date) -> BuildSummary {
         BuildSummary(
-            inputFiles: input.dataFiles.count, eventRows: input.eventRows, sends: report.sends.count,
+            inputFiles: input.dataFiles.count, eventRows: input.eventRows, aggregateTables: input.aggregateTables.count,
+            sends: report.sends.count,
             pages: files.keys.filter { $0.hasSuffix(".html") }.count, files: files.count, changedFiles: changed,
             seconds: Date().timeIntervalSince(start), warnings: input.warnings + report.warnings, output: output,
             skippedRows: input.skippedRows, unknownColumns: input.unknownColumns)

@@ -74,7 +74,7 @@ struct Build: ParsableCommand {
         console.finishProgress()
         console.report(summary, verbose: verbose)
         if !quiet {
-            console.out("Built \(summary.pages) pages (\(summary.files) files, \(summary.changedFiles) changed) from \(summary.inputFiles) input file\(summary.inputFiles == 1 ? "" : "s"): \(summary.eventRows) events, \(summary.sends) sends, in \(Console.seconds(summary.seconds)) → \(Console.relative(summary.output!))")
+            console.out("Built \(summary.pages) pages (\(summary.files) files, \(summary.changedFiles) changed) from \(summary.inputFiles) input file\(summary.inputFiles == 1 ? "" : "s"): \(summary.recipientData), \(summary.sends) sends, in \(Console.seconds(summary.seconds)) → \(Console.relative(summary.output!))")
         }
     }
 }
@@ -93,7 +93,7 @@ struct Check: ParsableCommand {
         }
         console.finishProgress()
         console.report(summary, verbose: verbose)
-        console.out("OK: \(summary.inputFiles) input file\(summary.inputFiles == 1 ? "" : "s"), \(summary.eventRows) events, \(summary.sends) sends, \(summary.pages) pages; \(summary.warnings.count) warning\(summary.warnings.count == 1 ? "" : "s") (\(Console.seconds(summary.seconds)))")
+        console.out("OK: \(summary.inputFiles) input file\(summary.inputFiles == 1 ? "" : "s"), \(summary.recipientData), \(summary.sends) sends, \(summary.pages) pages; \(summary.warnings.count) warning\(summary.warnings.count == 1 ? "" : "s") (\(Console.seconds(summary.seconds)))")
     }
 }
 

@@ -127,6 +127,7 @@ import TestSupport
         try ReportProject(root: example).build(options: BuildOptions(output: fromEvents, language: language, useCache: false))
         let summary = try ReportProject(root: twin.root).build(options: BuildOptions(output: fromAggregates, language: language))
         #expect(summary.eventRows == 0)
+        #expect(summary.recipientData == "\(summary.aggregateTables) aggregate tables" && summary.aggregateTables > 3)
         #expect(summary.pages > 150)
         let a = try Self.contents(fromEvents), b = try Self.contents(fromAggregates)
         #expect(a.keys.sorted() == b.keys.sorted())

@@ -19,7 +19,7 @@ import TestSupport
             #expect(files.contains(path), "\(path) missing")
         }
         #expect(summary.sends == 4)
-        #expect(summary.eventRows == 9)
+        #expect(summary.eventRows == 9 && summary.recipientData == "9 events")
         #expect(summary.warnings.isEmpty)
         let index = try #require(project.read("public/index.html"))
         #expect(index.contains("Weekly newsletter"))
