@@ -105,27 +105,44 @@ extension EventAccumulator {
 extension EventShard {
     /// This shard's counts for each send of `empty` (keyed by campaign id, all counts zero).
     func reactivation(empty: [String: ReactivationResult], evidence: [SendEvidence], lateDays: Int) -> [String: ReactivationResult] {
-        var results: [Int32: ReactivationResult] = [:]
-        for (id, r) in empty { if let c = campaignIDs.lookup(id) { results[c] = r } }
-        guard !results.isEmpty else { return [:] }
-        var noResponse: [Int32: [Int32]] = [:]
+        // Each of this shard's sends (by campaign index) to its place in `found`, -1 for a regular send: the
+        // walk below visits every message, and looks its send up in an array, not a dictionary.
+        var found: [ReactivationResult] = []
+        var slot = [Int](repeating: -1, count: campaigns.count)
+        for (id, r) in empty {
+            if let c = campaignIDs.lookup(id) {
+                slot[Int(c)] = found.count
+                found.append(r)
+            }
+        }
+        guard !found.isEmpty else { return [:] }
+        let windowEnds = found.map { $0.windowEnd.timeIntervalSince1970 }
+        var silent = [[Int32]](repeating: [], count: found.count)  // each send's no-response recipients
         pairs.forEach { c, r, m in
-            guard var result = results[c], m.wentOut else { return }
-            result.messages.add(m, in: evidence[Int(c)])
-            let (outcome, _) = Outcome.of(m, windowEnd: result.windowEnd.timeIntervalSince1970)
-            result.outcomes[outcome.rawValue] += 1
-            if outcome == .noResponse { noResponse[c, default: []].append(r) }
-            results[c] = result
+            let i = slot[Int(c)]
+            guard i >= 0, m.wentOut else { return }
+            found[i].messages.add(m, in: evidence[Int(c)])
+            let (outcome, _) = Outcome.of(m, windowEnd: windowEnds[i])
+            found[i].outcomes[outcome.rawValue] += 1
+            if outcome == .noResponse { silent[i].append(r) }
+        }
+        var results: [Int32: ReactivationResult] = [:]
+        var noResponse: [Int32: [Int32]] = [:]
+        for (c, i) in slot.enumerated() where i >= 0 {
+            results[Int32(c)] = found[i]
+            if !silent[i].isEmpty { noResponse[Int32(c)] = silent[i] }
         }
         // Late engagers: a person's engagement with any of the sender's mail in the 90 days after the window.
         // Engagement is kept by the hour, so an hour that ends after the window counts as after it.
-        // Only the hours of the no-response recipients are gathered (a few thousand), not an index of all.
+        // Only the hours of the no-response recipients are gathered, not an index of all; who they are is a bit
+        // per recipient (every engagement hour of the shard is checked against it).
         var hoursOf: [Int32: [UInt32]] = [:]
-        let wanted = Set(noResponse.values.joined())
-        if !wanted.isEmpty {
+        var wanted = [UInt64](repeating: 0, count: (recipients.count + 63) / 64)
+        for r in noResponse.values.joined() { wanted[Int(r) >> 6] |= 1 << UInt64(Int(r) & 63) }
+        if !noResponse.isEmpty {
             engagementHours.forEach { v in
-                let r = Int32(truncatingIfNeeded: v >> 32)
-                if wanted.contains(r) { hoursOf[r, default: []].append(UInt32(v & 0xFFFF_FFFF)) }
+                let r = Int(truncatingIfNeeded: v >> 32)
+                if wanted[r >> 6] & (1 << UInt64(r & 63)) != 0 { hoursOf[Int32(r), default: []].append(UInt32(v & 0xFFFF_FFFF)) }
             }
         }
         for (c, list) in noResponse {
