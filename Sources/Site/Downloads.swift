@@ -112,6 +112,10 @@ enum Downloads {
         return out + "\""
     }
 
+    /// Where `files` puts each download, whatever the report.
+    static let paths = ["reactivation.csv", "campaigns.csv", "campaigns.json", "weeks.csv", "weeks.json",
+                        "mailbox-providers.csv", "bounce-reasons.csv"].map { Route.download($0).outputPath }
+
     static func files(_ report: Report) -> [String: Data] {
         let calendar = WeekCalendar(timeZone: report.config.timeZone)
         let campaigns = campaignRecords(report, calendar: calendar)

@@ -49,7 +49,11 @@ public enum SiteBuilder {
         }
         let results = drawn.values
         for (i, page) in pages.enumerated() { files[page.0.outputPath] = try results[i].get() }
-        for (path, data) in Downloads.files(report) { files[path] = data }
+        // The downloads show the report alone: with the same report, the files the last build wrote. They are
+        // made all together, when any of them is not there as it was written.
+        let downloads = Downloads.paths.map { path in (path, reuse?(path, nil)) }
+        let made = downloads.contains { $0.1 == nil } ? Downloads.files(report) : [:]
+        for (path, data) in downloads { files[path] = data ?? made[path] }
         for (path, text) in templates.files where path.hasPrefix("assets/") {
             files[path] = Data(text.utf8)
         }

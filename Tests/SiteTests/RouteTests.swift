@@ -64,6 +64,16 @@ import TestSupport
         #expect(String(decoding: data, as: UTF8.self) == #"{"a":"b","nav":{"weeks":"Weeks"}}"#)
     }
 
+    /// `Downloads.paths` (what a build may take from the last one's output) is where `Downloads.files` puts
+    /// the downloads, and there is nothing else under `data/`.
+    @Test func theDownloadsAreTheFilesTheirListNames() throws {
+        let project = try SiteFixtures.project()
+        try SiteFixtures.build(project)
+        let written = project.files(under: "public").filter { $0.hasPrefix("data/") }
+        #expect(Set(written) == Set(Downloads.paths))
+        #expect(Downloads.paths.count == 7)
+    }
+
     @Test func aProjectsCustomCSSComesAfterTheDefaultStylesheet() throws {
         let project = try SiteFixtures.project(extra: ["templates/assets/custom.css": ":root { --link: #a0006e; }\n"])
         try SiteFixtures.build(project)
