@@ -126,35 +126,27 @@ extension EventShard {
             found[i].outcomes[outcome.rawValue] += 1
             if outcome == .noResponse { silent[i].append(r) }
         }
-        var results: [Int32: ReactivationResult] = [:]
-        var noResponse: [Int32: [Int32]] = [:]
-        for (c, i) in slot.enumerated() where i >= 0 {
-            results[Int32(c)] = found[i]
-            if !silent[i].isEmpty { noResponse[Int32(c)] = silent[i] }
-        }
         // Late engagers: a person's engagement with any of the sender's mail in the 90 days after the window.
         // Engagement is kept by the hour, so an hour that ends after the window counts as after it.
         // Only the hours of the no-response recipients are gathered, not an index of all; who they are is a bit
         // per recipient (every engagement hour of the shard is checked against it).
         var hoursOf: [Int32: [UInt32]] = [:]
         var wanted = [UInt64](repeating: 0, count: (recipients.count + 63) / 64)
-        for r in noResponse.values.joined() { wanted[Int(r) >> 6] |= 1 << UInt64(Int(r) & 63) }
-        if !noResponse.isEmpty {
+        for r in silent.joined() { wanted[Int(r) >> 6] |= 1 << UInt64(Int(r) & 63) }
+        if silent.contains(where: { !$0.isEmpty }) {
             engagementHours.forEach { v in
                 let r = Int(truncatingIfNeeded: v >> 32)
                 if wanted[r >> 6] & (1 << UInt64(r & 63)) != 0 { hoursOf[Int32(r), default: []].append(UInt32(v & 0xFFFF_FFFF)) }
             }
         }
-        for (c, list) in noResponse {
-            guard var result = results[c] else { continue }
-            let from = result.windowEnd.timeIntervalSince1970, to = from + Double(lateDays) * 86400
-            result.lateEngagers = list.filter { r in
+        var out: [String: ReactivationResult] = [:]
+        for (i, var result) in found.enumerated() {
+            let from = windowEnds[i], to = from + Double(lateDays) * 86400
+            result.lateEngagers = silent[i].filter { r in
                 (hoursOf[r] ?? []).contains { h in Double(h + 1) * 3600 > from && Double(h) * 3600 <= to }
             }.count
-            results[c] = result
+            out[result.campaign] = result
         }
-        var out: [String: ReactivationResult] = [:]
-        for r in results.values { out[r.campaign] = r }
         return out
     }
 
