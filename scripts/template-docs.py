@@ -42,7 +42,8 @@ def parse():
                 doc.append(s[3:].strip())
             else:
                 p = re.match(r"(?:public )?(let|var) (`?\w+`?): ([^=]+?)(\s*=.*)?$", s)
-                if p and stack and stack[-1][0][0].isupper() and depth == stack[-1][1] + 1 and "static" not in s:
+                # A computed property (`var x: T {`) is not stored: templates do not see it.
+                if p and stack and stack[-1][0][0].isupper() and depth == stack[-1][1] + 1 and "static" not in s and not s.endswith("{"):
                     owner = ".".join(n for n, _ in stack if n not in ("Site",))
                     structs.setdefault(owner, []).append((p.group(2).strip("`"), p.group(3).strip(), " ".join(doc)))
                 if s:

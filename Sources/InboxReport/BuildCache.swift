@@ -91,10 +91,15 @@ public final class BuildCache: @unchecked Sendable {
     public private(set) var lastRead: [String] = []
     /// Pages the last build took from its output folder instead of drawing them (`reuse`).
     public var lastReused: Int { lock.lock(); defer { lock.unlock() }; return reusedPages }
+    /// Pages the last build took from its output folder by digest, with today's chrome slots (`earlier`).
+    public var lastRefilled: Int { lock.lock(); defer { lock.unlock() }; return refilledPages }
     /// This build's pages as `SiteBuilder` hands them to `reuse`'s closure: the checksum of each one's note,
     /// and how many were taken from the output folder.
     private var pageNotes: [String: UInt64] = [:]
     private var reusedPages = 0
+    private var refilledPages = 0
+    /// The record `reuse` took pages from, for the digests of those pages.
+    private var reusedFrom: SiteRecord?
     /// Why the cache was not used, said once per build (a damaged file, another version, a read-only folder).
     public private(set) var warnings: [String] = []
     /// Waits for this build's writes, then says what the cache had to say (a file set aside, a failed save).
@@ -387,16 +392,38 @@ public final class BuildCache: @unchecked Sendable {
     // MARK: Pages
 
     /// What the last build drew into its output folder: per page the checksum of the note it shows and of its
-    /// bytes, for the report of `stamp` through templates of checksum `drawing`.
+    /// bytes, for the report of `stamp` through templates of checksum `drawing`; and, for a page drawn with
+    /// its chrome's slots, its digest and where the slots are (`ChromeSlot`).
     struct SiteRecord {
         var key: String
         var stamp: UInt64
         var drawing: UInt64
         var output: String
-        var pages: [String: (note: UInt64, size: Int, bytes: UInt64)]
+        var pages: [String: Page]
+
+        struct Page {
+            var note: UInt64
+            var size: Int
+            var bytes: UInt64
+            var digest: UInt64?
+            var slots: [SlotPosition] = []
+        }
     }
 
     var siteFile: URL { directory.appending(path: "site.bin") }
+
+    /// The last build's record of its pages, if it drew through these templates into this folder.
+    private func siteRecord(drawing: UInt64, output: URL) -> SiteRecord? {
+        guard enabled, let record = site ?? readSite(), record.drawing == drawing, record.output == output.path else { return nil }
+        return record
+    }
+
+    /// A page of the last build's output folder, if it is still the bytes written.
+    private static func intact(_ page: SiteRecord.Page, at path: String, in output: URL) -> Data? {
+        guard let data = FileManager.default.contents(atPath: output.appending(path: path).path), data.count == page.size,
+              data.withUnsafeBytes({ StreamChecksum.of($0) }) == page.bytes else { return nil }
+        return data
+    }
 
     /// Pages of the last build that stand in for drawing them again: only when this build's report is the very
     /// one they were drawn from (taken from the cache), through the same templates, into the same folder,
@@ -408,21 +435,18 @@ public final class BuildCache: @unchecked Sendable {
         var record: SiteRecord?
         pageNotes = [:]
         reusedPages = 0
-        if enabled, let last, last.reportWasCached {
-            let candidate = site ?? readSite()
-            if let candidate, candidate.key == last.key, candidate.stamp == last.stamp, candidate.drawing == drawing,
-               candidate.output == output.path {
-                record = candidate
-            }
+        refilledPages = 0
+        if let last, last.reportWasCached, let candidate = siteRecord(drawing: drawing, output: output),
+           candidate.key == last.key, candidate.stamp == last.stamp {
+            record = candidate
         }
+        reusedFrom = record
         return { [self] path, note in
             let sum = note.map { StreamChecksum.of(Array($0.utf8)) } ?? 0
             lock.lock()
             pageNotes[path] = sum
             lock.unlock()
-            guard let page = record?.pages[path], page.note == sum,
-                  let data = FileManager.default.contents(atPath: output.appending(path: path).path),
-                  data.count == page.size, data.withUnsafeBytes({ StreamChecksum.of($0) }) == page.bytes else { return nil }
+            guard let page = record?.pages[path], page.note == sum, let data = Self.intact(page, at: path, in: output) else { return nil }
             lock.lock()
             reusedPages += 1
             lock.unlock()
@@ -430,15 +454,44 @@ public final class BuildCache: @unchecked Sendable {
         }
     }
 
-    /// Keeps what this build drew (after the site is written) for the next build's `reuse`.
-    func recordSite(drawing: UInt64, output: URL, files: [String: Data]) {
+    /// Pages of the last build, whatever its report, by digest (`SiteBuilder.Earlier`): drawn through the same
+    /// templates into the same folder, and their file there still the bytes written.
+    func earlier(drawing: UInt64, output: URL) -> SiteBuilder.Earlier? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let record = siteRecord(drawing: drawing, output: output) else { return nil }
+        var byDigest: [UInt64: String] = [:]
+        for (path, page) in record.pages.sorted(by: { $0.key < $1.key }) {
+            if let digest = page.digest, byDigest[digest] == nil { byDigest[digest] = path }
+        }
+        return { [self] digest in
+            guard let path = byDigest[digest], let page = record.pages[path],
+                  let data = Self.intact(page, at: path, in: output) else { return nil }
+            lock.lock()
+            refilledPages += 1
+            lock.unlock()
+            return (data, page.slots)
+        }
+    }
+
+    /// Keeps what this build drew (after the site is written) for the next build's `reuse` and `earlier`.
+    /// A page taken by `reuse` keeps the digest and slots it had.
+    func recordSite(drawing: UInt64, output: URL, site drawn: SiteBuilder.Drawn) {
         lock.lock()
         defer { lock.unlock() }
         guard enabled, writes, let last else { return }
-        var pages: [String: (note: UInt64, size: Int, bytes: UInt64)] = [:]
+        var pages: [String: SiteRecord.Page] = [:]
         for (path, note) in pageNotes {
-            guard let data = files[path] else { continue }
-            pages[path] = (note, data.count, data.withUnsafeBytes { StreamChecksum.of($0) })
+            guard let data = drawn.files[path] else { continue }
+            var page = SiteRecord.Page(note: note, size: data.count, bytes: data.withUnsafeBytes { StreamChecksum.of($0) })
+            if let marks = drawn.pages[path] {
+                page.digest = marks.digest
+                page.slots = marks.slots
+            } else if let before = reusedFrom?.pages[path], before.size == page.size, before.bytes == page.bytes {
+                page.digest = before.digest
+                page.slots = before.slots
+            }
+            pages[path] = page
         }
         let record = SiteRecord(key: last.key, stamp: last.stamp, drawing: drawing, output: output.path, pages: pages)
         if keepsMemory { site = record }
@@ -454,6 +507,14 @@ public final class BuildCache: @unchecked Sendable {
                 w.int(p.note)
                 w.int(p.size)
                 w.int(p.bytes)
+                w.int(p.digest == nil ? 0 : 1)
+                w.int(p.digest ?? 0)
+                w.int(p.slots.count)
+                for slot in p.slots {
+                    w.int(Int(slot.slot.rawValue))
+                    w.int(slot.offset)
+                    w.int(slot.length)
+                }
             }
             try w.commit()
         } catch {
@@ -465,10 +526,22 @@ public final class BuildCache: @unchecked Sendable {
         do {
             guard let r = try CacheReader(siteFile) else { return nil }
             var record = SiteRecord(key: try r.string(), stamp: try r.int(), drawing: try r.int(), output: try r.string(), pages: [:])
-            let n = try r.count(of: 32)
+            let n = try r.count(of: 56)
             for _ in 0..<n {
                 let path = try r.string()
-                record.pages[path] = (try r.int(), try r.int(), try r.int())
+                var page = SiteRecord.Page(note: try r.int(), size: try r.int(), bytes: try r.int())
+                let hasDigest: Int = try r.int()
+                let digest: UInt64 = try r.int()
+                if hasDigest == 1 { page.digest = digest }
+                let slots = try r.count(of: 24)
+                for _ in 0..<slots {
+                    let kind: Int = try r.int()
+                    guard let slot = ChromeSlot(rawValue: UInt8(clamping: kind)) else {
+                        throw CacheFileError("a page slot of an unknown kind (\(kind))")
+                    }
+                    page.slots.append(SlotPosition(slot: slot, offset: try r.int(), length: try r.int()))
+                }
+                record.pages[path] = page
             }
             try r.finish()
             return record

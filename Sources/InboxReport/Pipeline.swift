@@ -161,12 +161,15 @@ public struct ReportProject: Sendable {
         step(.drawing)
         let templates = try TemplateSet(projectTemplates: root.appending(path: "templates"))
         let drawing = templates.checksum
-        let files = try SiteBuilder.files(report: report, notes: input.notes, templates: templates,
-                                          reuse: cache.reuse(drawing: drawing, output: output))
+        let site = try SiteBuilder.draw(report: report, notes: input.notes, templates: templates,
+                                        reuse: cache.reuse(drawing: drawing, output: output),
+                                        earlier: cache.earlier(drawing: drawing, output: output))
+        let files = site.files
+        Timing.say("pages taken from the output folder: \(cache.lastReused) as they were, \(cache.lastRefilled) with new chrome slots")
         Timing.mark("draw")
         step(.writing)
         let changed = try writer.write(files)
-        cache.recordSite(drawing: drawing, output: output, files: files)
+        cache.recordSite(drawing: drawing, output: output, site: site)
         Timing.mark("write")
         input.warnings += cache.settled()
         Timing.mark("cache")

@@ -23,7 +23,7 @@ enum Feed {
         let entries: [Entry]
     }
 
-    static func render(_ ctx: SiteContext) throws -> Data {
+    static func render(_ ctx: SiteContext) throws -> DrawnPage {
         let report = ctx.report
         let base = report.config.baseURL.map(PageLinks.folder) ?? ""
         let calendar = WeekCalendar(timeZone: TimeZone(identifier: "UTC")!)
@@ -51,6 +51,6 @@ enum Feed {
             self_href: base + Route.feed.outputPath, home_href: base + Route.index.outputPath,
             updated: calendar.iso8601(report.newestData).replacingOccurrences(of: "+00:00", with: "Z"),
             lang: report.config.language, entries: entries)
-        return Data(try ctx.templates.render("feed", model: model).utf8)
+        return DrawnPage(Data(try ctx.templates.render("feed", model: model).utf8))
     }
 }

@@ -15,8 +15,9 @@ struct Page<Model: Encodable> {
 
 /// A page: its model's fields over its chrome's, as `MustacheTree` makes them.
 extension Page {
-    func tree() throws -> [String: Any] {
-        var out = try MustacheTree.fields(of: chrome)
+    /// - Parameter markers: the chrome's slots as their markers (`ChromeSlot`), not their values.
+    func tree(markers: Bool = false) throws -> [String: Any] {
+        var out = try MustacheTree.fields(of: markers ? chrome.withMarkers() : chrome)
         out.merge(try MustacheTree.fields(of: model)) { _, mine in mine }
         return out
     }
@@ -44,6 +45,58 @@ struct Chrome: Encodable {
     var inline_css: String?
     /// The exported week's address on the published site, when it is known.
     var site_href: String?
+    /// Which entry of `nav` links the latest week (a `ChromeSlot`, like `freshness`).
+    private(set) var latestWeekLink: Int?
+    /// Encoded with the slots' markers instead of their values (`ChromeSlot`).
+    private(set) var drawsMarkers = false
+}
+
+/// The slots of the chrome (`ChromeSlot`): encoded as their markers or as their values.
+extension Chrome {
+    enum CodingKeys: String, CodingKey {
+        case t, root, lang, page_title, site_title, nav, programs_nav, freshness, generator, custom_css, inline_css, site_href
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(t, forKey: .t)
+        try c.encode(root, forKey: .root)
+        try c.encode(lang, forKey: .lang)
+        try c.encode(page_title, forKey: .page_title)
+        try c.encode(site_title, forKey: .site_title)
+        var nav = nav
+        if drawsMarkers, let i = latestWeekLink {
+            nav[i] = NavLink(href: ChromeSlot.latestWeek.marker, label: nav[i].label, current: nav[i].current)
+        }
+        try c.encode(nav, forKey: .nav)
+        try c.encode(programs_nav, forKey: .programs_nav)
+        try c.encode(drawsMarkers ? ChromeSlot.freshness.marker : freshness, forKey: .freshness)
+        try c.encode(generator, forKey: .generator)
+        try c.encode(custom_css, forKey: .custom_css)
+        try c.encodeIfPresent(inline_css, forKey: .inline_css)
+        try c.encodeIfPresent(site_href, forKey: .site_href)
+    }
+
+    /// The same chrome, its entry `index` of `nav` being the link to the latest week.
+    func linkingLatestWeek(at index: Int?) -> Chrome {
+        var out = self
+        out.latestWeekLink = index
+        return out
+    }
+
+    /// The same chrome, encoded with its slots' markers.
+    func withMarkers() -> Chrome {
+        var out = self
+        out.drawsMarkers = true
+        return out
+    }
+
+    /// Each slot's value, unescaped.
+    var slotValues: [ChromeSlot: String] {
+        var out: [ChromeSlot: String] = [.freshness: freshness]
+        if let i = latestWeekLink { out[.latestWeek] = nav[i].href }
+        return out
+    }
 }
 
 struct NavLink: Encodable {

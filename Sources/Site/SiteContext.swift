@@ -11,11 +11,14 @@ struct SiteContext {
     let templates: TemplateSet
     let markdown: Markdown
     private let labelTree: LabelTree
+    /// The pages the last build drew, by digest.
+    let earlier: SiteBuilder.Earlier?
 
-    init(report: Report, notes: Notes, templates: TemplateSet) throws {
+    init(report: Report, notes: Notes, templates: TemplateSet, earlier: SiteBuilder.Earlier? = nil) throws {
         self.report = report
         self.notes = notes
         self.templates = templates
+        self.earlier = earlier
         labels = try templates.labels(language: report.config.language)
         format = try Format(labels: labels, timeZone: report.config.timeZone)
         markdown = Markdown(trusted: report.config.trustedNotes)
@@ -28,7 +31,9 @@ struct SiteContext {
     /// says which navigation entry is the current one.
     func chrome(_ links: PageLinks, title: String, section: Section) throws -> Chrome {
         var nav = [NavLink(href: links.to(.index), label: try t("nav.overview"), current: section == .index)]
+        var latestWeekLink: Int?
         if let latest = report.latestWeek {
+            latestWeekLink = nav.count
             nav.append(NavLink(href: links.to(.week(latest.week)), label: try t("nav.weeks"), current: section == .week))
         }
         if !report.reactivationSends.isEmpty {
@@ -49,7 +54,8 @@ struct SiteContext {
             nav: nav,
             programs_nav: report.programs.map { NavLink(href: links.to(.program($0.slug)), label: $0.name, current: section == .program($0.slug)) },
             freshness: try labels.format("site.freshness", ["date": format.dateTime(report.newestData)]),
-            generator: "inbox-report", custom_css: templates.files[Self.customCSS] != nil)
+            generator: "inbox-report", custom_css: templates.files[Self.customCSS] != nil
+        ).linkingLatestWeek(at: latestWeekLink)
     }
 
     /// The mailbox-providers page exists when Postmaster or SNDS data, or bounce reasons, are there to show.
@@ -71,9 +77,10 @@ struct SiteContext {
         case program(String)
     }
 
-    /// Draws a page: its model and chrome through its template.
-    func render<Model: Encodable>(_ template: String, _ chrome: Chrome, _ model: Model) throws -> Data {
-        Data(try templates.render(template, Page(chrome: chrome, model: model)).utf8)
+    /// Draws a page: its model and chrome through its template, or takes it from the last build when that drew
+    /// a page of the same digest (`ChromeSlot`).
+    func render<Model: Encodable>(_ template: String, _ chrome: Chrome, _ model: Model) throws -> DrawnPage {
+        try templates.draw(template, Page(chrome: chrome, model: model), earlier: earlier)
     }
 
     // MARK: - Shared pieces of page models

@@ -9,6 +9,10 @@ public struct TemplateSet: Sendable {
     public let files: [String: String]
     let overrides: [String: String]
     private let library: MustacheLibrary
+    /// `{{v}}`: how a template escapes a value.
+    private let escaper: MustacheTemplate
+    /// `slotsAreExact` of these files.
+    let slotsAreExact: Bool
 
     public static var defaults: [String: String] { DefaultTemplates.files }
 
@@ -36,6 +40,8 @@ public struct TemplateSet: Sendable {
             }
         }
         self.library = library
+        escaper = try! MustacheTemplate(string: "{{v}}")
+        slotsAreExact = Self.slotsAreExact(files)
     }
 
     static func readFolder(_ dir: URL) throws -> [String: String] {
@@ -71,7 +77,51 @@ public struct TemplateSet: Sendable {
 
     /// Renders a template with a page; a missing template is an error, never an empty page.
     func render<Model>(_ name: String, _ page: Page<Model>) throws -> String {
-        try render(name, tree: try page.tree())
+        String(decoding: try draw(name, page, earlier: nil).bytes, as: UTF8.self)
+    }
+
+    /// Draws a page with markers in its chrome's slots, then puts their values in (`ChromeSlot`): the page is
+    /// the one drawn with the values in place, and says where they went. With `earlier`, a page the last
+    /// build drew with the same digest is taken instead of drawing it.
+    func draw<Model>(_ name: String, _ page: Page<Model>, earlier: SiteBuilder.Earlier?) throws -> DrawnPage {
+        guard slotsAreExact, let digest = PageDigest.of(template: name, page) else {
+            return DrawnPage(Data(try render(name, tree: try page.tree()).utf8))
+        }
+        let values = page.chrome.slotValues.mapValues(escaped)
+        if let earlier, let before = earlier(digest),
+           let page = DrawnPage.refilling(before.bytes, slots: before.slots, values: values, digest: digest) {
+            return page
+        }
+        if let drawn = DrawnPage.filling(try render(name, tree: try page.tree(markers: true)), values: values, digest: digest) {
+            return drawn
+        }
+        return DrawnPage(Data(try render(name, tree: try page.tree()).utf8))
+    }
+
+    /// A value as `{{name}}` puts it into a page: escaped by the template library itself.
+    func escaped(_ value: String) -> String { escaper.render(["v": value]) }
+
+    /// Whether every template puts a chrome slot's value (`freshness`, a navigation link's `href`) into the
+    /// page only as `{{name}}` does, escaped and unchanged, so a marker drawn in its place can be replaced by
+    /// the escaped value afterwards (`ChromeSlot`). Not when a template emits one unescaped (`{{{href}}}`,
+    /// `{{&freshness}}`, `{{{.}}}` in a section over one), through a transform (`{{lowercased(freshness)}}`),
+    /// with other delimiters or in another content type (`{{=`, `{{%`), or holds a marker character.
+    static func slotsAreExact(_ files: [String: String]) -> Bool {
+        let slotNames: Set<String> = ["freshness", "href", "nav", "."]
+        let tag = try! NSRegularExpression(pattern: #"\{\{(\{|&)?([^}]*)\}\}"#)
+        for (name, text) in files where name.hasSuffix(".mustache") {
+            if text.utf8.contains(ChromeSlot.markerLead) || text.contains("{{=") || text.contains("{{%") { return false }
+            for m in tag.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                guard let r = Range(m.range(at: 2), in: text) else { continue }
+                let body = text[r].trimmingCharacters(in: CharacterSet(charactersIn: "#^/>$<! "))
+                let names = body.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") })
+                    .map { $0.split(separator: ".").last.map(String.init) ?? "." }
+                let mentionsSlot = names.contains { slotNames.contains($0) }
+                let unescaped = m.range(at: 1).location != NSNotFound
+                if mentionsSlot && (unescaped || body.contains("(")) { return false }
+            }
+        }
+        return true
     }
 
     /// Renders a template with a model of its own (no chrome: the feed).
@@ -79,7 +129,7 @@ public struct TemplateSet: Sendable {
         try render(name, tree: try MustacheTree.fields(of: model))
     }
 
-    private func render(_ name: String, tree: [String: Any]) throws -> String {
+    func render(_ name: String, tree: [String: Any]) throws -> String {
         guard let text = library.render(tree, withTemplate: name) else {
             throw SiteError.template("no template named \(name) (templates/\(name).mustache)")
         }

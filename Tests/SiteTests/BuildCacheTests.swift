@@ -1,6 +1,7 @@
 import Foundation
 import InboxReport
 import ReportCore
+import Site
 import Testing
 import TestSupport
 
@@ -265,6 +266,60 @@ import TestSupport
         step = try build()
         #expect(step.reused == 0, "another template set draws every page")
         try expectSameAsUncached(step.files, "a template added")
+    }
+
+    /// A new week changes every page's freshness line and latest-week link, and little else: a page whose
+    /// model is the one drawn last time is that page with the new values in its chrome's slots (`ChromeSlot`),
+    /// byte for byte the page a build without the cache draws. A page changed by hand in the output, and every
+    /// page through a template that emits the freshness unescaped, is drawn again.
+    @Test func aNewWeekRefillsThePagesItDoesNotChange() throws {
+        let campaigns = { (weeks: [Int]) in
+            "campaign,program,name,kind\n" + weeks.map { "nl-w\($0),newsletter,Letter \($0),regular\n" }.joined()
+        }
+        let project = try TestProject(files: [
+            "report.yml": "title: Cache test\ntimezone: Europe/Stockholm\nprograms:\n  newsletter: { name: The letter }\ncampaign_programs:\n  \"nl-*\": newsletter\n",
+            "data/campaigns.csv": campaigns([45]), "data/events/2026-W45.csv": Self.weekLog(45),
+        ])
+        let public_ = project.root.appending(path: "public")
+        func build() throws -> (files: [String: Data], refilled: Int) {
+            let cache = BuildCache(project: project.root)
+            _ = try ReportProject(root: project.root).build(options: BuildOptions(output: public_), cache: cache)
+            var files: [String: Data] = [:]
+            for path in project.files(under: "public") { files[path] = FileManager.default.contents(atPath: public_.appending(path: path).path) }
+            let fresh = try Self.site(project, cache: nil, useCache: false).files
+            #expect(files.count == fresh.count)
+            for (path, data) in fresh where files[path] != data { Issue.record("\(path) differs from the uncached build") }
+            return (files, cache.lastRefilled)
+        }
+        func page(_ files: [String: Data], _ path: String) -> String { String(decoding: files[path] ?? Data(), as: UTF8.self) }
+        var step = try build()
+        #expect(step.refilled == 0)
+        let before = page(step.files, "campaigns/nl-w45/index.html")
+
+        try project.write("data/events/2026-W46.csv", Self.weekLog(46))
+        try project.write("data/campaigns.csv", campaigns([45, 46]))
+        step = try build()
+        let after = page(step.files, "campaigns/nl-w45/index.html")
+        #expect(before != after, "its freshness and latest-week link are new")
+        #expect(after.contains("weeks/2026-W46/index.html") && !before.contains("weeks/2026-W46/index.html"))
+        // The first send's page, the glossary, … are refilled; the new week's pages and the overview are drawn.
+        let pages = step.files.keys.filter { $0.hasSuffix(".html") }.count
+        #expect(step.refilled >= 3)
+        #expect(step.refilled < pages - 3)
+
+        // Changed by hand, its length kept: not taken, drawn again (`build` compares it with the uncached page).
+        try project.write("public/campaigns/nl-w45/index.html", after.replacingOccurrences(of: "<h1>", with: "<h2>"))
+        try project.write("data/events/2026-W46b.csv", Self.weekLog(46, recipients: 9, variant: 2).replacingOccurrences(of: "T09:", with: "T11:"))
+        step = try build()
+        #expect(page(step.files, "campaigns/nl-w45/index.html").contains("<h1>"))
+        #expect(step.refilled >= 2)
+
+        try project.write("templates/layout.mustache", try #require(TemplateSet.defaults["layout.mustache"])
+            .replacingOccurrences(of: "{{freshness}}", with: "{{{freshness}}}"))
+        _ = try build()
+        try project.write("data/events/2026-W46c.csv", Self.weekLog(46, recipients: 9, variant: 3).replacingOccurrences(of: "T09:", with: "T12:"))
+        step = try build()
+        #expect(step.refilled == 0, "a template that emits the freshness unescaped draws every page")
     }
 
     @Test func aTouchedOrCopiedFileWithTheSameBytesIsNotReadAgain() throws {

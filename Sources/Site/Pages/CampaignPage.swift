@@ -61,7 +61,7 @@ enum CampaignPage {
         let outcomes: OutcomeSection?
     }
 
-    static func render(_ ctx: SiteContext, _ send: Send) throws -> Data {
+    static func render(_ ctx: SiteContext, _ send: Send) throws -> DrawnPage {
         let report = ctx.report
         let links = PageLinks(.campaign(send.id))
         let f = ctx.format

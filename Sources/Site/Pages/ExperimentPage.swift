@@ -75,7 +75,7 @@ enum ExperimentPage {
 
     static let perMessage: [KPI] = [.humanOpenRate, .clickRate, .unsubscribeRate, .complaintRate, .hardBounceRate]
 
-    static func renderList(_ ctx: SiteContext) throws -> Data {
+    static func renderList(_ ctx: SiteContext) throws -> DrawnPage {
         let links = PageLinks(.experiments)
         let items = try ctx.report.experiments.map { e in
             ListModel.Item(title: e.config.title, href: links.to(.experiment(e.slug)), kind: try kindLabel(ctx, e), coverage: try coverage(ctx, e))
@@ -109,7 +109,7 @@ enum ExperimentPage {
         }
     }
 
-    static func render(_ ctx: SiteContext, _ e: ExperimentResult) throws -> Data {
+    static func render(_ ctx: SiteContext, _ e: ExperimentResult) throws -> DrawnPage {
         let links = PageLinks(.experiment(e.slug))
         var frequency: Model.FrequencySection?
         var subject: Model.SubjectSection?

@@ -25,7 +25,7 @@ enum FrequencyPage {
         let alerts: ItemList<AlertItem>?
     }
 
-    static func render(_ ctx: SiteContext) throws -> Data {
+    static func render(_ ctx: SiteContext) throws -> DrawnPage {
         let links = PageLinks(.frequency)
         let f = ctx.format
         let chrome = try ctx.chrome(links, title: try ctx.t("frequency.title"), section: .frequency)

@@ -27,7 +27,7 @@ enum GlossaryPage {
         let certainty: [MarkHelp]
     }
 
-    static func render(_ ctx: SiteContext) throws -> Data {
+    static func render(_ ctx: SiteContext) throws -> DrawnPage {
         let links = PageLinks(.glossary)
         let f = ctx.format
         let th = ctx.report.config.thresholds
@@ -72,7 +72,7 @@ enum NotFoundPage {
         let home: String
     }
 
-    static func render(_ ctx: SiteContext) throws -> Data {
+    static func render(_ ctx: SiteContext) throws -> DrawnPage {
         // Servers show 404.html at any depth, so its links are absolute when the site's address is known;
         // without one they are relative to the site's root, where 404.html lies — right from file:// and
         // for a missing page at the top level (set base_url for every depth).

@@ -42,7 +42,7 @@ enum IndexPage {
         let health: TierSection?
     }
 
-    static func render(_ ctx: SiteContext) throws -> Data {
+    static func render(_ ctx: SiteContext) throws -> DrawnPage {
         let report = ctx.report
         let links = PageLinks(.index)
         var latestModel: Model.Latest?

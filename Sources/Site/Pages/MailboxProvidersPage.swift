@@ -105,7 +105,7 @@ enum MailboxProvidersPage {
 
     // MARK: The page
 
-    static func render(_ ctx: SiteContext) throws -> Data {
+    static func render(_ ctx: SiteContext) throws -> DrawnPage {
         let links = PageLinks(.mailboxProviders)
         let report = ctx.report
         let mp = report.mailboxProviders

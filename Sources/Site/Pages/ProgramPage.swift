@@ -38,7 +38,7 @@ enum ProgramPage {
         let health: TierSection?
     }
 
-    static func render(_ ctx: SiteContext, _ program: ProgramReport) throws -> Data {
+    static func render(_ ctx: SiteContext, _ program: ProgramReport) throws -> DrawnPage {
         let report = ctx.report
         let links = PageLinks(.program(program.slug))
         let weeks = try program.series.reversed().map { pw in

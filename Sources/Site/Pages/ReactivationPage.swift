@@ -50,7 +50,7 @@ enum ReactivationPage {
         let outcome_help: [OutcomeHelp]
     }
 
-    static func render(_ ctx: SiteContext) throws -> Data {
+    static func render(_ ctx: SiteContext) throws -> DrawnPage {
         let links = PageLinks(.reactivation)
         let report = ctx.report
         let f = ctx.format

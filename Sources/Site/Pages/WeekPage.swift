@@ -40,7 +40,7 @@ enum WeekPage {
         let mailbox: MailboxProvidersPage.WeekSection?
     }
 
-    static func render(_ ctx: SiteContext, _ week: WeekReport) throws -> Data {
+    static func render(_ ctx: SiteContext, _ week: WeekReport) throws -> DrawnPage {
         let links = PageLinks(.week(week.week))
         let chrome = try ctx.chrome(links, title: ctx.format.weekHeading(week.week), section: .week)
         return try ctx.render("week", chrome, try model(ctx, week, links))
