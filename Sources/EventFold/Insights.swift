@@ -254,10 +254,10 @@ struct FrequencyCounter {
         over = FrequencyBucket(messagesPerWeek: threshold + 1)
     }
 
-    /// A recipient-week of `n` messages (counted once per recipient-week).
-    mutating func countWeek(messages n: Int) {
-        buckets[min(n, 5) - 1].recipientWeeks += 1
-        if n > threshold { over.recipientWeeks += 1 }
+    /// `k` recipient-weeks of `n` messages each (a recipient-week is counted once).
+    mutating func countWeeks(messages n: Int, _ k: Int) {
+        buckets[min(n, 5) - 1].recipientWeeks += k
+        if n > threshold { over.recipientWeeks += k }
     }
 
     /// One delivered message, in a week that brought its recipient `n` messages.
@@ -483,12 +483,26 @@ struct WeekCounts {
     private let width: Int
     let cap: Int
     private let bytes: FlatBuffer<UInt8>
+    /// How many recipient-weeks have each count 1 … cap, kept as the counts are made, so the frequency buckets
+    /// need no walk over every recipient's every week. (Slot 0 only counts down, and is never read.)
+    private let weeksOf: FlatBuffer<Int>
 
     init(recipients R: Int, weeks W: Int, cap: Int) {
         weeks = W
         width = cap <= 15 ? 0 : cap <= 255 ? 1 : 2
         self.cap = min(cap, 65535)
         bytes = FlatBuffer(width == 0 ? (R * W + 1) / 2 : R * W * width, 0)
+        weeksOf = FlatBuffer(self.cap + 1, 0)
+    }
+
+    /// Recipient-weeks of exactly `n` messages (of `cap`: `cap` or more).
+    func recipientWeeks(withMessages n: Int) -> Int { weeksOf[n] }
+
+    /// A recipient-week's count went from `n` to `n + 1`.
+    @inline(__always)
+    private func moved(from n: Int) {
+        weeksOf[n] -= 1
+        weeksOf[n + 1] += 1
     }
 
     @inline(__always)
@@ -506,15 +520,23 @@ struct WeekCounts {
         let i = r * weeks + w
         switch width {
         case 0:
-            let shift = UInt8((i & 1) << 2), b = bytes[i >> 1]
-            if Int(b >> shift) & 0xF < cap { bytes[i >> 1] = b &+ (1 << shift) }
+            let shift = UInt8((i & 1) << 2), b = bytes[i >> 1], n = Int(b >> shift) & 0xF
+            if n < cap {
+                bytes[i >> 1] = b &+ (1 << shift)
+                moved(from: n)
+            }
         case 1:
-            if Int(bytes[i]) < cap { bytes[i] += 1 }
+            let n = Int(bytes[i])
+            if n < cap {
+                bytes[i] += 1
+                moved(from: n)
+            }
         default:
             let n = count(r, w)
             if n < cap {
                 bytes[2 * i] = UInt8((n + 1) & 0xFF)
                 bytes[2 * i + 1] = UInt8((n + 1) >> 8)
+                moved(from: n)
             }
         }
     }
@@ -571,8 +593,8 @@ extension EventShard {
                 }
             }
         }
-        for r in 0..<R {
-            for w in 0..<W where timeline.messages(r, week: w) > 0 { out.frequency.countWeek(messages: timeline.messages(r, week: w)) }
+        for n in 1...timeline.perWeek.cap where timeline.perWeek.recipientWeeks(withMessages: n) > 0 {
+            out.frequency.countWeeks(messages: n, timeline.perWeek.recipientWeeks(withMessages: n))
         }
 
         // Each message: its provider's tally and its hours; if delivered, the tier its recipient was in when the
