@@ -50,24 +50,27 @@ public struct MessageTally: Sendable, Hashable, Codable {
     @inline(__always)
     public mutating func add(_ m: Message, in send: SendEvidence) { self += MessageTally(counting: m, in: send) }
 
+    /// Unchecked adds: a count of messages never comes near `Int.max` (every message is a record in memory),
+    /// and without a trap after each of the sixteen the compiler adds them as vectors. The walks add five
+    /// tallies a message; with checked adds that was a third of the message walk's time.
     @inline(__always)
     public static func += (a: inout MessageTally, b: MessageTally) {
-        a.wentOut += b.wentOut
-        a.delivered += b.delivered
-        a.hardBounced += b.hardBounced
-        a.softBounced += b.softBounced
-        a.undeterminedBounced += b.undeterminedBounced
-        a.dropped += b.dropped
-        a.opened += b.opened
-        a.machineOnlyOpened += b.machineOnlyOpened
-        a.openedUnverified += b.openedUnverified
-        a.engaged += b.engaged
-        a.clicked += b.clicked
-        a.forwarded += b.forwarded
-        a.replied += b.replied
-        a.unsubscribed += b.unsubscribed
-        a.complained += b.complained
-        a.deletedUnopened += b.deletedUnopened
+        a.wentOut &+= b.wentOut
+        a.delivered &+= b.delivered
+        a.hardBounced &+= b.hardBounced
+        a.softBounced &+= b.softBounced
+        a.undeterminedBounced &+= b.undeterminedBounced
+        a.dropped &+= b.dropped
+        a.opened &+= b.opened
+        a.machineOnlyOpened &+= b.machineOnlyOpened
+        a.openedUnverified &+= b.openedUnverified
+        a.engaged &+= b.engaged
+        a.clicked &+= b.clicked
+        a.forwarded &+= b.forwarded
+        a.replied &+= b.replied
+        a.unsubscribed &+= b.unsubscribed
+        a.complained &+= b.complained
+        a.deletedUnopened &+= b.deletedUnopened
     }
 
     public var unsubscribeRate: Double? { delivered > 0 ? Double(unsubscribed) / Double(delivered) : nil }
