@@ -243,6 +243,81 @@ struct TierCounter {
     }
 }
 
+/// Tier counts of a walk as runs of weeks: a run of weeks in one tier is two changes of a count, where counting
+/// each week's end was one per week (a recipient is in a handful of runs over a year of weeks).
+///
+/// Runs are found by asking the tier of a week, never by working out when a bound is crossed: while the last
+/// engagement and the last unverified open stay the same, each tier holds on one run of weeks at most (the
+/// ages only grow; *opened, unverified* starts where *active* ends and cuts the front off the tiers after it;
+/// suppressed is the rest), so the end of a run is found by halving the weeks left.
+final class TierRuns {
+    let weeks: Int, rows: Int
+    /// [row][week 0 … weeks][tier]: +1 where a run starts, -1 after its end.
+    private let changes: FlatBuffer<Int>
+
+    init(weeks: Int, rows: Int) {
+        self.weeks = weeks
+        self.rows = rows
+        changes = FlatBuffer(rows * (weeks + 1) * TierCounter.tiers, 0)
+    }
+
+    /// Counts `tier(x)` for each week `x` of `range` in `row` (0: the sender, p + 1: program p). Each tier
+    /// must hold on one run of the range at most.
+    @inline(__always)
+    func count(row: Int, _ range: Range<Int>, _ tier: (Int) -> Tier) {
+        var x = range.lowerBound
+        while x < range.upperBound {
+            let t = tier(x)
+            // The first week after x in another tier (none when the last week is in this one: most runs last
+            // to the end of their range).
+            var lo = x + 1, hi = range.upperBound
+            if hi - lo > 1, tier(hi - 1) == t { lo = hi }
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if tier(mid) == t { lo = mid + 1 } else { hi = mid }
+            }
+            changes[(row * (weeks + 1) + x) * TierCounter.tiers + t.rawValue] &+= 1
+            changes[(row * (weeks + 1) + lo) * TierCounter.tiers + t.rawValue] &-= 1
+            x = lo
+        }
+    }
+
+    /// The counts at each week's end, added to `counter`.
+    func add(into counter: TierCounter) {
+        for row in 0..<rows {
+            for t in 0..<TierCounter.tiers {
+                var n = 0
+                for w in 0..<weeks {
+                    n += changes[(row * (weeks + 1) + w) * TierCounter.tiers + t]
+                    counter.counts[(row * weeks + w) * TierCounter.tiers + t] += n
+                }
+            }
+        }
+    }
+
+    /// The first week whose end is after `t` (`weekEnds.count`: none).
+    @inline(__always)
+    static func firstWeek(after t: Double, _ weekEnds: [Double]) -> Int {
+        var lo = 0, hi = weekEnds.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if weekEnds[mid] > t { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+
+    /// The first week from `from` whose end is at or after `t` (`weekEnds.count`: none).
+    @inline(__always)
+    static func firstWeek(atOrAfter t: Double, _ weekEnds: [Double], from: Int) -> Int {
+        var lo = from, hi = weekEnds.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if weekEnds[mid] >= t { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+}
+
 /// Messages per recipient per week, in buckets 1…5+ and above the threshold.
 struct FrequencyCounter {
     var buckets = FrequencyBucket.weekly()
@@ -571,28 +646,42 @@ extension EventShard {
             timeline.note(m, recipient: Int(r), delivered: m.isDelivered(in: evidence[ci]), send: planned[ci], index: global[ci])
         }
 
-        // Tier counts at the end of each week.
+        // Tier counts at the end of each week, counted as runs of weeks in one tier (`TierRuns`).
+        let runs = TierRuns(weeks: W, rows: layout.programs + 1)
+        let weekEnds = layout.weekEnds
+        // Per program, the first week whose end is after its first delivery to the recipient (W: none).
+        let reached = FlatBuffer(max(layout.programs, 1), 0)
         for r in 0..<R where timeline.firstDelivered(r).isFinite {
             var lastEngaged = engaged.cursor(r), lastUnverified = unverified.cursor(r)
             let sup = timeline.suppressed(r, before: .infinity)
             let firstDelivered = timeline.firstDelivered(r)
-            for (w, weekEnd) in layout.weekEnds.enumerated() where firstDelivered < weekEnd {
-                let last = lastEngaged.last(endingBy: weekEnd)
-                let lastOpen = unverified.isEmpty ? nil : lastUnverified.last(endingBy: weekEnd)
-                let tier = bounds.tier(now: weekEnd, firstDelivered: firstDelivered, lastEngaged: last,
-                                       lastUnverifiedOpen: lastOpen, suppressed: sup)
-                out.tiers.counts[out.tiers.countCell(program: nil, week: w, tier: tier)] += 1
-                for p in 0..<layout.programs where timeline.firstDelivered(r, program: p) < weekEnd {
+            for p in 0..<layout.programs { reached[p] = TierRuns.firstWeek(after: timeline.firstDelivered(r, program: p), weekEnds) }
+            var w = TierRuns.firstWeek(after: firstDelivered, weekEnds)
+            while w < W {
+                // Weeks w ..< end: the same last engagement and last unverified open at each week's end.
+                let last = lastEngaged.last(endingBy: weekEnds[w])
+                let lastOpen = unverified.isEmpty ? nil : lastUnverified.last(endingBy: weekEnds[w])
+                let end = TierRuns.firstWeek(atOrAfter: min(lastEngaged.nextChange, unverified.isEmpty ? .infinity : lastUnverified.nextChange),
+                                             weekEnds, from: w + 1)
+                @inline(__always) func tier(_ x: Int) -> Tier {
+                    bounds.tier(now: weekEnds[x], firstDelivered: firstDelivered, lastEngaged: last, lastUnverifiedOpen: lastOpen, suppressed: sup)
+                }
+                runs.count(row: 0, w..<end, tier)
+                for p in 0..<layout.programs where reached[p] < end {
                     // Only a never-engaged recipient's tier (new or inactive) depends on when the program first
                     // reached them; otherwise it is the sender-wide tier.
-                    let here = (tier == .new || tier == .inactive) && last == nil
-                        ? bounds.tier(now: weekEnd, firstDelivered: timeline.firstDelivered(r, program: p),
-                                      lastEngaged: nil, lastUnverifiedOpen: lastOpen, suppressed: nil)
-                        : tier
-                    out.tiers.counts[out.tiers.countCell(program: p, week: w, tier: here)] += 1
+                    let firstInProgram = timeline.firstDelivered(r, program: p)
+                    runs.count(row: p + 1, max(w, reached[p])..<end) { x in
+                        let here = tier(x)
+                        return (here == .new || here == .inactive) && last == nil
+                            ? bounds.tier(now: weekEnds[x], firstDelivered: firstInProgram, lastEngaged: nil, lastUnverifiedOpen: lastOpen, suppressed: nil)
+                            : here
+                    }
                 }
+                w = end
             }
         }
+        runs.add(into: out.tiers)
         for n in 1...timeline.perWeek.cap where timeline.perWeek.recipientWeeks(withMessages: n) > 0 {
             out.frequency.countWeeks(messages: n, timeline.perWeek.recipientWeeks(withMessages: n))
         }

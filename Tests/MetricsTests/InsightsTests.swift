@@ -113,6 +113,53 @@ import ReportCore
     /// The weekly counts are kept only as far as the buckets need (past 5 and past the threshold): four bits a
     /// week up to a threshold of 14, a byte up to 254, two bytes above. Each way a week just past the threshold
     /// is over it and a week at it is not, and many messages do not spill into a neighbouring week or recipient.
+    /// Twenty weekly sends (Mondays 09:00 UTC from 16 Nov 2026) to five recipients, their tier at each week's end
+    /// (the next Monday 00:00) worked by hand. Each week's end is 7(k + 1) days less 9 hours after the first send.
+    ///   x opens send 0 at 10:00 as a person: age 7(k + 1) − 1 days; active k 0–3, warm 4–12, cooling 13–19.
+    ///   u opens send 0 without a signal and never engages: opened, unverified k 0–3, new 4–11, inactive 12–19.
+    ///   n never opens: new while 7(k + 1) − 0.375 ≤ 90, k 0–11; inactive 12–19.
+    ///   s never opens and unsubscribes in week 5: new k 0–4, suppressed 5–19.
+    ///   v opens send 6 without a signal: new k 0–5, opened, unverified 6–9 (age 7(k − 6) + 6), new 10–11,
+    ///   inactive 12–19.
+    /// n alone also gets one offer (program promo) in week 8: new there from k 8 to 19 (at most 84 days).
+    @Test func eachRecipientsTierAtEachWeeksEndOverTwentyWeeks() throws {
+        let mon0 = date("2026-11-16T09:00:00Z").timeIntervalSince1970
+        let acc = EventAccumulator()
+        func add(_ t: Double, _ c: String, _ r: String, _ type: EventType, machine: Bool? = nil, program: String = "nl") {
+            acc.add(RecipientEvent(time: t, campaign: c, recipient: r, type: type, machine: machine, program: program), at: SourceLocation(file: "e.csv"))
+        }
+        for k in 0..<20 {
+            for r in ["x@a.example", "u@a.example", "n@a.example", "s@a.example", "v@a.example"] {
+                add(mon0 + Double(k) * 7 * day, "w\(k)", r, .sent)
+                add(mon0 + Double(k) * 7 * day + 10, "w\(k)", r, .delivered)
+            }
+        }
+        add(mon0 + 3600, "w0", "x@a.example", .open, machine: false)
+        add(mon0 + 3600, "w0", "u@a.example", .open)
+        add(mon0 + 37 * day, "w5", "s@a.example", .unsubscribe)
+        add(mon0 + 42 * day + 3600, "w6", "v@a.example", .open)
+        add(mon0 + 56 * day + 60, "offer", "n@a.example", .sent, program: "promo")
+        add(mon0 + 56 * day + 70, "offer", "n@a.example", .delivered, program: "promo")
+        let insights = try #require(try ReportBuilder.build(config: config(), rows: [], evidence: acc).insights)
+        let weeks = { (ranges: [ClosedRange<Int>], n: Int) in (0..<20).map { k in ranges.contains { $0.contains(k) } ? n : 0 } }
+        func counts(_ series: TierSeries, _ tier: Tier) -> [Int] { (0..<20).map { series.count(tier, week: $0) } }
+        let sender = insights.sender
+        #expect(sender.weeks.count == 20)
+        #expect(counts(sender, .active) == weeks([0...3], 1))
+        #expect(counts(sender, .openedUnverified) == weeks([0...3, 6...9], 1))
+        #expect(counts(sender, .warm) == weeks([4...12], 1))
+        #expect(counts(sender, .cooling) == weeks([13...19], 1))
+        #expect(counts(sender, .atRisk) == weeks([], 1))
+        // new: n, s and v k 0–3; n, u, s and v k 4; n, u and v k 5; n and u k 6–9; n, u and v k 10–11.
+        #expect(counts(sender, .new) == [3, 3, 3, 3, 4, 3, 2, 2, 2, 2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0])
+        #expect(counts(sender, .inactive) == weeks([12...19], 3))
+        #expect(counts(sender, .suppressed) == weeks([5...19], 1))
+        let promo = try #require(insights.programs["promo"])
+        #expect(counts(promo, .new) == weeks([8...19], 1))
+        #expect((0..<20).map { promo.recipients(week: $0) } == weeks([8...19], 1))
+        #expect(counts(try #require(insights.programs["nl"]), .inactive) == weeks([12...19], 3))
+    }
+
     @Test(arguments: [3, 14, 15, 40, 254, 255, 299])
     func aWeekPastTheThresholdIsOverItWhateverItsSize(threshold: Int) throws {
         let mon = date("2026-11-16T09:00:00Z").timeIntervalSince1970

@@ -111,6 +111,11 @@ struct HourIndex {
             while next < end && Double(index.hours[next] + 1) * 3600 <= t { next += 1 }
             return next > first ? Double(index.hours[next - 1]) * 3600 : nil
         }
+
+        /// The instant from which `last(endingBy:)` has its next answer: the end of the first hour not yet
+        /// taken (infinity: none is left).
+        @inline(__always)
+        var nextChange: Double { next < end ? Double(index.hours[next] + 1) * 3600 : .infinity }
     }
 
     func cursor(_ r: Int) -> Cursor {
