@@ -259,12 +259,18 @@ final class TierRuns {
         self.weeks = weeks
         self.rows = rows
         changes = FlatBuffer(rows * (weeks + 1) * TierCounter.tiers, 0)
+        found = FlatBuffer(max(weeks, 1), (0, 0, .active))
     }
+
+    /// The runs the last `count` found (start, end, tier), for `countLast`.
+    private let found: FlatBuffer<(Int, Int, Tier)>
+    private var foundCount = 0
 
     /// Counts `tier(x)` for each week `x` of `range` in `row` (0: the sender, p + 1: program p). Each tier
     /// must hold on one run of the range at most.
     @inline(__always)
     func count(row: Int, _ range: Range<Int>, _ tier: (Int) -> Tier) {
+        foundCount = 0
         var x = range.lowerBound
         while x < range.upperBound {
             let t = tier(x)
@@ -276,10 +282,26 @@ final class TierRuns {
                 let mid = (lo + hi) / 2
                 if tier(mid) == t { lo = mid + 1 } else { hi = mid }
             }
-            changes[(row * (weeks + 1) + x) * TierCounter.tiers + t.rawValue] &+= 1
-            changes[(row * (weeks + 1) + lo) * TierCounter.tiers + t.rawValue] &-= 1
+            add(row: row, x..<lo, t)
+            found[foundCount] = (x, lo, t)
+            foundCount += 1
             x = lo
         }
+    }
+
+    /// Counts the runs the last `count` found, from week `from` on, in `row` as well.
+    @inline(__always)
+    func countLast(row: Int, from: Int) {
+        for i in 0..<foundCount {
+            let (start, end, t) = found[i]
+            if end > from { add(row: row, max(start, from)..<end, t) }
+        }
+    }
+
+    @inline(__always)
+    private func add(row: Int, _ run: Range<Int>, _ t: Tier) {
+        changes[(row * (weeks + 1) + run.lowerBound) * TierCounter.tiers + t.rawValue] &+= 1
+        changes[(row * (weeks + 1) + run.upperBound) * TierCounter.tiers + t.rawValue] &-= 1
     }
 
     /// The counts at each week's end, added to `counter`.
@@ -669,7 +691,11 @@ extension EventShard {
                 runs.count(row: 0, w..<end, tier)
                 for p in 0..<layout.programs where reached[p] < end {
                     // Only a never-engaged recipient's tier (new or inactive) depends on when the program first
-                    // reached them; otherwise it is the sender-wide tier.
+                    // reached them; otherwise it is the sender-wide tier, in the sender's runs.
+                    if last != nil {
+                        runs.countLast(row: p + 1, from: max(w, reached[p]))
+                        continue
+                    }
                     let firstInProgram = timeline.firstDelivered(r, program: p)
                     runs.count(row: p + 1, max(w, reached[p])..<end) { x in
                         let here = tier(x)
