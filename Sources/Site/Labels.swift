@@ -79,30 +79,35 @@ public struct Labels: Sendable {
     }
 
     /// `{name}` replaced by its value and `{name|one|other}` by the form the value needs, in one pass (a value
-    /// is never read for placeholders itself); a placeholder without a value stays as it is.
+    /// is never read for placeholders itself); a placeholder without a value, or a `{` without its `}`, stays
+    /// as it is. Read as UTF-8 bytes (the braces and bars are ASCII, so they are found as bytes): pages ask for
+    /// thousands of labels each.
     static func fill(_ text: String, _ values: [String: String]) -> String {
-        guard !values.isEmpty, text.contains("{") else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        var rest = text[...]
-        while let open = rest.firstIndex(of: "{") {
-            out += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else { break }
-            let inner = rest[rest.index(after: open)..<close]
-            let parts = inner.split(separator: "|", omittingEmptySubsequences: false)
-            if let value = values[String(parts[0])] {
-                if parts.count == 1 {
-                    out += value
+        guard !values.isEmpty, text.utf8.contains(0x7B) else { return text }
+        var text = text
+        return text.withUTF8 { b -> String in
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count + 16)
+            var i = 0
+            while let open = b[i...].firstIndex(of: 0x7B), let close = b[open...].firstIndex(of: 0x7D) {
+                out.append(contentsOf: b[i..<open])
+                let inner = b[(open + 1)..<close]
+                let parts = inner.split(separator: 0x7C, omittingEmptySubsequences: false)
+                if let value = values[String(decoding: parts[0], as: UTF8.self)] {
+                    if parts.count == 1 {
+                        out.append(contentsOf: value.utf8)
+                    } else {
+                        let one = parts[1], other = parts.count > 2 ? parts[2] : one
+                        out.append(contentsOf: value.trimmingCharacters(in: .whitespaces) == "1" ? one : other)
+                    }
                 } else {
-                    let one = String(parts[1]), other = parts.count > 2 ? String(parts[2]) : one
-                    out += value.trimmingCharacters(in: .whitespaces) == "1" ? one : other
+                    out.append(contentsOf: b[open...close])
                 }
-            } else {
-                out += rest[open...close]
+                i = close + 1
             }
-            rest = rest[rest.index(after: close)...]
+            out.append(contentsOf: b[i...])
+            return String(decoding: out, as: UTF8.self)
         }
-        return out + rest
     }
 
     /// The catalogue as a nested dictionary for templates (`{{t.nav.weeks}}`).

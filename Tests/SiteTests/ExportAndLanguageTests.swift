@@ -128,6 +128,9 @@ import TestSupport
         // One pass: a value is never read for placeholders, and a placeholder without a value stays as written.
         let odd = Labels(language: "en", table: ["d": "{a} and {b} {b|is|are} {missing}"])
         #expect(try odd.format("d", ["a": "{b}", "b": "2"]) == "{b} and 2 are {missing}")
+        // A brace without its end stays as written, once; words beyond ASCII are kept.
+        let open = Labels(language: "sv", table: ["e": "Utskick {n|skick|skick} för {n} mottagare {öppen"])
+        #expect(try open.format("e", ["n": "1"]) == "Utskick skick för 1 mottagare {öppen")
         // The catalogues' own: no plural form is left unchosen on any page.
         let (en, sv) = try Self.builtPair()
         for site in [en, sv] {
