@@ -319,22 +319,19 @@ final class TierRuns {
 
     /// The first week whose end is after `t` (`weekEnds.count`: none).
     @inline(__always)
-    static func firstWeek(after t: Double, _ weekEnds: [Double]) -> Int {
-        var lo = 0, hi = weekEnds.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if weekEnds[mid] > t { hi = mid } else { lo = mid + 1 }
-        }
-        return lo
-    }
+    static func firstWeek(after t: Double, _ weekEnds: [Double]) -> Int { firstWeek(weekEnds, from: 0) { $0 > t } }
 
     /// The first week from `from` whose end is at or after `t` (`weekEnds.count`: none).
     @inline(__always)
-    static func firstWeek(atOrAfter t: Double, _ weekEnds: [Double], from: Int) -> Int {
+    static func firstWeek(atOrAfter t: Double, _ weekEnds: [Double], from: Int) -> Int { firstWeek(weekEnds, from: from) { $0 >= t } }
+
+    /// The first week from `from` whose end `reached` is true of (false before it, true from it on).
+    @inline(__always)
+    private static func firstWeek(_ weekEnds: [Double], from: Int, _ reached: (Double) -> Bool) -> Int {
         var lo = from, hi = weekEnds.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if weekEnds[mid] >= t { hi = mid } else { lo = mid + 1 }
+            if reached(weekEnds[mid]) { hi = mid } else { lo = mid + 1 }
         }
         return lo
     }
