@@ -7,6 +7,9 @@ import ReportCore
 /// template's name first. The chrome goes in with its slots' markers (`Chrome.withMarkers`), not their
 /// values.
 ///
+/// 64 bits, like the cache's other checksums: two different pages of a site share one with odds of about one
+/// in 10^15 a year of weekly builds.
+///
 /// The label catalogue is left out: it is the templates' and the language's, and a page is taken from an
 /// earlier build only through the same templates (`BuildCache.earlier`), while the language is the chrome's
 /// `lang`.
