@@ -7,8 +7,8 @@ import ReportCore
 /// template's name first. The chrome goes in with its slots' markers (`Chrome.withMarkers`), not their
 /// values.
 ///
-/// 64 bits, like the cache's other checksums: two different pages of a site share one with odds of about one
-/// in 10^15 a year of weekly builds.
+/// 64 bits, like the cache's other checksums: that a new page of a site takes the digest of another page drawn
+/// the week before is less likely than one in 10^12 over a year of weekly builds (264 × 264 × 52 / 2^64).
 ///
 /// The label catalogue is left out: it is the templates' and the language's, and a page is taken from an
 /// earlier build only through the same templates (`BuildCache.earlier`), while the language is the chrome's
