@@ -100,7 +100,7 @@ public struct DrawnPage: Sendable {
         var moved: [SlotPosition] = []
         var copied = 0
         for s in slots.sorted(by: { $0.offset < $1.offset }) {
-            guard let value = values[s.slot], s.offset >= copied, s.offset + s.length <= earlier.count else { return nil }
+            guard let value = values[s.slot], s.length >= 0, s.offset >= copied, s.offset + s.length <= earlier.count else { return nil }
             out.append(earlier[earlier.startIndex + copied..<earlier.startIndex + s.offset])
             moved.append(SlotPosition(slot: s.slot, offset: out.count, length: value.utf8.count))
             out.append(contentsOf: value.utf8)
