@@ -33,6 +33,7 @@ public struct TierBounds: Sendable, Hashable, Codable {
     /// *Opened, unverified*: not active by a person's engagement, but opened within the active window by opens
     /// that may be a privacy proxy's. They would be active if those opens were a person's; they are never
     /// counted as active.
+    @inline(__always)
     public func tier(now: Double, firstDelivered: Double, lastEngaged: Double?, lastUnverifiedOpen: Double? = nil,
                      suppressed: Double?) -> Tier {
         if let suppressed, suppressed < now { return .suppressed }
@@ -51,6 +52,7 @@ public struct TierBounds: Sendable, Hashable, Codable {
         return days >= 0 ? Int(days) : Int(days.rounded(.down))
     }
 
+    @inline(__always)
     private func engagementTier(now: Double, firstDelivered: Double, lastEngaged: Double?) -> Tier {
         guard let lastEngaged else {
             return now - firstDelivered > Double(newDays) * 86400 ? .inactive : .new
