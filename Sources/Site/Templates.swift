@@ -105,12 +105,15 @@ public struct TemplateSet: Sendable {
     /// page only as `{{name}}` does, escaped and unchanged, so a marker drawn in its place can be replaced by
     /// the escaped value afterwards (`ChromeSlot`). Not when a template emits one unescaped (`{{{href}}}`,
     /// `{{&freshness}}`, `{{{.}}}` in a section over one), through a transform (`{{lowercased(freshness)}}`),
-    /// with other delimiters or in another content type (`{{=`, `{{%`), or holds a marker character.
+    /// with other delimiters or in another content type (`{{=`, `{{%`), or when any file of the set (a label
+    /// catalogue too) holds a marker character.
     static func slotsAreExact(_ files: [String: String]) -> Bool {
         let slotNames: Set<String> = ["freshness", "href", "nav", "."]
         let tag = try! NSRegularExpression(pattern: #"\{\{(\{|&)?([^}]*)\}\}"#)
+        // A label (i18n) or a stylesheet goes into pages too: no file may hold a marker character.
+        if files.values.contains(where: { $0.utf8.contains(ChromeSlot.markerLead) }) { return false }
         for (name, text) in files where name.hasSuffix(".mustache") {
-            if text.utf8.contains(ChromeSlot.markerLead) || text.contains("{{=") || text.contains("{{%") { return false }
+            if text.contains("{{=") || text.contains("{{%") { return false }
             for m in tag.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
                 guard let r = Range(m.range(at: 2), in: text) else { continue }
                 let body = text[r].trimmingCharacters(in: CharacterSet(charactersIn: "#^/>$<! "))

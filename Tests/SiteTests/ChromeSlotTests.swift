@@ -78,6 +78,9 @@ import Testing
 
     @Test func theDefaultTemplatesFillTheirSlotsExactly() throws {
         #expect(try TemplateSet(overrides: [:]).slotsAreExact)
+        // A label is drawn into pages without going through the digest: one that is a marker is refused too.
+        let label = try TemplateSet(overrides: ["i18n/en.yml": "site:\n  freshness: \"\(ChromeSlot.freshness.marker)\"\n"])
+        #expect(!label.slotsAreExact)
     }
 
     /// A string of the page that is a marker, or holds a marker character, is never taken for a slot.
