@@ -68,28 +68,25 @@ public struct DrawnPage: Sendable {
     /// Puts `values` (escaped) where the markers of `drawn` are, noting where each went; nil when a marker
     /// character is left that is no slot's marker, or a slot has no value.
     static func filling(_ drawn: String, values: [ChromeSlot: String], digest: UInt64) -> DrawnPage? {
-        var utf8 = Array(drawn.utf8)
-        var out = Data()
-        out.reserveCapacity(utf8.count + 64)
-        var slots: [SlotPosition] = []
-        let ok = utf8.withUnsafeMutableBytes { raw -> Bool in
-            let p = raw.bindMemory(to: UInt8.self)
-            var copied = 0, i = 0
-            while let lead = p[i...].firstIndex(of: ChromeSlot.markerLead) {
+        var drawn = drawn
+        return drawn.withUTF8 { p -> DrawnPage? in
+            var out = Data()
+            out.reserveCapacity(p.count + 64)
+            var slots: [SlotPosition] = []
+            var copied = 0
+            while let lead = p[copied...].firstIndex(of: ChromeSlot.markerLead) {
                 // A marker is the lead character, its name, and the closing private-use character.
                 guard lead + 3 <= p.count, let close = p[(lead + 3)...].firstIndex(of: ChromeSlot.markerLead), close + 3 <= p.count,
-                      let slot = ChromeSlot.of(marker: UnsafeRawBufferPointer(rebasing: raw[lead..<(close + 3)])),
-                      let value = values[slot] else { return false }
+                      let slot = ChromeSlot.of(marker: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: p[lead..<(close + 3)]))),
+                      let value = values[slot] else { return nil }
                 out.append(contentsOf: p[copied..<lead])
                 slots.append(SlotPosition(slot: slot, offset: out.count, length: value.utf8.count))
                 out.append(contentsOf: value.utf8)
                 copied = close + 3
-                i = copied
             }
             out.append(contentsOf: p[copied...])
-            return true
+            return DrawnPage(out, digest: digest, slots: slots)
         }
-        return ok ? DrawnPage(out, digest: digest, slots: slots) : nil
     }
 
     /// An earlier page of the same digest with today's `values` (escaped) in its slots; nil when a slot of it

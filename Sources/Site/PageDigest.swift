@@ -57,7 +57,7 @@ private final class DigestEncoder: Encoder {
             withUnsafeBytes(of: UInt64(utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
             bytes.append(contentsOf: utf8)
             if utf8.contains(ChromeSlot.markerLead) {
-                if ChromeSlot.allCases.contains(where: { $0.marker.utf8.elementsEqual(utf8) }) {
+                if ChromeSlot.of(marker: UnsafeRawBufferPointer(utf8)) != nil {
                     markers += 1
                 } else {
                     foreignMarker = true
