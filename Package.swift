@@ -80,6 +80,7 @@ let package = Package(
         .executableTarget(name: "inbox-report-fuzz", dependencies: ["Reading", "Metrics", "EventFold", "ReportCore", "CFuzzerDriver"]),
 
         .target(name: "TestSupport", dependencies: ["ReportCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "ReportCoreTests", dependencies: ["ReportCore"]),
         .testTarget(name: "EventFoldTests", dependencies: ["EventFold", "ReportCore"]),
         .testTarget(name: "ReadingTests", dependencies: ["Reading", "EventFold", "Metrics", "ReportCore", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "EventFold", "ReportCore", "TestSupport"]),
