@@ -157,9 +157,13 @@ public struct ReportProject: Sendable {
         try checkOutput(output)  // before any work, so a wrong --output fails at once
         let writer = OutputWriter(output: output)
         let cache = cache ?? self.cache(for: options)
+        // The templates need nothing of the report: parsed beside reading it (about 20 ms, which a note edit
+        // would otherwise wait for). A template that does not parse is still said after the inputs' errors.
+        let templatesDir = root.appending(path: "templates")
+        let parsing = Ahead { try TemplateSet(projectTemplates: templatesDir) }
         var (report, input) = try compute(options: options, cache: cache, step: step, progress: progress)
         step(.drawing)
-        let templates = try TemplateSet(projectTemplates: root.appending(path: "templates"))
+        let templates = try parsing.value()
         let drawing = templates.checksum
         let site = try SiteBuilder.draw(report: report, notes: input.notes, templates: templates,
                                         reuse: cache.reuse(drawing: drawing, output: output),

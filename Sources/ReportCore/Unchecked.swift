@@ -27,3 +27,23 @@ public final class WorkerResults<T>: @unchecked Sendable {
         return slots.map { $0! }
     }
 }
+
+/// A value worked out on another thread from the moment it is made; `value()` waits for it and throws what the
+/// work threw. For work the caller needs later and that needs nothing the caller is still doing.
+public final class Ahead<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchGroup()
+    private var result: Result<T, Error>?  // written once, before `done` is left; read after waiting on it
+
+    public init(_ work: @escaping @Sendable () throws -> T) {
+        done.enter()
+        DispatchQueue.global().async { [self] in
+            result = Result(catching: work)
+            done.leave()
+        }
+    }
+
+    public func value() throws -> T {
+        done.wait()
+        return try result!.get()
+    }
+}
