@@ -99,11 +99,11 @@ bench: deps $(VENV_BENCH)/.ready
 	scripts/bench-server.sh
 	scripts/bench-warehouse.sh
 
-# Fuzzing (libFuzzer) of every reader and report.yml, FUZZ_SECONDS per target (default 60), seeded from the
+# Fuzzing (libFuzzer) of every reader, report.yml and the build cache's CompactCoder, FUZZ_SECONDS per target (default 60), seeded from the
 # test fixtures and the example; a crash, a hang (10 s) or 2 GB of memory fails it and leaves the input in
 # .build-fuzz/findings/. `.build-fuzz/release/inbox-report-fuzz FILE` with INBOX_FUZZ_TARGET replays one.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= config csv json gzip sendgrid ses mailgun postmark gmail-postmaster microsoft-snds
+FUZZ_TARGETS ?= config csv json gzip sendgrid ses mailgun postmark gmail-postmaster microsoft-snds compact
 fuzz: deps
 	$(SWIFT) build -c release --scratch-path .build-fuzz --product inbox-report-fuzz \
 		-Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -use-ld=lld

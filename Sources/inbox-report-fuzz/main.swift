@@ -20,8 +20,13 @@ import CFuzzerDriver
 /// | `sendgrid`, `ses`, `mailgun`, `postmark` | `data/input.jsonl` pinned to that provider's reader |
 /// | `gmail-postmaster` | `data/input.json` pinned to the Postmaster Tools reader, then resolved and computed |
 /// | `microsoft-snds` | `data/input.csv` pinned to the SNDS reader, then computed |
+/// | `compact` | the build cache's `CompactCoder` bytes: decoded as a `Report`, and used as edits to a value's encoding (below) |
 ///
-/// A rejected input (a `ReportError`) is the expected outcome; only a crash, a hang or unbounded memory is a
+/// Random bytes seldom look like a `CompactCoder` value for long, so `compact` also reads its input as edits
+/// of a valid encoding (`CompactSample`): the first byte, when under 64, how much of it to keep (in 64ths), then
+/// triples of a position (two bytes) and a byte to put there; the edited bytes are decoded as the sample's type.
+///
+/// A rejected input (a `ReportError`, a `DecodingError`) is the expected outcome; only a crash, a hang or unbounded memory is a
 /// finding. Built with `-sanitize=fuzzer` and `-D FUZZING` (the Makefile does it); an ordinary build makes a
 /// program that says so.
 enum Harness {
@@ -48,6 +53,10 @@ enum Harness {
     static let config: ReportConfig = (try? ProjectReader(root: project).loadConfig()) ?? ReportConfig()
 
     static func run(_ data: Data) {
+        if target == "compact" {
+            CompactSample.run([UInt8](data), config: config)
+            return
+        }
         if target == "config" {
             _ = try? ConfigLoader.parse(String(decoding: data, as: UTF8.self))
             return
@@ -59,6 +68,38 @@ enum Harness {
         if let mailbox = contribution?.mailbox, let (data, _) = try? mailbox.resolved() {
             _ = MailboxProviderReport.compute(data).alerts { _ in 0 }
         }
+    }
+}
+
+/// A value with every kind of container and scalar the cache's types use, its encoding edited by the fuzzer.
+struct CompactSample: Codable {
+    enum Kind: String, Codable, CodingKeyRepresentable { case open, click }
+    struct Row: Codable { var week: String; var counts: [Int]; var rate: Double?; var flags: [Bool] }
+    var rows: [Row]
+    var byName: [String: Row]
+    var byKind: [Kind: [Int?]]
+    var nested: [[String: [UInt64]]]
+    var note: String?
+
+    static let encoded: [UInt8] = {
+        let row = Row(week: "2026-W47", counts: [0, -1, 1 << 40], rate: 0.25, flags: [true, false])
+        let sample = CompactSample(rows: [row, Row(week: "", counts: [], rate: nil, flags: [])], byName: ["a": row, "ö": row],
+                                   byKind: [.open: [1, nil], .click: []], nested: [[:], ["x": [.max, 0]]], note: "✉️")
+        return try! CompactCoder.encode(sample)  // a failure here is a finding
+    }()
+
+    static func run(_ input: [UInt8], config: ReportConfig) {
+        _ = try? CompactCoder.decode(Report.self, from: input, userInfo: [Report.configKey: config])
+        var bytes = encoded
+        if let cut = input.first, cut < 64 { bytes.removeLast(bytes.count - Int(cut) * bytes.count / 64) }  // a quarter of inputs cut it
+        var i = 1
+        while i + 2 < input.count, !bytes.isEmpty {
+            bytes[(Int(input[i]) << 8 | Int(input[i + 1])) % bytes.count] = input[i + 2]
+            i += 3
+        }
+        let decoded = try? CompactCoder.decode(CompactSample.self, from: bytes)
+        // The encoding unedited must come back: else every other run would only be testing the errors.
+        precondition(decoded != nil || bytes != encoded, "the unedited encoding of CompactSample does not decode")
     }
 }
 
