@@ -117,14 +117,34 @@ extension EventShard {
         }
         guard !found.isEmpty else { return [:] }
         let windowEnds = found.map { $0.windowEnd.timeIntervalSince1970 }
-        var silent = [[Int32]](repeating: [], count: found.count)  // each send's no-response recipients
-        pairs.forEach { c, r, m in
-            let i = slot[Int(c)]
-            guard i >= 0, m.wentOut else { return }
-            found[i].messages.add(m, in: evidence[Int(c)])
-            let (outcome, _) = Outcome.of(m, windowEnd: windowEnds[i])
-            found[i].outcomes[outcome.rawValue] += 1
-            if outcome == .noResponse { silent[i].append(r) }
+        // The walk visits every message of the shard: its counts go into flat arrays of plain values (an
+        // outcome count inside each result's own array cost a uniqueness check and a retain per message).
+        let kinds = Outcome.allCases.count
+        var tallies = [MessageTally](repeating: MessageTally(), count: found.count)
+        var outcomes = [Int](repeating: 0, count: found.count * kinds)
+        var silent: [(send: Int, recipient: Int32)] = []  // the no-response messages
+        let pairs = self.pairs
+        tallies.withUnsafeMutableBufferPointer { tallies in
+            outcomes.withUnsafeMutableBufferPointer { outcomes in
+                slot.withUnsafeBufferPointer { slot in
+                    evidence.withUnsafeBufferPointer { evidence in
+                        windowEnds.withUnsafeBufferPointer { windowEnds in
+                            pairs.forEach { c, r, m in
+                                let i = slot[Int(c)]
+                                guard i >= 0, m.wentOut else { return }
+                                tallies[i].add(m, in: evidence[Int(c)])
+                                let (outcome, _) = Outcome.of(m, windowEnd: windowEnds[i])
+                                outcomes[i * kinds + outcome.rawValue] += 1
+                                if outcome == .noResponse { silent.append((i, r)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for i in found.indices {
+            found[i].messages = tallies[i]
+            found[i].outcomes = Array(outcomes[(i * kinds)..<((i + 1) * kinds)])
         }
         // Late engagers: a person's engagement with any of the sender's mail in the 90 days after the window.
         // Engagement is kept by the hour, so an hour that ends after the window counts as after it.
@@ -132,22 +152,20 @@ extension EventShard {
         // per recipient (every engagement hour of the shard is checked against it).
         var hoursOf: [Int32: [UInt32]] = [:]
         var wanted = [UInt64](repeating: 0, count: (recipients.count + 63) / 64)
-        for r in silent.joined() { wanted[Int(r) >> 6] |= 1 << UInt64(Int(r) & 63) }
-        if silent.contains(where: { !$0.isEmpty }) {
+        for (_, r) in silent { wanted[Int(r) >> 6] |= 1 << UInt64(Int(r) & 63) }
+        if !silent.isEmpty {
             engagementHours.forEach { v in
                 let r = Int(truncatingIfNeeded: v >> 32)
                 if wanted[r >> 6] & (1 << UInt64(r & 63)) != 0 { hoursOf[Int32(r), default: []].append(UInt32(v & 0xFFFF_FFFF)) }
             }
         }
-        var out: [String: ReactivationResult] = [:]
-        for (i, var result) in found.enumerated() {
+        for (i, r) in silent {
             let from = windowEnds[i], to = from + Double(lateDays) * 86400
-            result.lateEngagers = silent[i].filter { r in
-                (hoursOf[r] ?? []).contains { h in Double(h + 1) * 3600 > from && Double(h) * 3600 <= to }
-            }.count
-            out[result.campaign] = result
+            if (hoursOf[r] ?? []).contains(where: { h in Double(h + 1) * 3600 > from && Double(h) * 3600 <= to }) {
+                found[i].lateEngagers += 1
+            }
         }
-        return out
+        return Dictionary(found.map { ($0.campaign, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     func suppressions(campaign id: String, windowEnd end: Double) -> [Suppression] {
