@@ -30,22 +30,24 @@ final class EventShard {
         }
     }
 
-    private(set) var campaignIDs = InternTable(capacity: 256)
+    // The tables are `let`: the fold calls them millions of times, and a `var` of a class would be retained
+    // and released around every call.
+    let campaignIDs: InternTable
     var campaigns: [Campaign] = []
     /// Each recipient record's note is the index + 1 of that recipient's latest message: the events of one
     /// message mostly come together, so the pair is found without a second table lookup.
-    private(set) var recipients = InternTable(capacity: 4096)
+    let recipients: InternTable
     /// Mailbox provider of each recipient, by recipient id; and of each distinct domain.
     var providers: [UInt8] = []
-    private(set) var domains = InternTable(capacity: 64)
+    let domains: InternTable
     var domainProviders: [UInt8] = []
-    private(set) var pairs = PairTable(capacity: 4096)
+    let pairs: PairTable
     /// recipient << 32 | hour (hours since 1970) of every engagement only a person makes, and of every open
     /// without a signal. Hours, not days: a send's recipients must not look engaged before it because they
     /// opened it later the same day.
     var engagementHours = UInt64Set(capacity: 4096)
     var unverifiedOpenHours = UInt64Set(capacity: 16)
-    private(set) var urls = InternTable(capacity: 256)
+    let urls: InternTable
     /// link << 32 | recipient of every click, and the campaign of each link id (a link is a send's URL, `link`).
     var clickedLinks = UInt64Set(capacity: 1024)
     var urlCampaign: [Int32] = []
@@ -53,7 +55,18 @@ final class EventShard {
     fileprivate(set) var newestTime = -Double.infinity
     fileprivate(set) var eventCount = 0
 
-    init() {}
+    convenience init() {
+        self.init(campaignIDs: InternTable(capacity: 256), recipients: InternTable(capacity: 4096),
+                  domains: InternTable(capacity: 64), pairs: PairTable(capacity: 4096), urls: InternTable(capacity: 256))
+    }
+
+    private init(campaignIDs: InternTable, recipients: InternTable, domains: InternTable, pairs: PairTable, urls: InternTable) {
+        self.campaignIDs = campaignIDs
+        self.recipients = recipients
+        self.domains = domains
+        self.pairs = pairs
+        self.urls = urls
+    }
 
     // MARK: Finding the message
 
@@ -63,9 +76,12 @@ final class EventShard {
         return c
     }
 
-    func campaignID(bytes: UnsafeRawBufferPointer, location: @autoclosure () -> SourceLocation) -> Int32 {
+    /// The id of a send, from the bytes of an event at `line` of `file` (its first location when it is new).
+    func campaignID(bytes: UnsafeRawBufferPointer, file: String, line: Int) -> Int32 {
         let (c, isNew) = campaignIDs.intern(bytes)
-        if isNew { campaigns.append(Campaign(id: String(decoding: bytes, as: UTF8.self), firstLocation: location())) }
+        if isNew {
+            campaigns.append(Campaign(id: String(decoding: bytes, as: UTF8.self), firstLocation: SourceLocation(file: file, line: line)))
+        }
         return c
     }
 
@@ -189,7 +205,7 @@ extension EventShard: RawEventSink {
             withUnsafeTemporaryAllocation(of: (Int32, Int32, Int).self, capacity: n) { ids in
                 for k in 0..<n {
                     let e = batch[k]
-                    let c = campaignID(bytes: e.campaign, location: SourceLocation(file: file, line: e.line))
+                    let c = campaignID(bytes: e.campaign, file: file, line: e.line)
                     if let program = e.program, program.count > 0, campaigns[Int(c)].program == nil {
                         campaigns[Int(c)].program = String(decoding: program, as: UTF8.self)
                     }
@@ -245,8 +261,8 @@ extension EventShard {
     }
 
     convenience init(reading r: CacheReader) throws {
-        self.init()
         let n = try r.count(of: 40)
+        var campaigns: [Campaign] = []
         campaigns.reserveCapacity(n)
         for _ in 0..<n {
             let id = try r.string()
@@ -262,20 +278,20 @@ extension EventShard {
             c.evidence = SendEvidence(types: EventTypesSeen(rawBits: UInt16(truncatingIfNeeded: try r.int() as Int)), hasMachineSignal: try r.bool())
             campaigns.append(c)
         }
-        campaignIDs = try InternTable(reading: r)
-        recipients = try InternTable(reading: r)
-        providers = try r.array(UInt8.self)
-        domains = try InternTable(reading: r)
-        domainProviders = try r.array(UInt8.self)
+        let campaignIDs = try InternTable(reading: r)
+        let recipients = try InternTable(reading: r)
+        let providers = try r.array(UInt8.self)
+        let domains = try InternTable(reading: r)
+        let domainProviders = try r.array(UInt8.self)
         guard campaignIDs.count == n, providers.count == recipients.count, domainProviders.count == domains.count else {
             throw CacheFileError("it is damaged (tables of different lengths)")
         }
-        pairs = try PairTable(reading: r, campaigns: n, recipients: recipients.count)
-        engagementHours = try UInt64Set(reading: r)
-        unverifiedOpenHours = try UInt64Set(reading: r)
-        urls = try InternTable(reading: r)
-        clickedLinks = try UInt64Set(reading: r)
-        urlCampaign = try r.array(Int32.self)
+        let pairs = try PairTable(reading: r, campaigns: n, recipients: recipients.count)
+        let engagementHours = try UInt64Set(reading: r)
+        let unverifiedOpenHours = try UInt64Set(reading: r)
+        let urls = try InternTable(reading: r)
+        let clickedLinks = try UInt64Set(reading: r)
+        let urlCampaign = try r.array(Int32.self)
         guard urlCampaign.count == urls.count, urlCampaign.allSatisfy({ $0 >= 0 && Int($0) < n }) else {
             throw CacheFileError("it is damaged (links of unknown sends)")
         }
@@ -286,6 +302,14 @@ extension EventShard {
         let uc = UInt64(urls.count)
         clickedLinks.forEach { if $0 >> 32 >= uc || $0 & 0xFFFF_FFFF >= rc { badRecipient = true } }
         guard !badRecipient else { throw CacheFileError("it is damaged (an hour or click of an unknown recipient)") }
+        self.init(campaignIDs: campaignIDs, recipients: recipients, domains: domains, pairs: pairs, urls: urls)
+        self.campaigns = campaigns
+        self.providers = providers
+        self.domainProviders = domainProviders
+        self.engagementHours = engagementHours
+        self.unverifiedOpenHours = unverifiedOpenHours
+        self.clickedLinks = clickedLinks
+        self.urlCampaign = urlCampaign
         typesSeen = EventTypesSeen(rawBits: UInt16(truncatingIfNeeded: try r.int() as Int))
         newestTime = try r.double()
         eventCount = try r.int()

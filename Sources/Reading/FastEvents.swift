@@ -22,13 +22,11 @@ enum FastEvents {
     /// Reads `path` (a CSV whose header maps to event columns) into `sink`; returns the rows read. `progress`
     /// gets bytes done of the total. Throws the ordinary `ReportError`s of the bad rows.
     ///
-    /// A large file and a sink split by recipient (`PartitionedEventSink`) get one worker per part: each
-    /// worker scans the whole file but parses and folds only the rows of its own recipients, into its own
-    /// part, so no two threads ever touch the same table and nothing is merged afterwards. Splitting a line
-    /// and hashing its recipient is cheap; parsing and folding the row is not.
+    /// A large file and a sink split by recipient (`PartitionedEventSink`) are read by one worker per part,
+    /// each parsing its own stretch of the file (`splitRead`); anything else on this thread.
     static func read(path: String, file: String, layout: Layout, zone: TimeZone, lenient: Bool, sink: RawEventSink,
-                     parallelFromBytes: Int64 = 8 << 20, skipped: inout Int, content: UnsafeMutablePointer<UInt64?>? = nil,
-                     progress: ((Int64, Int64) -> Void)?) throws -> Int {
+                     parallelFromBytes: Int64 = 8 << 20, stretchBytes: Int = 1 << 20, skipped: inout Int,
+                     content: UnsafeMutablePointer<UInt64?>? = nil, progress: ((Int64, Int64) -> Void)?) throws -> Int {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ReportError("cannot open the file", at: SourceLocation(file: file)) }
         defer { close(fd) }
@@ -40,63 +38,23 @@ enum FastEvents {
         if let perRow = Self.bytesPerRow(fd: fd, from: headerEnd) {
             sink.expect(events: Int((size - headerEnd) / perRow))
         }
-        let routes: [Route?]
+        let summing = content != nil ? Self.headerChecksum(fd: fd, headerEnd) : nil
+        let scanned: Scan
         if let partitioned = sink as? PartitionedEventSink, partitioned.parts.count > 1, size >= parallelFromBytes {
-            routes = partitioned.parts.indices.map { Route(parts: partitioned.parts.count, mine: $0) }
+            scanned = try splitRead(fd: fd, range: (headerEnd, size), layout: layout, zone: zone, lenient: lenient,
+                                    sink: partitioned, file: file, summing: summing, stretchBytes: stretchBytes) {
+                progress?($0, size - headerEnd)
+            }
         } else {
-            routes = [nil]
+            scanned = try scan(fd: fd, range: (headerEnd, size), layout: layout, zone: zone, lenient: lenient, sink: sink,
+                               file: file, summing: summing) { progress?($0, size - headerEnd) }
         }
-        let progressLock = NSLock()
-        var done = [Int64](repeating: 0, count: routes.count)
-        let report: (Int, Int64) -> Void = { i, bytes in
-            guard let progress else { return }
-            progressLock.lock()
-            done[i] = bytes
-            let slowest = done.min() ?? 0
-            progressLock.unlock()
-            progress(slowest, size - headerEnd)
+        if let sum = scanned.content { content?.pointee = sum.value }
+        skipped += scanned.skipped
+        if !scanned.errors.isEmpty {
+            throw ReportErrors(Array(scanned.errors.sorted { ($0.location?.line ?? 0) < ($1.location?.line ?? 0) }.prefix(50)))
         }
-        let wantsSum = content != nil
-        let box = WorkerResults<Result<Scan, Error>>(routes.count)
-        // Each worker writes only its own part of the sink; progress reports go through a lock.
-        let shared = Unchecked((routes, report, sink))
-        DispatchQueue.concurrentPerform(iterations: routes.count) { i in
-            let (routes, report, sink) = shared.value
-            let target = routes[i].map { (sink as! PartitionedEventSink).parts[$0.mine] } ?? sink
-            box.set(i, Result {
-                try scan(fd: fd, range: (headerEnd, size), layout: layout, zone: zone, lenient: lenient, route: routes[i],
-                         sink: target, file: file, summing: i == 0 && wantsSum ? Self.headerChecksum(fd: fd, headerEnd) : nil) { report(i, $0) }
-            })
-        }
-        var rows = 0
-        var errors: [ReportError] = []
-        for result in box.values {
-            let scanned = try result.get()
-            if let sum = scanned.content { content?.pointee = sum.value }
-            errors += scanned.errors
-            rows += scanned.rows
-            skipped += scanned.skipped
-        }
-        if !errors.isEmpty {
-            errors.sort { ($0.location?.line ?? 0) < ($1.location?.line ?? 0) }
-            throw ReportErrors(Array(errors.prefix(50)))
-        }
-        return rows
-    }
-
-    /// Which part of a partitioned sink a worker fills.
-    struct Route {
-        var parts: Int
-        var mine: Int
-
-        /// The worker that owns a recipient (compared form; a row without one is the first worker's).
-        @inline(__always)
-        func owner(of recipient: UnsafeRawBufferPointer, hash: UInt64) -> Int {
-            recipient.count == 0 ? 0 : RecipientHash.part(hash, of: parts)
-        }
-
-        /// Rows that belong to no recipient (too many fields, no recipient) are reported by the first worker.
-        var reportsOrphans: Bool { mine == 0 }
+        return scanned.rows
     }
 
     struct Scan {
@@ -105,9 +63,195 @@ enum FastEvents {
         var skipped = 0
         /// Rejected rows, with their lines.
         var errors: [ReportError] = []
-        /// The checksum of the file's bytes, kept by the first worker as it reads them (the build cache's
-        /// content checksum, at no second read of the file).
+        /// The checksum of the file's bytes, kept as they are read (the build cache's content checksum, at no
+        /// second read of the file).
         var content: StreamChecksum?
+
+        /// Another scan's figures after this one's (its lines counted on from this one's).
+        mutating func append(_ later: Scan) {
+            let base = lines
+            rows += later.rows
+            lines += later.lines
+            skipped += later.skipped
+            errors += later.errors.map { e in
+                var e = e
+                if let line = e.location?.line { e.location?.line = line + base }
+                return e
+            }
+        }
+    }
+
+    // MARK: One file, one stretch per worker
+
+    /// One worker's stretch in a round of `splitRead`: its records parsed, each event put in the outbox of the
+    /// part that owns its recipient. The events point into `bytes` and into the collector's stash, which stay
+    /// until the round is folded.
+    final class Stretch {
+        private(set) var bytes = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+        var start: Int64 = 0
+        var length = 0
+        /// Bytes of whole records (less than `length` when the stretch ends inside a record).
+        var consumed = 0
+        var scan = Scan()
+        var collector: Collector?
+        /// The stretch's events for each part, kept (with their room) from round to round.
+        let boxes: [Outbox]
+
+        final class Outbox { var events: [RawEvent] = [] }
+
+        init(parts: Int) { boxes = (0..<parts).map { _ in Outbox() } }
+        /// A read error, a record too long, or no line feed where the next stretch was to begin.
+        var unsound = false
+
+        /// Room for `n` bytes (kept from round to round).
+        func reserve(_ n: Int) {
+            guard bytes.count < n else { return }
+            bytes.deallocate()
+            bytes = .allocate(byteCount: max(n, 1), alignment: 16)
+        }
+
+        func release() {
+            collector?.release()
+            collector = nil
+        }
+
+        deinit {
+            release()
+            bytes.deallocate()
+        }
+    }
+
+    /// The first record start at or after `at`, on a guess that no quoted field spans a line feed there: just
+    /// past the first line feed at `at - 1` or later, or the end. Nil when none comes within a record's limit.
+    static func lineStart(fd: Int32, at: Int64, end: Int64) -> Int64? {
+        guard at < end else { return end }
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        var pos = at - 1
+        while pos < end {
+            if pos - at > Int64(InputLimits.recordBytes) { return nil }
+            let n = scratch.withUnsafeMutableBytes { pread(fd, $0.baseAddress, min($0.count, Int(end - pos)), off_t(pos)) }
+            guard n > 0 else { return nil }
+            if let i = scratch[..<n].firstIndex(of: 0x0A) { return pos + Int64(i) + 1 }
+            pos += Int64(n)
+        }
+        return end
+    }
+
+    /// Reads a byte range into `sink`'s parts, one worker per part, in rounds. In each round every worker parses
+    /// its own stretch of `stretchBytes` (beginning where its line does) and puts each event in the outbox of
+    /// its recipient's part; then every worker folds, into its own part, what the round's stretches hold for
+    /// it, in file order. So each byte is read and parsed once, no two threads touch one table, and each part
+    /// gets its events in the order of the file, as a single reader gives them.
+    ///
+    /// A stretch begins at a line start only on a guess: a quoted field may hold a line feed. The stretch before
+    /// tells: it must end on a whole record exactly where the next one began. Where it does not, the stretches
+    /// up to it are folded (that one up to its last whole record) and the next round begins there. A round
+    /// without one whole record (a record longer than a stretch, no line feed where a stretch was to end)
+    /// leaves the rest of the file to the single reader, which gives the exact figures and errors.
+    static func splitRead(fd: Int32, range: (Int64, Int64), layout: Layout, zone: TimeZone, lenient: Bool,
+                          sink: PartitionedEventSink, file: String, summing: StreamChecksum?, stretchBytes: Int = 1 << 20,
+                          progress: (Int64) -> Void) throws -> Scan {
+        let parts = sink.parts
+        let stretches = parts.map { _ in Stretch(parts: parts.count) }
+        var total = Scan()
+        total.lines = 1  // the header
+        total.content = summing
+        var offset = range.0
+        let shared = Unchecked((parts, stretches))
+        while offset < range.1 {
+            let roundStart = offset
+            DispatchQueue.concurrentPerform(iterations: stretches.count) { k in
+                let (parts, stretches) = shared.value
+                let s = stretches[k]
+                s.unsound = false
+                s.scan = Scan()
+                s.consumed = 0
+                s.length = 0
+                for box in s.boxes { box.events.removeAll(keepingCapacity: true) }
+                let at = roundStart + Int64(k * stretchBytes), next = roundStart + Int64((k + 1) * stretchBytes)
+                guard let begin = k == 0 ? roundStart : lineStart(fd: fd, at: at, end: range.1),
+                      let end = lineStart(fd: fd, at: next, end: range.1) else { s.unsound = true; return }
+                s.start = begin
+                s.length = Int(end - begin)
+                guard s.length > 0 else { return }
+                s.reserve(s.length)
+                var read = 0
+                while read < s.length {
+                    let n = pread(fd, s.bytes.baseAddress! + read, s.length - read, off_t(begin) + off_t(read))
+                    guard n > 0 else { s.unsound = true; return }
+                    read += n
+                }
+                var collector = Collector(routingTo: parts.count, file: file)
+                // The outboxes move into the collector and back, so each stays one array with one owner.
+                for (d, box) in s.boxes.enumerated() { swap(&collector.outboxes[d], &box.events) }
+                let fields = Fields(layout)
+                var scan = Scan()
+                do {
+                    s.consumed = try records(s.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), end: s.length,
+                                             atEOF: end == range.1, layout: layout, zone: zone, lenient: lenient,
+                                             file: file, fields: fields, result: &scan, collector: &collector)
+                } catch {
+                    s.unsound = true
+                }
+                fields.deallocate()
+                s.scan = scan
+                for (d, box) in s.boxes.enumerated() { swap(&collector.outboxes[d], &box.events) }
+                s.collector = collector
+            }
+            // The stretches that hold: each begins where the one before ended, on a whole record.
+            var sound = 0
+            var resume: Int64?
+            var position = roundStart
+            for s in stretches {
+                if s.unsound || s.start != position { resume = position; break }
+                sound += 1
+                if s.consumed < s.length || s.scan.errors.count >= 50 {
+                    resume = s.start + Int64(s.consumed)
+                    break
+                }
+                position = s.start + Int64(s.length)
+            }
+            var bases: [Int] = []
+            for s in stretches.prefix(sound) {
+                bases.append(total.lines)
+                total.append(s.scan)
+            }
+            let folded = Unchecked((parts, stretches, bases))
+            DispatchQueue.concurrentPerform(iterations: parts.count) { d in
+                let (parts, stretches, bases) = folded.value
+                for (k, s) in stretches.prefix(bases.count).enumerated() {
+                    s.boxes[d].events.withUnsafeMutableBufferPointer { events in
+                        for i in events.indices { events[i].line += bases[k] }
+                        var i = 0
+                        while i < events.count {
+                            let n = min(Collector.batchSize, events.count - i)
+                            parts[d].add(batch: UnsafeBufferPointer(rebasing: events[i..<(i + n)]), file: file)
+                            i += n
+                        }
+                    }
+                }
+            }
+            for s in stretches.prefix(sound) {
+                total.content?.add(UnsafeRawBufferPointer(rebasing: s.bytes[..<s.consumed]))
+            }
+            for s in stretches { s.release() }
+            if total.errors.count >= 50 { return total }
+            if let resume, resume == roundStart {
+                // Not one whole record this round (one longer than a stretch, or no line feed where a stretch was
+                // to end): the rest of the file on this thread.
+                var rest = try scan(fd: fd, range: (resume, range.1), layout: layout, zone: zone, lenient: lenient,
+                                    sink: sink, file: file, summing: total.content, lines: total.lines) {
+                    progress(resume - range.0 + $0)
+                }
+                rest.rows += total.rows
+                rest.skipped += total.skipped
+                rest.errors = total.errors + rest.errors
+                return rest
+            }
+            offset = resume ?? position
+            progress(offset - range.0)
+        }
+        return total
     }
 
     /// The average length of the first rows (up to 64 KB of them), to estimate how many rows a file has.
@@ -135,31 +279,24 @@ enum FastEvents {
         return Int64(nl + 1)
     }
 
-    /// Scans one byte range record by record. Quoted fields are handled (their quotes removed, `""` kept as
-    /// `"`); a record may span reads.
-    static func scan(fd: Int32, range: (Int64, Int64), layout: Layout, zone: TimeZone, lenient: Bool, route: Route?,
-                     sink: RawEventSink, file: String, summing: StreamChecksum? = nil, progress: (Int64) -> Void) throws -> Scan {
+    /// Scans one byte range record by record, on this thread, into `sink`. Quoted fields are handled (their
+    /// quotes removed, `""` kept as `"`); a record may span reads. `lines` are the lines before the range (the
+    /// header's one, at the start of a file).
+    static func scan(fd: Int32, range: (Int64, Int64), layout: Layout, zone: TimeZone, lenient: Bool,
+                     sink: RawEventSink, file: String, summing: StreamChecksum? = nil, lines: Int = 1,
+                     progress: (Int64) -> Void) throws -> Scan {
         var result = Scan()
         result.content = summing
-        result.lines = 1  // the header
+        result.lines = lines
         let chunk = 4 << 20
         var buffer = [UInt8](repeating: 0, count: chunk + 65536)
         var carry = 0        // bytes of an unfinished record at the start of `buffer`
         var offset = range.0
-        // Field positions of the current record (raw memory: written for every field of every row).
-        let fieldSlots = max(layout.count, 1) + 1
-        let starts = UnsafeMutablePointer<Int>.allocate(capacity: fieldSlots)
-        let ends = UnsafeMutablePointer<Int>.allocate(capacity: fieldSlots)
-        let quoted = UnsafeMutablePointer<Bool>.allocate(capacity: fieldSlots)
-        starts.initialize(repeating: 0, count: fieldSlots)
-        ends.initialize(repeating: 0, count: fieldSlots)
-        quoted.initialize(repeating: false, count: fieldSlots)
+        let fields = Fields(layout)
         var collector = Collector(sink: sink, file: file)
         defer {
             collector.release()
-            starts.deallocate()
-            ends.deallocate()
-            quoted.deallocate()
+            fields.deallocate()
         }
         while offset < range.1 || carry > 0 {
             let want = Int(min(Int64(chunk), range.1 - offset))
@@ -175,217 +312,13 @@ enum FastEvents {
             }
             let end = carry + n
             let atEOF = offset >= range.1
-            var consumed = 0
-            try buffer.withUnsafeMutableBytes { raw in
-                let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                /// Parses one record's fields (in starts/ends/quoted) and hands the event over. The state it
-                /// changes comes in as `inout` rather than captured, so its accesses are checked statically
-                /// (captured, they were checked at run time, once per row).
-                func deliver(_ field: Int, _ result: inout Scan, _ collector: inout Collector) throws {
-                    if field > layout.count {
-                        guard route?.reportsOrphans ?? true else { return }
-                        if lenient { result.skipped += 1; return }
-                        result.errors.append(ReportError("has \(field) fields but the header has \(layout.count)", at: SourceLocation(file: file, line: result.lines)))
-                        return
-                    }
-                    for k in field..<layout.count { starts[k] = 0; ends[k] = 0; quoted[k] = false }
-                    func bytes(_ k: Int) -> UnsafeRawBufferPointer? {
-                        guard k >= 0 else { return nil }
-                        var s = starts[k], e = ends[k]
-                        if quoted[k] {
-                            // Drop the quotes; undouble `""` into a scratch copy only when there is one inside.
-                            s += 1
-                            if e > s && p[e - 1] == 0x22 { e -= 1 }
-                            var hasEscape = false
-                            var x = s
-                            while x < e { if p[x] == 0x22 { hasEscape = true; break }; x += 1 }
-                            if hasEscape {
-                                // Undoubled into the collector's stash, which lives until its batch is handed over.
-                                let out = collector.reserve(e - s)
-                                var n = 0
-                                x = s
-                                while x < e {
-                                    out[n] = p[x]
-                                    n += 1
-                                    x += p[x] == 0x22 && x + 1 < e && p[x + 1] == 0x22 ? 2 : 1
-                                }
-                                return UnsafeRawBufferPointer(start: out, count: n)
-                            }
-                        }
-                        while s < e && p[s] == 0x20 { s += 1 }
-                        while e > s && p[e - 1] == 0x20 { e -= 1 }
-                        return UnsafeRawBufferPointer(start: p + s, count: e - s)
-                    }
-                    // Another worker's recipient: nothing else of the row is looked at (and the stash it used for
-                    // a lower-cased address is given back).
-                    let mark = collector.stashUsed
-                    let recipient = collector.normalized(bytes(layout.recipient)!)
-                    var hash: UInt64?
-                    if let route {
-                        let h = RecipientHash.of(recipient)
-                        if route.owner(of: recipient, hash: h) != route.mine {
-                            collector.stashUsed = mark
-                            return
-                        }
-                        hash = h
-                    }
-                    let outcome = handle(
-                        time: bytes(layout.time)!, campaign: bytes(layout.campaign)!, recipient: recipient,
-                        event: bytes(layout.event)!, bounceType: bytes(layout.bounceType), machine: bytes(layout.machine),
-                        userAgent: bytes(layout.userAgent), ip: bytes(layout.ip), url: bytes(layout.url), program: bytes(layout.program), domain: bytes(layout.domain),
-                        diagnostic: bytes(layout.diagnostic), zone: zone, collector: &collector, line: result.lines, recipientHash: hash)
-                    if outcome == .added {
-                        result.rows += 1
-                    } else if lenient {
-                        result.skipped += 1
-                    } else {
-                        // Parse the row again the ordinary way for the exact message.
-                        var cells: [String: String] = [:]
-                        for (k, name) in layout.names.enumerated() {
-                            if let name, let b = bytes(k) { cells[name] = String(decoding: b, as: UTF8.self) }
-                        }
-                        let location = SourceLocation(file: file, line: result.lines)
-                        do {
-                            _ = try CanonicalEvents.parse(Row(cells: cells, location: location), zone: zone)
-                            result.errors.append(ReportError("could not be read", at: location))
-                        } catch let e as ReportError {
-                            result.errors.append(e)
-                        }
-                    }
-                }
-                var i = 0
-                recordLoop: while i < end {
-                    let recordBegin = i
-                    var field = 0
-                    // Most lines have no quote: split them in one pass, eight bytes at a time. A line with a
-                    // quote goes through the state machine below.
-                    var j = i
-                    var fieldStart = i
-                    var lineEnd = -1
-                    var sawQuote = false
-                    @inline(__always) func comma(_ at: Int) {
-                        if field < fieldSlots {
-                            starts[field] = fieldStart
-                            ends[field] = at
-                            quoted[field] = false
-                        }
-                        field += 1
-                        fieldStart = at + 1
-                    }
-                    split: while true {
-                        if j + 8 <= end {
-                            let w = UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)
-                            let newlines = Self.bytes(equalTo: 0x0A, in: w)
-                            let quotes = Self.bytes(equalTo: 0x22, in: w)
-                            // A quote before this word's first newline (if it has one) makes a quoted line.
-                            if quotes != 0 && (newlines == 0 || quotes & ((newlines & (0 &- newlines)) &- 1) != 0) {
-                                sawQuote = true
-                                break split
-                            }
-                            var m = Self.bytes(equalTo: 0x2C, in: w) | newlines
-                            while m != 0 {
-                                let at = j + m.trailingZeroBitCount >> 3
-                                if p[at] == 0x0A { lineEnd = at; break split }
-                                comma(at)
-                                m &= m - 1
-                            }
-                            j += 8
-                        } else {
-                            while j < end {
-                                let c = p[j]
-                                if c == 0x22 { sawQuote = true; break split }
-                                if c == 0x0A { lineEnd = j; break split }
-                                if c == 0x2C { comma(j) }
-                                j += 1
-                            }
-                            break split
-                        }
-                    }
-                    if !sawQuote {
-                        if lineEnd < 0 {
-                            guard atEOF else { break recordLoop }  // unfinished line: carry it over
-                            lineEnd = end
-                        }
-                        if field < fieldSlots {
-                            starts[field] = fieldStart
-                            ends[field] = lineEnd > fieldStart && p[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd
-                            quoted[field] = false
-                        }
-                        field += 1
-                        result.lines += 1
-                        if lineEnd - recordBegin > InputLimits.recordBytes { throw Self.tooLong(file, line: result.lines) }
-                        i = min(lineEnd + 1, end)
-                        consumed = i
-                        if field == 1 && ends[0] == starts[0] { continue recordLoop }
-                        try deliver(field, &result, &collector)
-                        if result.errors.count >= 50 { break recordLoop }
-                        continue recordLoop
-                    }
-                    field = 0
-                    // One record: fields split by commas outside quotes, ended by LF (CR before it dropped).
-                    let recordStart = i
-                    var inQuotes = false
-                    fieldStart = i
-                    var fieldQuoted = false
-                    var lineBreaks = 0
-                    j = i
-                    while true {
-                        if j >= end {
-                            if atEOF && j > recordStart { break }  // last record without a newline
-                            break recordLoop                       // unfinished: carry it over
-                        }
-                        let c = p[j]
-                        if inQuotes {
-                            if c == 0x22 {
-                                if j + 1 < end && p[j + 1] == 0x22 { j += 2; continue }
-                                if j + 1 >= end && !atEOF { break recordLoop }
-                                inQuotes = false
-                            } else if c == 0x0A {
-                                lineBreaks += 1
-                            }
-                            j += 1
-                            continue
-                        }
-                        if c == 0x2C || c == 0x0A {
-                            if field < fieldSlots {
-                                starts[field] = fieldStart
-                                var e = j
-                                if c == 0x0A && e > fieldStart && p[e - 1] == 0x0D { e -= 1 }
-                                ends[field] = e
-                                quoted[field] = fieldQuoted
-                            }
-                            field += 1
-                            if c == 0x0A { break }
-                            fieldStart = j + 1
-                            fieldQuoted = false
-                        } else if c == 0x22 && j == fieldStart {
-                            inQuotes = true
-                            fieldQuoted = true
-                        }
-                        j += 1
-                    }
-                    if j >= end {  // the final record at end of file, without a newline
-                        if field < fieldSlots {
-                            starts[field] = fieldStart
-                            var e = end
-                            if e > fieldStart && p[e - 1] == 0x0D { e -= 1 }
-                            ends[field] = e
-                            quoted[field] = fieldQuoted
-                        }
-                        field += 1
-                    }
-                    if j - recordBegin > InputLimits.recordBytes { throw Self.tooLong(file, line: result.lines + 1) }
-                    result.lines += 1 + lineBreaks
-                    i = min(j + 1, end)
-                    consumed = i
-                    // A blank line is no record.
-                    if field == 1 && ends[0] == starts[0] { continue }
-                    try deliver(field, &result, &collector)
-                    if result.errors.count >= 50 { break recordLoop }
-                }
-                // The batch points into this buffer, which is about to move: hand it over now.
-                collector.flush()
+            let consumed = try buffer.withUnsafeMutableBytes { raw in
+                try records(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), end: end, atEOF: atEOF, layout: layout,
+                            zone: zone, lenient: lenient, file: file, fields: fields, result: &result, collector: &collector)
             }
+            // The batch points into this buffer, which is about to move: hand it over now.
+            collector.flush()
+            if result.errors.count >= 50 { break }
             // Move the unfinished record to the front. One longer than the limit is an error here, so a file
             // without line breaks is read once, in bounded memory.
             carry = end - consumed
@@ -401,6 +334,234 @@ enum FastEvents {
         return result
     }
 
+    /// Where the fields of the record being parsed begin and end (raw memory: written for every field of
+    /// every row). One slot more than the header has fields, to tell a row with too many.
+    struct Fields {
+        let slots: Int
+        let starts: UnsafeMutablePointer<Int>
+        let ends: UnsafeMutablePointer<Int>
+        let quoted: UnsafeMutablePointer<Bool>
+
+        init(_ layout: Layout) {
+            slots = max(layout.count, 1) + 1
+            starts = .allocate(capacity: slots)
+            ends = .allocate(capacity: slots)
+            quoted = .allocate(capacity: slots)
+            starts.initialize(repeating: 0, count: slots)
+            ends.initialize(repeating: 0, count: slots)
+            quoted.initialize(repeating: false, count: slots)
+        }
+
+        func deallocate() {
+            starts.deallocate()
+            ends.deallocate()
+            quoted.deallocate()
+        }
+    }
+
+    /// The records of `p[0..<end]`, each parsed and handed to `collector`. Returns the bytes of the records
+    /// taken: less than `end` when the last record is unfinished (it is whole only `atEOF`), or after the 50th
+    /// rejected row. `result.lines` counts on from where it is.
+    static func records(_ p: UnsafeMutablePointer<UInt8>, end: Int, atEOF: Bool, layout: Layout, zone: TimeZone,
+                        lenient: Bool, file: String, fields: Fields, result: inout Scan, collector: inout Collector) throws -> Int {
+        var consumed = 0
+        /// Parses one record's fields (in starts/ends/quoted) and hands the event over. The state it
+        /// changes comes in as `inout` rather than captured, so its accesses are checked statically
+        /// (captured, they were checked at run time, once per row).
+        func deliver(_ field: Int, _ result: inout Scan, _ collector: inout Collector) throws {
+            if field > layout.count {
+                if lenient { result.skipped += 1; return }
+                result.errors.append(ReportError("has \(field) fields but the header has \(layout.count)", at: SourceLocation(file: file, line: result.lines)))
+                return
+            }
+            for k in field..<layout.count { fields.starts[k] = 0; fields.ends[k] = 0; fields.quoted[k] = false }
+            func bytes(_ k: Int) -> UnsafeRawBufferPointer? {
+                guard k >= 0 else { return nil }
+                var s = fields.starts[k], e = fields.ends[k]
+                if fields.quoted[k] {
+                    // Drop the quotes; undouble `""` into a scratch copy only when there is one inside.
+                    s += 1
+                    if e > s && p[e - 1] == 0x22 { e -= 1 }
+                    var hasEscape = false
+                    var x = s
+                    while x < e { if p[x] == 0x22 { hasEscape = true; break }; x += 1 }
+                    if hasEscape {
+                        // Undoubled into the collector's stash, which lives until its batch is handed over.
+                        let out = collector.reserve(e - s)
+                        var n = 0
+                        x = s
+                        while x < e {
+                            out[n] = p[x]
+                            n += 1
+                            x += p[x] == 0x22 && x + 1 < e && p[x + 1] == 0x22 ? 2 : 1
+                        }
+                        return UnsafeRawBufferPointer(start: out, count: n)
+                    }
+                }
+                while s < e && p[s] == 0x20 { s += 1 }
+                while e > s && p[e - 1] == 0x20 { e -= 1 }
+                return UnsafeRawBufferPointer(start: p + s, count: e - s)
+            }
+            let recipient = collector.normalized(bytes(layout.recipient)!)
+            // Routed to a part: the part is its recipient's hash's, worked out here once.
+            let hash = collector.routes > 0 ? RecipientHash.of(recipient) : nil
+            let outcome = handle(
+                time: bytes(layout.time)!, campaign: bytes(layout.campaign)!, recipient: recipient,
+                event: bytes(layout.event)!, bounceType: bytes(layout.bounceType), machine: bytes(layout.machine),
+                userAgent: bytes(layout.userAgent), ip: bytes(layout.ip), url: bytes(layout.url), program: bytes(layout.program), domain: bytes(layout.domain),
+                diagnostic: bytes(layout.diagnostic), zone: zone, collector: &collector, line: result.lines, recipientHash: hash)
+            if outcome == .added {
+                result.rows += 1
+            } else if lenient {
+                result.skipped += 1
+            } else {
+                // Parse the row again the ordinary way for the exact message.
+                var cells: [String: String] = [:]
+                for (k, name) in layout.names.enumerated() {
+                    if let name, let b = bytes(k) { cells[name] = String(decoding: b, as: UTF8.self) }
+                }
+                let location = SourceLocation(file: file, line: result.lines)
+                do {
+                    _ = try CanonicalEvents.parse(Row(cells: cells, location: location), zone: zone)
+                    result.errors.append(ReportError("could not be read", at: location))
+                } catch let e as ReportError {
+                    result.errors.append(e)
+                }
+            }
+        }
+        var i = 0
+        recordLoop: while i < end {
+            let recordBegin = i
+            var field = 0
+            // Most lines have no quote: split them in one pass, eight bytes at a time. A line with a
+            // quote goes through the state machine below.
+            var j = i
+            var fieldStart = i
+            var lineEnd = -1
+            var sawQuote = false
+            @inline(__always) func comma(_ at: Int) {
+                if field < fields.slots {
+                    fields.starts[field] = fieldStart
+                    fields.ends[field] = at
+                    fields.quoted[field] = false
+                }
+                field += 1
+                fieldStart = at + 1
+            }
+            split: while true {
+                if j + 8 <= end {
+                    let w = UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)
+                    let newlines = Self.bytes(equalTo: 0x0A, in: w)
+                    let quotes = Self.bytes(equalTo: 0x22, in: w)
+                    // A quote before this word's first newline (if it has one) makes a quoted line.
+                    if quotes != 0 && (newlines == 0 || quotes & ((newlines & (0 &- newlines)) &- 1) != 0) {
+                        sawQuote = true
+                        break split
+                    }
+                    var m = Self.bytes(equalTo: 0x2C, in: w) | newlines
+                    while m != 0 {
+                        let at = j + m.trailingZeroBitCount >> 3
+                        if p[at] == 0x0A { lineEnd = at; break split }
+                        comma(at)
+                        m &= m - 1
+                    }
+                    j += 8
+                } else {
+                    while j < end {
+                        let c = p[j]
+                        if c == 0x22 { sawQuote = true; break split }
+                        if c == 0x0A { lineEnd = j; break split }
+                        if c == 0x2C { comma(j) }
+                        j += 1
+                    }
+                    break split
+                }
+            }
+            if !sawQuote {
+                if lineEnd < 0 {
+                    guard atEOF else { break recordLoop }  // unfinished line: carry it over
+                    lineEnd = end
+                }
+                if field < fields.slots {
+                    fields.starts[field] = fieldStart
+                    fields.ends[field] = lineEnd > fieldStart && p[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd
+                    fields.quoted[field] = false
+                }
+                field += 1
+                result.lines += 1
+                if lineEnd - recordBegin > InputLimits.recordBytes { throw Self.tooLong(file, line: result.lines) }
+                i = min(lineEnd + 1, end)
+                consumed = i
+                if field == 1 && fields.ends[0] == fields.starts[0] { continue recordLoop }
+                try deliver(field, &result, &collector)
+                if result.errors.count >= 50 { break recordLoop }
+                continue recordLoop
+            }
+            field = 0
+            // One record: fields split by commas outside quotes, ended by LF (CR before it dropped).
+            let recordStart = i
+            var inQuotes = false
+            fieldStart = i
+            var fieldQuoted = false
+            var lineBreaks = 0
+            j = i
+            while true {
+                if j >= end {
+                    if atEOF && j > recordStart { break }  // last record without a newline
+                    break recordLoop                       // unfinished: carry it over
+                }
+                let c = p[j]
+                if inQuotes {
+                    if c == 0x22 {
+                        if j + 1 < end && p[j + 1] == 0x22 { j += 2; continue }
+                        if j + 1 >= end && !atEOF { break recordLoop }
+                        inQuotes = false
+                    } else if c == 0x0A {
+                        lineBreaks += 1
+                    }
+                    j += 1
+                    continue
+                }
+                if c == 0x2C || c == 0x0A {
+                    if field < fields.slots {
+                        fields.starts[field] = fieldStart
+                        var e = j
+                        if c == 0x0A && e > fieldStart && p[e - 1] == 0x0D { e -= 1 }
+                        fields.ends[field] = e
+                        fields.quoted[field] = fieldQuoted
+                    }
+                    field += 1
+                    if c == 0x0A { break }
+                    fieldStart = j + 1
+                    fieldQuoted = false
+                } else if c == 0x22 && j == fieldStart {
+                    inQuotes = true
+                    fieldQuoted = true
+                }
+                j += 1
+            }
+            if j >= end {  // the final record at end of file, without a newline
+                if field < fields.slots {
+                    fields.starts[field] = fieldStart
+                    var e = end
+                    if e > fieldStart && p[e - 1] == 0x0D { e -= 1 }
+                    fields.ends[field] = e
+                    fields.quoted[field] = fieldQuoted
+                }
+                field += 1
+            }
+            if j - recordBegin > InputLimits.recordBytes { throw Self.tooLong(file, line: result.lines + 1) }
+            result.lines += 1 + lineBreaks
+            i = min(j + 1, end)
+            consumed = i
+            // A blank line is no record.
+            if field == 1 && fields.ends[0] == fields.starts[0] { continue }
+            try deliver(field, &result, &collector)
+            if result.errors.count >= 50 { break recordLoop }
+        }
+        return consumed
+    }
+
     enum Outcome { case added, bad }
 
     static func tooLong(_ file: String, line: Int) -> ReportError {
@@ -411,12 +572,18 @@ enum FastEvents {
     /// Gathers parsed rows into batches (one call per batch, so the sink can overlap the memory loads of
     /// several events). Bytes a row needs beyond the reader's buffer (a lower-cased address, an unquoted field)
     /// are kept in a stash until the batch is handed over.
+    ///
+    /// Routed to `routes` parts instead (`splitRead`), each event goes to the outbox of its recipient's part,
+    /// and the stash stays until `release`.
     struct Collector {
         static let batchSize = 32
         static let stashSize = 1 << 16
-        let sink: RawEventSink
+        let sink: RawEventSink?
         let file: String
         var events: [RawEvent] = []
+        /// The parts routed to (0: the sink gets every event).
+        let routes: Int
+        var outboxes: [[RawEvent]]
         let stashBase: UnsafeMutablePointer<UInt8>
         var stashUsed = 0
         /// Stashes too large for the stash, freed after their batch.
@@ -425,19 +592,37 @@ enum FastEvents {
         init(sink: RawEventSink, file: String) {
             self.sink = sink
             self.file = file
+            routes = 0
+            outboxes = []
             events.reserveCapacity(Self.batchSize)
             stashBase = .allocate(capacity: Self.stashSize)
         }
 
-        func release() { stashBase.deallocate() }
+        init(routingTo parts: Int, file: String) {
+            sink = nil
+            self.file = file
+            routes = parts
+            outboxes = Array(repeating: [], count: parts)
+            stashBase = .allocate(capacity: Self.stashSize)
+        }
+
+        func release() {
+            stashBase.deallocate()
+            for p in large { p.deallocate() }
+        }
 
         @inline(__always)
         mutating func emit(_ e: RawEvent) {
+            if routes > 0 {
+                outboxes[RecipientHash.part(e.recipientHash!, of: routes)].append(e)
+                return
+            }
             events.append(e)
             if events.count >= Self.batchSize { flush() }
         }
 
         mutating func flush() {
+            guard let sink else { return }
             if !events.isEmpty {
                 events.withUnsafeBufferPointer { sink.add(batch: $0, file: file) }
                 events.removeAll(keepingCapacity: true)

@@ -12,10 +12,15 @@ public struct ReadOptions: Sendable {
     /// The fast path sums each file's bytes as it reads them (`FileContribution.contentChecksum`, for the build
     /// cache); a build without the cache skips the work.
     public var sumsContent: Bool
-    public init(lenient: Bool = false, parallelFromBytes: Int64 = 8 << 20, sumsContent: Bool = true) {
+    /// The bytes each worker parses at a time in such a log (`FastEvents.splitRead`). A stretch's events wait
+    /// in memory, about twice its bytes, until the round is folded. Small in tests, to cross many stretch ends.
+    public var stretchBytes: Int
+    public init(lenient: Bool = false, parallelFromBytes: Int64 = 8 << 20, sumsContent: Bool = true,
+                stretchBytes: Int = 1 << 20) {
         self.lenient = lenient
         self.parallelFromBytes = parallelFromBytes
         self.sumsContent = sumsContent
+        self.stretchBytes = max(1, stretchBytes)
     }
 }
 
@@ -292,7 +297,7 @@ public struct ProjectReader {
             let rows = try withUnsafeMutablePointer(to: &content) { sum in
                 try FastEvents.read(
                     path: path, file: file, layout: layout, zone: config.timeZone, lenient: options.lenient, sink: sink,
-                    parallelFromBytes: options.parallelFromBytes, skipped: &skipped, content: options.sumsContent ? sum : nil,
+                    parallelFromBytes: options.parallelFromBytes, stretchBytes: options.stretchBytes, skipped: &skipped, content: options.sumsContent ? sum : nil,
                     progress: progress)
             }
             input.contentChecksums[file] = content

@@ -62,9 +62,22 @@ enum Harness {
             return
         }
         try? data.write(to: project.appending(path: file))
-        let sink = EventAccumulator(shards: 2)
-        let contribution = try? ProjectReader(root: project, options: ReadOptions(parallelFromBytes: 4096)).readFile(file, config: config, into: sink)
-        _ = sink.summaries()
+        // Two workers, each parsing 64-byte stretches, against one thread: the same figures, or the same errors.
+        let reader = ProjectReader(root: project, options: ReadOptions(parallelFromBytes: 0, stretchBytes: 64))
+        let sink = EventAccumulator(shards: 2), one = EventAccumulator(shards: 1)
+        let split = Result { try reader.readFile(file, config: config, into: sink) }
+        let single = Result { try reader.readFile(file, config: config, into: one) }
+        let contribution = try? split.get()
+        switch (split, single) {
+        case (.success, .success):
+            let a = sink.summaries(), b = one.summaries()
+            precondition(Set(a.keys) == Set(b.keys) && a.allSatisfy { b[$0.key]?.counts == $0.value.counts },
+                         "two workers and one thread disagree on the figures")
+        case (.failure(let a), .failure(let b)):
+            precondition(String(describing: a) == String(describing: b), "two workers and one thread disagree on the errors")
+        default:
+            preconditionFailure("two workers and one thread disagree on whether the file reads")
+        }
         if let mailbox = contribution?.mailbox, let (data, _) = try? mailbox.resolved() {
             _ = MailboxProviderReport.compute(data).alerts { _ in 0 }
         }
