@@ -29,7 +29,8 @@ for target in "$@"; do
   mkdir -p "$corpus"
   for f in $(seed "$target"); do head -c 65536 "$f" > "$corpus/seed-$(basename "$f")"; done
   echo "fuzzing $target for $SECONDS_EACH s…"
-  INBOX_FUZZ_TARGET=$target "$BIN" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+  # Without the Swift runtime's backtracer, libFuzzer's own handler sees the crash and writes the input out.
+  SWIFT_BACKTRACE=enable=no INBOX_FUZZ_TARGET=$target "$BIN" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix=".build-fuzz/findings/$target-" "$corpus" > ".build-fuzz/$target.log" 2>&1
   code=$?
   grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" ".build-fuzz/$target.log" | tr '\n' ' '; echo

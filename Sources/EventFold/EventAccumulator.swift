@@ -94,11 +94,14 @@ public final class EventAccumulator {
         return all
     }
 
-    /// Every send's messages added up (shard by shard, side by side), as counts.
+    /// Every send's messages added up (shard by shard, side by side), as counts. Each message is counted by
+    /// what the events of its whole send say (`SendEvidence`), in every shard: a shard may hold none of a
+    /// send's deliveries while another holds them all.
     public func summaries() -> [String: EventSummary] {
         let index = campaignIndex()
+        let evidence = index.campaigns.map(\.evidence)
         var totals = [MessageTally](repeating: MessageTally(), count: index.campaigns.count)
-        for (s, tallies) in perShard({ $1.tallies() }).enumerated() {
+        for (s, tallies) in perShard({ i, shard in shard.tallies(evidence: index.global[i].map { evidence[$0] }) }).enumerated() {
             for (local, g) in index.global[s].enumerated() { totals[g] += tallies[local] }
         }
         let reports = inputReports

@@ -171,10 +171,10 @@ final class EventShard {
 
     // MARK: Per-send counts
 
-    /// Every message of this shard added up per send (by local campaign index).
-    func tallies() -> [MessageTally] {
+    /// Every message of this shard added up per send (by local campaign index), each by its whole send's
+    /// `evidence` (by local campaign index: what every shard saw of it, not only this one).
+    func tallies(evidence: [SendEvidence]) -> [MessageTally] {
         var out = [MessageTally](repeating: MessageTally(), count: campaigns.count)
-        let evidence = campaigns.map(\.evidence)
         pairs.forEach { c, _, m in out[Int(c)].add(m, in: evidence[Int(c)]) }
         return out
     }

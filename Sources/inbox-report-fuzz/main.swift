@@ -72,7 +72,7 @@ enum Harness {
         case (.success, .success):
             let a = sink.summaries(), b = one.summaries()
             precondition(Set(a.keys) == Set(b.keys) && a.allSatisfy { b[$0.key]?.counts == $0.value.counts },
-                         "two workers and one thread disagree on the figures")
+                         "two workers and one thread disagree on the figures: \(a.mapValues(\.counts)) vs \(b.mapValues(\.counts))")
         case (.failure(let a), .failure(let b)):
             precondition(String(describing: a) == String(describing: b), "two workers and one thread disagree on the errors")
         default:

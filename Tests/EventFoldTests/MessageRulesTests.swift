@@ -137,6 +137,27 @@ import ReportCore
         #expect(o.delivered == 1)
     }
 
+    /// A send reports deliveries when any of its events is one, whichever shard holds it. The fuzzer found the
+    /// per-send count judging each shard by its own events: a shard with none of the send's deliveries counted
+    /// every message that went out without a bounce as delivered (an SES log, 4 delivered instead of 1).
+    @Test func aSendReportsDeliveriesInEveryShardWhenOneShardHoldsThemAll() throws {
+        let recipients = (0..<16).map { "r\($0)@x.example" }
+        func fold(shards: Int) throws -> SendCounts {
+            let acc = EventAccumulator(shards: shards)
+            for (i, r) in recipients.enumerated() {
+                acc.add(Happening.sent.event(Self.t0, "s", r), at: SourceLocation(file: "data/e.jsonl", line: i + 1))
+            }
+            acc.add(Happening.delivered.event(Self.t0 + 2, "s", recipients[0]), at: SourceLocation(file: "data/e.jsonl", line: 17))
+            return try #require(acc.summaries()["s"]).counts
+        }
+        // By hand: 16 went out, and the one delivery is the only message known delivered.
+        for shards in [1, 4, 8] {
+            let c = try fold(shards: shards)
+            #expect(c.sent == 16, "\(shards) shards")
+            #expect(c.delivered == 1, "\(shards) shards")
+        }
+    }
+
     @Test func aTemporaryFailureThenADeliveryIsNothingAndAloneIsASoftBounce() throws {
         var retried = Message(), gaveUp = Message()
         let send = SendEvidence(types: { var t = EventTypesSeen(); t.insert(.delivered); t.insert(.bounce); return t }())
