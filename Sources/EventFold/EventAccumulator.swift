@@ -38,18 +38,39 @@ public final class EventAccumulator {
 
     // MARK: The build cache
 
-    /// The whole fold, shard by shard, as the build cache keeps it (`BuildCache`).
-    public func write(to w: CacheWriter) {
-        w.int(shards.count)
-        for shard in shards { shard.write(to: w) }
+    /// How many shards the fold has (the build cache keeps each in a file of its own, `BuildCache`).
+    public var shardCount: Int { shards.count }
+
+    /// Shard `i` of the fold, as the build cache keeps it.
+    public func write(shard i: Int, to w: CacheWriter) { shards[i].write(to: w) }
+
+    /// A fold read back from the build cache, its shards side by side: `open(i)` gives the reader of shard `i`
+    /// (at the shard), `close(i, reader)` checks what follows it. Nil when it was made with another number of
+    /// shards (recipients are split between shards by their hash, so the shards would not line up). The first
+    /// error of any shard is thrown as a `ShardReadError`.
+    public static func read(shards n: Int, open: @Sendable (Int) throws -> CacheReader,
+                            close: @Sendable (Int, CacheReader) throws -> Void) throws -> EventAccumulator? {
+        guard n == defaultShardCount else { return nil }
+        let out = WorkerResults<Result<Unchecked<EventShard>, Error>>(n)
+        DispatchQueue.concurrentPerform(iterations: n) { i in
+            out.set(i, Result {
+                do {
+                    let r = try open(i)
+                    let shard = try EventShard(reading: r)
+                    try close(i, r)
+                    return Unchecked(shard)  // read on this thread only, handed over once all are read
+                } catch {
+                    throw ShardReadError(shard: i, why: error)
+                }
+            })
+        }
+        return EventAccumulator(shards: try out.values.map { try $0.get().value })
     }
 
-    /// A fold read back from the build cache; nil when it was made with another number of shards (recipients
-    /// are split between shards by their hash, so the shards would not line up).
-    public static func read(from r: CacheReader) throws -> EventAccumulator? {
-        let n: Int = try r.int()
-        guard n == defaultShardCount else { return nil }
-        return EventAccumulator(shards: try (0..<n).map { _ in try EventShard(reading: r) })
+    /// Why shard `shard` of a fold could not be read back.
+    public struct ShardReadError: Error {
+        public var shard: Int
+        public var why: Error
     }
 
     private init(shards: [EventShard]) { self.shards = shards }

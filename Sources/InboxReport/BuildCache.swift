@@ -19,8 +19,9 @@ import Site
 /// - `inputs.bin`: per data file its path, size, modification time, inode and a content checksum, and what it
 ///   contributed apart from recipient events (campaign rows, provider data, warnings, counts); then the report.
 ///   A build where no data file changed reads only this (a note or template edit draws pages from it).
-/// - `events.bin`: the fold of every event file's recipient events (`EventAccumulator`) and which files, by
-///   path and content checksum, it holds. A build that adds files loads it and folds only the new ones into it.
+/// - `events.bin`: which files, by path and content checksum, the fold of every event file's recipient events
+///   (`EventAccumulator`) holds; the fold itself is in one file per shard (`events.0.bin`, …, each named in
+///   `events.bin` by its checksum), written and read side by side. A build that adds files loads it and folds only the new ones into it.
 ///   A build that folds a few new files onto it (at most an eighth of the bytes it holds,
 ///   `foldedOnTopIsSmall`) leaves it as it is: the next build folds them onto it again, which costs less than
 ///   writing the whole fold each week. A fold cannot be unfolded: when a file it holds changed or is gone,
@@ -125,6 +126,14 @@ public final class BuildCache: @unchecked Sendable {
 
     var inputsFile: URL { directory.appending(path: "inputs.bin") }
     var eventsFile: URL { directory.appending(path: "events.bin") }
+    /// Shard `i` of the fold that `events.bin` names (`events.0.bin`, …).
+    func shardFile(_ i: Int) -> URL { directory.appending(path: "events.\(i).bin") }
+
+    /// Removes the shard files from `i` on (of a fold with more shards, or of none).
+    private func removeShardFiles(from i: Int) {
+        var i = i
+        while unlink(shardFile(i).path) == 0 { i += 1 }
+    }
 
     /// Removes the cache (`inbox-report clean`). Returns whether there was one.
     @discardableResult
@@ -342,6 +351,20 @@ public final class BuildCache: @unchecked Sendable {
     private func write(session s: Session, report: Report, events: EventAccumulator?) throws {
         if s.eventsChanged {
             if let events {
+                // The shards side by side, each in its own file, then events.bin naming them by checksum: a
+                // shard file that is not the one events.bin names (a save cut off between them) is not used.
+                let n = events.shardCount, key = s.key
+                let sums = WorkerResults<Result<UInt64, Error>>(n)
+                let fold = Unchecked(events)  // each worker reads its own shard only
+                DispatchQueue.concurrentPerform(iterations: n) { i in
+                    sums.set(i, Result {
+                        let w = try CacheWriter(shardFile(i))
+                        w.string(key)
+                        fold.value.write(shard: i, to: w)
+                        return try w.commit()
+                    })
+                }
+                let checksums = try sums.values.map { try $0.get() }
                 let w = try CacheWriter(eventsFile)
                 w.string(s.key)
                 let held = s.current.filter(\.hasEvents)
@@ -350,10 +373,13 @@ public final class BuildCache: @unchecked Sendable {
                     w.string(e.path)
                     w.int(e.content)
                 }
-                events.write(to: w)
+                w.int(n)
+                for sum in checksums { w.int(sum) }
                 try w.commit()
+                removeShardFiles(from: n)
             } else {
                 unlink(eventsFile.path)
+                removeShardFiles(from: 0)
             }
         }
         let w = try CacheWriter(inputsFile)
@@ -618,14 +644,30 @@ public final class BuildCache: @unchecked Sendable {
             let n = try r.count(of: 16)
             var files: [(path: String, content: UInt64)] = []
             for _ in 0..<n { files.append((try r.string(), try r.int())) }
-            guard let events = try EventAccumulator.read(from: r) else { return nil }
+            let shards = try r.count(of: 8)
+            let sums: [UInt64] = try (0..<shards).map { _ in try r.int() }
             try r.finish()
+            // The shards side by side, each from its own file.
+            let file = { @Sendable (i: Int) in self.shardFile(i) }
+            let events = try EventAccumulator.read(shards: shards, open: { i in
+                guard let sr = try CacheReader(file(i)) else { throw CacheFileError("it is missing") }
+                guard try sr.string() == key else { throw CacheFileError("it was written for other figures") }
+                return sr
+            }, close: { i, sr in
+                guard try sr.finish() == sums[i] else { throw CacheFileError("it is not the one events.bin names") }
+            })
+            guard let events else { return nil }
             return (events, files)
+        } catch let e as EventAccumulator.ShardReadError {
+            setAside(shardFile(e.shard), e.why)
+            if writes { unlink(eventsFile.path) }
+            return nil
         } catch {
             setAside(eventsFile, error)
             return nil
         }
     }
+
 
     /// Whether a cache file was written for these figures; one made by another inbox-report is said.
     private func sameKey(_ stored: String, _ key: String, file: URL) throws -> Bool {

@@ -14,7 +14,7 @@ import Foundation
 public enum CacheFile {
     public static let magic: [UInt8] = Array("INBXRCAC".utf8)
     /// Raised whenever the layout of any cache file changes: an older file is then ignored and rebuilt.
-    public static let formatVersion: UInt32 = 5
+    public static let formatVersion: UInt32 = 6
 }
 
 /// Why a cache file was not used.
@@ -161,9 +161,11 @@ public final class CacheWriter {
         a.withUnsafeBytes { raw($0) }
     }
 
-    /// Ends the file with its checksum and puts it in place of the earlier one.
-    public func commit() throws {
-        guard let f = file else { return }
+    /// Ends the file with its checksum and puts it in place of the earlier one. Returns the checksum (another
+    /// file may name this one by it).
+    @discardableResult
+    public func commit() throws -> UInt64 {
+        guard let f = file else { return sum.value }
         let checksum = sum.value.littleEndian
         _ = withUnsafeBytes(of: checksum) { fwrite($0.baseAddress, 1, 8, f) }
         let closed = fclose(f) == 0
@@ -177,6 +179,7 @@ public final class CacheWriter {
             unlink(temp.path)
             throw CacheFileError("cannot write \(target.path): \(why)")
         }
+        return UInt64(littleEndian: checksum)
     }
 }
 
@@ -261,11 +264,13 @@ public final class CacheReader {
         }
     }
 
-    /// Checks that the whole file was read and its checksum holds.
-    public func finish() throws {
+    /// Checks that the whole file was read and its checksum holds; returns the checksum.
+    @discardableResult
+    public func finish() throws -> UInt64 {
         guard remaining == 0 else { throw CacheFileError("it has \(remaining) bytes more than its contents") }
         var stored: UInt64 = 0
         guard withUnsafeMutableBytes(of: &stored, { fread($0.baseAddress, 1, 8, file) }) == 8 else { throw CacheFileError("it is cut short") }
         guard UInt64(littleEndian: stored) == sum.value else { throw CacheFileError("its checksum does not match: it is damaged") }
+        return sum.value
     }
 }

@@ -338,7 +338,7 @@ import TestSupport
 
     /// A cache that is cut short, has a flipped byte or is of another format version: one warning, the figures
     /// of a build without it, and a cache that works again afterwards.
-    @Test(arguments: ["inputs.bin", "events.bin"])
+    @Test(arguments: ["inputs.bin", "events.bin", "events.0.bin"])
     func aDamagedCacheIsIgnoredWithOneWarning(_ name: String) throws {
         for damage in ["cut", "flipped", "version"] {
             let project = try Self.project()
@@ -351,8 +351,8 @@ import TestSupport
             default: bytes[8] = 99  // the format version follows the 8-byte magic
             }
             try Data(bytes).write(to: url)
-            // With events.bin damaged, a new file makes the build need the fold.
-            if name == "events.bin" { try project.write("data/events/2026-W48.csv", Self.weekLog(48)) }
+            // With events.bin or a shard of the fold damaged, a new file makes the build need the fold.
+            if name.hasPrefix("events") { try project.write("data/events/2026-W48.csv", Self.weekLog(48)) }
             let step = try Self.expectSameSite(project, "\(name) \(damage)")
             #expect(step.warnings.count == 1, "\(name) \(damage): \(step.warnings)")
             #expect(step.warnings.first?.contains("ignored the build cache .inbox-report/cache/\(name)") == true)
@@ -360,6 +360,23 @@ import TestSupport
             let again = try Self.expectSameSite(project, "after \(name) \(damage)")
             #expect(again.read.isEmpty && again.warnings.isEmpty)
         }
+    }
+
+    /// A shard file of the fold that is whole but not the one events.bin names (a save cut off between writing
+    /// the shards and events.bin, or a file copied in from another build): one warning, the right figures.
+    @Test func aShardFileOfAnotherFoldIsNotUsed() throws {
+        let project = try Self.project(), other = try Self.project()
+        try Self.expectSameSite(project, "first build")
+        try other.write("data/events/2026-W48.csv", Self.weekLog(48, variant: 1))
+        try Self.expectSameSite(other, "the other project's first build")
+        let shard = ".inbox-report/cache/events.0.bin"
+        try Data(contentsOf: other.root.appending(path: shard)).write(to: project.root.appending(path: shard))
+        try project.write("data/events/2026-W48.csv", Self.weekLog(48))
+        let step = try Self.expectSameSite(project, "with the other fold's shard")
+        #expect(step.warnings.count == 1, "\(step.warnings)")
+        #expect(step.warnings.first?.contains("ignored the build cache \(shard)") == true)
+        #expect(step.warnings.first?.contains("it is not the one events.bin names") == true)
+        #expect(step.read.count > 1, "every event file read again")
     }
 
     /// Two builds at once on one project, each as its own process would (its own cache object): the second
@@ -428,8 +445,11 @@ import TestSupport
         let built = try Self.site(project, cache: nil)
         #expect(!built.files.keys.contains { $0.contains(".inbox-report/") })
         #expect(!built.files.values.contains { String(decoding: $0, as: UTF8.self).contains("r7@example.org") })
-        let events = try Data(contentsOf: project.root.appending(path: ".inbox-report/cache/events.bin"))
-        #expect(events.range(of: Data("r7@example.org".utf8)) != nil, "the fold is in the cache, addresses and all")
+        let cache = project.root.appending(path: ".inbox-report/cache")
+        let shards = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasPrefix("events.") && $0 != "events.bin" }
+            .map { try Data(contentsOf: cache.appending(path: $0)) }
+        #expect(!shards.isEmpty, "the fold is kept shard by shard")
+        #expect(shards.contains { $0.range(of: Data("r7@example.org".utf8)) != nil }, "the fold is in the cache, addresses and all")
     }
 }
 
