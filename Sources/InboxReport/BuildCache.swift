@@ -21,9 +21,9 @@ import Site
 ///   A build where no data file changed reads only this (a note or template edit draws pages from it).
 /// - `events.bin`: which files, by path and content checksum, the fold of every event file's recipient events
 ///   (`EventAccumulator`) holds; the fold itself is in one file per shard (`events.0.bin`, …, each named in
-///   `events.bin` by its checksum), written and read side by side. A build that adds files loads it and folds only the new ones into it.
-///   A build that folds a few new files onto it (at most an eighth of the bytes it holds,
-///   `foldedOnTopIsSmall`) leaves it as it is: the next build folds them onto it again, which costs less than
+///   `events.bin` by its checksum), written and read side by side. A build that adds files loads it and folds
+///   only the new ones into it. A build that folds a few new files onto it (at most an eighth of the bytes
+///   it holds, `foldedOnTopIsSmall`) leaves it as it is: the next build folds them onto it again, which costs less than
 ///   writing the whole fold each week. A fold cannot be unfolded: when a file it holds changed or is gone,
 ///   every event file is read again. Nor can a file be folded in under others: files are folded in the order
 ///   of their paths (a message keeps the first bounce or deferral reason in that order), so a new event file
@@ -667,7 +667,6 @@ public final class BuildCache: @unchecked Sendable {
             return nil
         }
     }
-
 
     /// Whether a cache file was written for these figures; one made by another inbox-report is said.
     private func sameKey(_ stored: String, _ key: String, file: URL) throws -> Bool {

@@ -57,7 +57,7 @@ extension Report {
     public func rank(of send: Send, by kpi: KPI) -> SendRank? {
         guard let value = Totals.value(of: send, kpi) else { return nil }
         // By index, not by a filtered copy of the sends: each send's page asks this for every KPI, and copying
-        // every send of a year for each question was a fifth of drawing a send's page.
+        // every send of a year for each question was a fifth of building a send's page.
         let earlier = sends.indices.filter {
             sends[$0].program == send.program && sends[$0].kind == .regular && (sends[$0].sentAt, sends[$0].id) < (send.sentAt, send.id)
         }
