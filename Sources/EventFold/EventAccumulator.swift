@@ -38,11 +38,17 @@ public final class EventAccumulator {
 
     // MARK: The build cache
 
-    /// How many shards the fold has (the build cache keeps each in a file of its own, `BuildCache`).
-    public var shardCount: Int { shards.count }
-
-    /// Shard `i` of the fold, as the build cache keeps it.
-    public func write(shard i: Int, to w: CacheWriter) { shards[i].write(to: w) }
+    /// The fold's shards side by side, each into the writer `open(i)` gives (its own file), committed there.
+    /// Returns each shard file's checksum, in shard order; the first error of any shard is thrown.
+    public func write(shards open: (Int) throws -> CacheWriter) throws -> [UInt64] {
+        try perShard { i, shard in
+            Result {
+                let w = try open(i)
+                shard.write(to: w)
+                return try w.commit()
+            }
+        }.map { try $0.get() }
+    }
 
     /// A fold read back from the build cache, its shards side by side: `open(i)` gives the reader of shard `i`
     /// (at the shard), `close(i, reader)` checks what follows it. Nil when it was made with another number of

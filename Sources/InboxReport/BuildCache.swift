@@ -353,18 +353,11 @@ public final class BuildCache: @unchecked Sendable {
             if let events {
                 // The shards side by side, each in its own file, then events.bin naming them by checksum: a
                 // shard file that is not the one events.bin names (a save cut off between them) is not used.
-                let n = events.shardCount, key = s.key
-                let sums = WorkerResults<Result<UInt64, Error>>(n)
-                let fold = Unchecked(events)  // each worker reads its own shard only
-                DispatchQueue.concurrentPerform(iterations: n) { i in
-                    sums.set(i, Result {
-                        let w = try CacheWriter(shardFile(i))
-                        w.string(key)
-                        fold.value.write(shard: i, to: w)
-                        return try w.commit()
-                    })
+                let checksums = try events.write { i in
+                    let w = try CacheWriter(shardFile(i))
+                    w.string(s.key)
+                    return w
                 }
-                let checksums = try sums.values.map { try $0.get() }
                 let w = try CacheWriter(eventsFile)
                 w.string(s.key)
                 let held = s.current.filter(\.hasEvents)
@@ -373,10 +366,10 @@ public final class BuildCache: @unchecked Sendable {
                     w.string(e.path)
                     w.int(e.content)
                 }
-                w.int(n)
+                w.int(checksums.count)
                 for sum in checksums { w.int(sum) }
                 try w.commit()
-                removeShardFiles(from: n)
+                removeShardFiles(from: checksums.count)
             } else {
                 unlink(eventsFile.path)
                 removeShardFiles(from: 0)
