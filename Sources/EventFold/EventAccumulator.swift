@@ -13,6 +13,16 @@ public final class EventAccumulator {
     /// One shard per core (up to eight): the fast reader runs one worker per shard.
     public static let defaultShardCount = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
 
+    /// The last walk of the insights, for the build cache (`InsightsBase`): set by `insights(plan:)`, and by
+    /// `adopt` for a fold read back from the cache.
+    public internal(set) var insightsBase: InsightsBase?
+    /// Per shard, the recipients that files folded onto `insightsBase`'s fold touched, and what the base counted
+    /// of them (nil: none was touched).
+    var touched: [TouchedRecipients]?
+    var touchedBefore: [InsightsPart]?
+    /// Which recipients the last `insights(plan:)` walked.
+    public internal(set) var lastWalk: InsightsWalk?
+
     public init(shards: Int = EventAccumulator.defaultShardCount) {
         self.shards = (0..<max(1, shards)).map { _ in EventShard() }
     }
@@ -160,16 +170,19 @@ extension EventAccumulator: PartitionedEventSink {
     }
 
     /// A batch read on one thread: each shard gets its own events, in order.
-    public func add(batch: UnsafeBufferPointer<RawEvent>, file: String) {
-        if shards.count == 1 { return shards[0].add(batch: batch, file: file) }
-        var parts = [[RawEvent]](repeating: [], count: shards.count)
+    public func add(batch: UnsafeBufferPointer<RawEvent>, file: String) { Self.route(batch, file: file, to: shards) }
+
+    /// Hands each event of a batch to the part of `parts` its recipient belongs to, in order.
+    static func route<S: RawEventSink>(_ batch: UnsafeBufferPointer<RawEvent>, file: String, to parts: [S]) {
+        if parts.count == 1 { return parts[0].add(batch: batch, file: file) }
+        var split = [[RawEvent]](repeating: [], count: parts.count)
         for var e in batch {
             let h = e.recipientHash ?? RecipientHash.of(e.recipient)
             e.recipientHash = h
-            parts[RecipientHash.part(h, of: shards.count)].append(e)
+            split[RecipientHash.part(h, of: parts.count)].append(e)
         }
-        for (i, events) in parts.enumerated() where !events.isEmpty {
-            events.withUnsafeBufferPointer { shards[i].add(batch: $0, file: file) }
+        for (i, events) in split.enumerated() where !events.isEmpty {
+            events.withUnsafeBufferPointer { parts[i].add(batch: $0, file: file) }
         }
     }
 

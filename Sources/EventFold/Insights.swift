@@ -113,7 +113,7 @@ public struct RecipientInsights: Sendable, Codable {
 public struct InsightsPlan: Sendable {
     /// One of the report's sends with recipient events: when it went out, and its place in `programs` and in
     /// the weeks.
-    public struct PlannedSend: Sendable {
+    public struct PlannedSend: Sendable, Hashable {
         public var sentAt: Double
         public var program: Int
         public var week: Int
@@ -132,11 +132,16 @@ public struct InsightsPlan: Sendable {
     public var sends: [String: PlannedSend]
     public var bounds: TierBounds
     public var frequencyThreshold: Int
+    /// The ends of the weeks after the last (a handful): the walk counts tiers at them too, for no figure of
+    /// this report, so that a later build which folds next week's export onto the cached fold needs to walk
+    /// only the recipients the export touches (`InsightsBase`).
+    public var aheadWeekEnds: [Double]
 
     public init(weeks: [ISOWeek], weekEnds: [Double], programs: [String], sends: [String: PlannedSend], bounds: TierBounds,
-                frequencyThreshold: Int) {
+                frequencyThreshold: Int, aheadWeekEnds: [Double] = []) {
         self.weeks = weeks
         self.weekEnds = weekEnds
+        self.aheadWeekEnds = aheadWeekEnds
         self.programs = programs
         self.sends = sends
         self.bounds = bounds
@@ -152,13 +157,25 @@ extension EventAccumulator {
         let G = index.campaigns.count
         // Per send of the accumulator's index: its place in the plan (nil where the report has no such send).
         let planned = index.campaigns.map { plan.sends[$0.id] }
-        let layout = InsightsLayout(
-            weekEnds: plan.weekEnds, programs: plan.programs.count, sends: planned, evidence: index.campaigns.map(\.evidence),
-            bounds: plan.bounds, frequencyThreshold: plan.frequencyThreshold)
-        var total = InsightsPart(layout, campaigns: G)
-        for part in perShard({ i, shard in shard.insights(layout, global: index.global[i], campaigns: G) }) {
-            total.add(part)
+        var layout = InsightsLayout(
+            weekEnds: plan.weekEnds + plan.aheadWeekEnds, programs: plan.programs.count, sends: planned,
+            evidence: index.campaigns.map(\.evidence), bounds: plan.bounds, frequencyThreshold: plan.frequencyThreshold)
+        let parts: [InsightsPart]
+        if let base = insightsBase,
+           let update = base.update(for: self, index: index, layout: layout, programs: plan.programs, planWeeks: plan.weekEnds) {
+            // Only the recipients that files folded onto the cached fold touched are walked (`InsightsBase`).
+            layout = update.layout
+            parts = perShard { i, shard in update.part(i, shard.insights(layout, global: index.global[i], campaigns: G, only: update.touched[i])) }
+            lastWalk = .touched(recipients: zip(update.touched, shards).reduce(0) { $0 + $1.0.count(of: $1.1.recipients.count) })
+        } else {
+            parts = perShard { i, shard in shard.insights(layout, global: index.global[i], campaigns: G) }
+            lastWalk = .everyRecipient
         }
+        insightsBase = InsightsBase(accumulator: self, index: index, layout: layout, programs: plan.programs, parts: parts)
+        touched = shards.map { TouchedRecipients(held: $0.recipients.count) }
+        touchedBefore = nil
+        var total = InsightsPart(layout, campaigns: G)
+        for part in parts { total.add(part) }
         let reports = inputReports
         var byID: [String: SendDetail] = [:]
         for (g, c) in index.campaigns.enumerated() where planned[g] != nil {
@@ -223,6 +240,13 @@ struct TierCounter {
         messages = FlatBuffer((programs + 1) * Self.tiers, MessageTally())
     }
 
+    init(weeks: Int, programs: Int, counts: FlatBuffer<Int>, messages: FlatBuffer<MessageTally>) {
+        self.weeks = weeks
+        self.programs = programs
+        self.counts = counts
+        self.messages = messages
+    }
+
     /// Row 0 is the sender, row p + 1 program p.
     @inline(__always) static func row(_ program: Int?) -> Int { program.map { $0 + 1 } ?? 0 }
 
@@ -232,13 +256,14 @@ struct TierCounter {
     @inline(__always)
     func messageCell(program: Int?, tier: Tier) -> Int { Self.row(program) * Self.tiers + tier.rawValue }
 
-    func add(_ o: TierCounter) {
-        counts.add(o.counts, by: +=)
-        messages.add(o.messages, by: +=)
+    func add(_ o: TierCounter, _ sign: Sign) {
+        counts.add(o.counts, sign)
+        messages.add(o.messages, sign)
     }
 
     func series(weeks ws: [ISOWeek], program: Int?) -> TierSeries {
-        let counts = (0..<weeks).map { w in Tier.allCases.map { self.counts[countCell(program: program, week: w, tier: $0)] } }
+        // The first `ws.count` weeks: any after them are the weeks ahead (`InsightsPlan.aheadWeekEnds`).
+        let counts = (0..<min(ws.count, weeks)).map { w in Tier.allCases.map { self.counts[countCell(program: program, week: w, tier: $0)] } }
         return TierSeries(weeks: ws, counts: counts, messages: Tier.allCases.map { messages[messageCell(program: program, tier: $0)] })
     }
 }
@@ -361,13 +386,13 @@ struct FrequencyCounter {
         if n > threshold { over.messages += one }
     }
 
-    mutating func add(_ o: FrequencyCounter) {
+    mutating func add(_ o: FrequencyCounter, _ sign: Sign) {
         for b in buckets.indices {
-            buckets[b].recipientWeeks += o.buckets[b].recipientWeeks
-            buckets[b].messages += o.buckets[b].messages
+            sign.apply(&buckets[b].recipientWeeks, o.buckets[b].recipientWeeks)
+            sign.apply(&buckets[b].messages, o.buckets[b].messages)
         }
-        over.recipientWeeks += o.over.recipientWeeks
-        over.messages += o.over.messages
+        sign.apply(&over.recipientWeeks, o.over.recipientWeeks)
+        sign.apply(&over.messages, o.over.messages)
     }
 }
 
@@ -379,6 +404,11 @@ struct HourCounter {
     init(sends: Int) {
         opens = FlatBuffer(sends * Self.hours, 0)
         clicks = FlatBuffer(sends * Self.hours, 0)
+    }
+
+    init(opens: FlatBuffer<Int>, clicks: FlatBuffer<Int>) {
+        self.opens = opens
+        self.clicks = clicks
     }
 
     /// The hour after `sentAt` that instant `t` (0 = never) falls in, if within the first 72.
@@ -398,9 +428,9 @@ struct HourCounter {
     func opens(send g: Int) -> [Int] { (0..<Self.hours).map { opens[g * Self.hours + $0] } }
     func clicks(send g: Int) -> [Int] { (0..<Self.hours).map { clicks[g * Self.hours + $0] } }
 
-    func add(_ o: HourCounter) {
-        opens.add(o.opens, by: +=)
-        clicks.add(o.clicks, by: +=)
+    func add(_ o: HourCounter, _ sign: Sign) {
+        opens.add(o.opens, sign)
+        clicks.add(o.clicks, sign)
     }
 }
 
@@ -411,11 +441,13 @@ struct ProviderCounter {
 
     init(sends: Int) { tallies = FlatBuffer(sends * Self.kinds, MessageTally()) }
 
+    init(tallies: FlatBuffer<MessageTally>) { self.tallies = tallies }
+
     @inline(__always) static func cell(send g: Int, provider p: Int) -> Int { g * kinds + p }
 
     func tally(send g: Int, provider p: MailboxProvider) -> MessageTally { tallies[Self.cell(send: g, provider: p.rawValue)] }
 
-    func add(_ o: ProviderCounter) { tallies.add(o.tallies, by: +=) }
+    func add(_ o: ProviderCounter, _ sign: Sign) { tallies.add(o.tallies, sign) }
 }
 
 /// Bounced and deferred messages per week of their send, provider, kind and reason (slot 0: none given).
@@ -430,6 +462,11 @@ struct ReasonCounter {
         cells = FlatBuffer(weeks * ProviderCounter.kinds * Self.kinds * Self.reasons, 0)
     }
 
+    init(weeks: Int, cells: FlatBuffer<Int>) {
+        self.weeks = weeks
+        self.cells = cells
+    }
+
     @inline(__always)
     func count(week: Int, provider: Int, kind: BounceReasonCount.Kind, reason r: BounceReason?) {
         let reason = r.map { Int($0.rawValue) } ?? 0
@@ -437,11 +474,11 @@ struct ReasonCounter {
         cells[((week * ProviderCounter.kinds + provider) * Self.kinds + k) * Self.reasons + reason] += 1
     }
 
-    func add(_ o: ReasonCounter) { cells.add(o.cells, by: +=) }
+    func add(_ o: ReasonCounter, _ sign: Sign) { cells.add(o.cells, sign) }
 
     func counts(weeks ws: [ISOWeek]) -> [BounceReasonCount] {
         var out: [BounceReasonCount] = []
-        for w in 0..<weeks {
+        for w in 0..<min(ws.count, weeks) {
             for p in MailboxProvider.allCases {
                 for (k, kind) in BounceReasonCount.Kind.allCases.enumerated() {
                     for r in 0..<Self.reasons {
@@ -478,14 +515,25 @@ struct InsightsPart {
         optOut = FlatBuffer(G, 0)
     }
 
-    mutating func add(_ o: InsightsPart) {
-        tiers.add(o.tiers)
-        frequency.add(o.frequency)
-        hours.add(o.hours)
-        providers.add(o.providers)
-        reasons.add(o.reasons)
-        optOut.add(o.optOut, by: +=)
-        for (g, links) in o.links { links.forEach { self.links[g, default: [:]][$0.key, default: 0] += $0.value } }
+    mutating func add(_ o: InsightsPart) { add(o, .plus) }
+
+    /// Takes away what `o` counted (which this part counted too).
+    mutating func subtract(_ o: InsightsPart) { add(o, .minus) }
+
+    private mutating func add(_ o: InsightsPart, _ sign: Sign) {
+        tiers.add(o.tiers, sign)
+        frequency.add(o.frequency, sign)
+        hours.add(o.hours, sign)
+        providers.add(o.providers, sign)
+        reasons.add(o.reasons, sign)
+        optOut.add(o.optOut, sign)
+        for (g, links) in o.links {
+            for (url, n) in links {
+                sign.apply(&self.links[g, default: [:]][url, default: 0], n)
+                if self.links[g]![url]! == 0 { self.links[g]![url] = nil }  // a link no one clicked is not shown
+            }
+            if self.links[g]!.isEmpty { self.links[g] = nil }
+        }
     }
 }
 
@@ -645,22 +693,27 @@ struct WeekCounts {
 }
 
 extension EventShard {
-    /// This shard's part of the insights: every recipient here is in no other shard.
-    func insights(_ layout: InsightsLayout, global: [Int], campaigns G: Int) -> InsightsPart {
+    /// This shard's part of the insights: every recipient here is in no other shard. Every figure is a sum over
+    /// recipients, each from that recipient's own messages and hours; `only` walks some of them (nil: all).
+    func insights(_ layout: InsightsLayout, global: [Int], campaigns G: Int, only: TouchedRecipients? = nil) -> InsightsPart {
         var out = InsightsPart(layout, campaigns: G)
         let R = recipients.count
         let W = layout.weekEnds.count
         let bounds = layout.bounds
         // Per local send: its place in the plan and its evidence.
         let planned = global.map { layout.sends[$0] }, evidence = global.map { layout.evidence[$0] }
-        let engaged = HourIndex(engagementHours, recipients: R)
-        let unverified = HourIndex(unverifiedOpenHours, recipients: R)
+        let engaged = HourIndex(engagementHours, recipients: R, only: only)
+        let unverified = HourIndex(unverifiedOpenHours, recipients: R, only: only)
+        @inline(__always) func walked(_ r: Int32) -> Bool { only?.contains(Int(r)) ?? true }
+        // Messages are counted per week only in weeks with sends (not in the weeks ahead).
+        let mailedWeeks = (layout.sends.lazy.compactMap { $0?.week }.max() ?? 0) + 1
         let timeline = RecipientTimeline(
-            recipients: R, programs: layout.programs, weeks: W, sendTimes: layout.sends.map { $0?.sentAt ?? .infinity },
+            recipients: R, programs: layout.programs, weeks: mailedWeeks, sendTimes: layout.sends.map { $0?.sentAt ?? .infinity },
             weekCap: max(5, layout.frequencyThreshold + 1))
 
         // First: when each recipient was first delivered to, suppressed, and mailed each week.
-        pairs.forEach(lookahead: { timeline.prefetch(Int($0)) }) { c, r, m in
+        pairs.forEach(lookahead: { if walked($0) { timeline.prefetch(Int($0)) } }) { c, r, m in
+            guard walked(r) else { return }
             let ci = Int(c)
             timeline.note(m, recipient: Int(r), delivered: m.isDelivered(in: evidence[ci]), send: planned[ci], index: global[ci])
         }
@@ -670,7 +723,7 @@ extension EventShard {
         let weekEnds = layout.weekEnds
         // Per program, the first week whose end is after its first delivery to the recipient (W: none).
         let reached = FlatBuffer(max(layout.programs, 1), 0)
-        for r in 0..<R where timeline.firstDelivered(r).isFinite {
+        for r in 0..<R where walked(Int32(r)) && timeline.firstDelivered(r).isFinite {
             var lastEngaged = engaged.cursor(r), lastUnverified = unverified.cursor(r)
             let sup = timeline.suppressed(r, before: .infinity)
             let firstDelivered = timeline.firstDelivered(r)
@@ -712,9 +765,11 @@ extension EventShard {
         // Each message: its provider's tally and its hours; if delivered, the tier its recipient was in when the
         // send went out, and its week's frequency bucket.
         pairs.forEach(lookahead: { r in
+            guard walked(r) else { return }
             timeline.prefetch(Int(r))
             engaged.prefetch(Int(r))
-        }, then: { engaged.prefetchHours(Int($0)) }) { c, r, m in
+        }, then: { if walked($0) { engaged.prefetchHours(Int($0)) } }) { c, r, m in
+            guard walked(r) else { return }
             let ci = Int(c)
             guard let send = planned[ci] else { return }
             let ri = Int(r), g = global[ci]
@@ -745,7 +800,7 @@ extension EventShard {
 
         // Links by recipients who clicked them, per send.
         var clickers = [Int](repeating: 0, count: urls.count)
-        clickedLinks.forEach { clickers[Int($0 >> 32)] += 1 }
+        clickedLinks.forEach { if walked(Int32(truncatingIfNeeded: $0)) { clickers[Int($0 >> 32)] += 1 } }
         for u in 0..<urls.count where clickers[u] > 0 {
             let g = global[Int(urlCampaign[u])]
             guard layout.sends[g] != nil else { continue }

@@ -90,6 +90,8 @@ public final class BuildCache: @unchecked Sendable {
     private let keepsMemory: Bool
     /// Data files read (not taken from the cache) by the last build, for tests and the terminal.
     public private(set) var lastRead: [String] = []
+    /// Which recipients the last build's walk of the insights went through (nil: it had none).
+    public private(set) var lastWalk: InsightsWalk?
     /// Pages the last build took from its output folder instead of drawing them (`reuse`).
     public var lastReused: Int { lock.lock(); defer { lock.unlock() }; return reusedPages }
     /// Pages the last build took from its output folder by digest, with today's chrome slots (`earlier`).
@@ -275,8 +277,17 @@ public final class BuildCache: @unchecked Sendable {
         lastRead = []
         var out: [FileContribution] = []
         var errors: [ReportError] = []
+        let isFolded = { (file: String) in unchanged[file].map { !$0.hasEvents || held.contains(file) } ?? false }
+        if let markers = fold.touchMarkers() {
+            // The cached walk of the fold stands for the recipients the new files do not touch: find the others
+            // first, while the fold is as the walk saw it (`InsightsBase`). A file that cannot be read here is
+            // said by the fold below; its recipients are not all marked, and the walk starts over.
+            if (try? files.filter({ !isFolded($0) }).forEach { _ = try reader.readFile($0, config: config, into: markers) }) != nil {
+                fold.noteTouched(markers)
+            }
+        }
         for (index, file) in files.enumerated() {
-            if let entry = unchanged[file], !entry.hasEvents || held.contains(file) {
+            if let entry = unchanged[file], isFolded(file) {
                 out.append(entry.contribution)
                 s.current.append(entry)
                 continue
@@ -313,6 +324,8 @@ public final class BuildCache: @unchecked Sendable {
     func finish(session s: Session, report: Report, events: EventAccumulator?) {
         lock.lock()
         defer { lock.unlock() }
+        lastWalk = events?.lastWalk
+        if let walk = lastWalk { Timing.say("insights walked \(walk)") }
         if last == nil {
             s.stamp = UInt64.random(in: 1 ... .max)
             last = (s.key, s.stamp, false)
@@ -368,6 +381,8 @@ public final class BuildCache: @unchecked Sendable {
                 }
                 w.int(checksums.count)
                 for sum in checksums { w.int(sum) }
+                w.bool(events.insightsBase != nil)
+                events.insightsBase?.write(to: w)
                 try w.commit()
                 removeShardFiles(from: checksums.count)
             } else {
@@ -639,6 +654,7 @@ public final class BuildCache: @unchecked Sendable {
             for _ in 0..<n { files.append((try r.string(), try r.int())) }
             let shards = try r.count(of: 8)
             let sums: [UInt64] = try (0..<shards).map { _ in try r.int() }
+            let base = try r.bool() ? try InsightsBase(reading: r) : nil
             try r.finish()
             // The shards side by side, each from its own file.
             let file = { @Sendable (i: Int) in self.shardFile(i) }
@@ -650,6 +666,7 @@ public final class BuildCache: @unchecked Sendable {
                 guard try sr.finish() == sums[i] else { throw CacheFileError("it is not the one events.bin names") }
             })
             guard let events else { return nil }
+            if let base { events.adopt(base) }
             return (events, files)
         } catch let e as EventAccumulator.ShardReadError {
             setAside(shardFile(e.shard), e.why)

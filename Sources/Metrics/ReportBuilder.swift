@@ -34,7 +34,8 @@ public enum ReportBuilder {
         }
         let insights = try evidence.insights(plan: InsightsPlan(
             weeks: weeks, weekEnds: weeks.map { calendar.end(of: $0).timeIntervalSince1970 }, programs: programs,
-            sends: planned, bounds: config.tierBounds, frequencyThreshold: config.thresholds.messagesPerWeek))
+            sends: planned, bounds: config.tierBounds, frequencyThreshold: config.thresholds.messagesPerWeek,
+            aheadWeekEnds: aheadWeekEnds(after: last, calendar)))
         report.insights = insights
         var windows: [String: Double] = [:]
         for s in eventSends where s.kind != .regular {
@@ -44,6 +45,18 @@ public enum ReportBuilder {
         report.alerts += insightAlerts(insights, report: report, config: config)
         report.sortAlerts()
         return report
+    }
+
+    /// The ends of the eight weeks after `last`, which the walk of the insights counts tiers at for the build
+    /// cache (`InsightsPlan.aheadWeekEnds`): weekly exports folded onto the cached fold for up to eight weeks
+    /// find their weeks counted for the recipients they do not touch.
+    static func aheadWeekEnds(after last: ISOWeek, _ calendar: WeekCalendar) -> [Double] {
+        var week = last, out: [Double] = []
+        for _ in 0..<8 {
+            week = calendar.next(week)
+            out.append(calendar.end(of: week).timeIntervalSince1970)
+        }
+        return out
     }
 
     /// Inactive share per program-week with sends, and recipient-weeks above the frequency threshold.

@@ -14,7 +14,7 @@ import Foundation
 public enum CacheFile {
     public static let magic: [UInt8] = Array("INBXRCAC".utf8)
     /// Raised whenever the layout of any cache file changes: an older file is then ignored and rebuilt.
-    public static let formatVersion: UInt32 = 6
+    public static let formatVersion: UInt32 = 7
 }
 
 /// Why a cache file was not used.

@@ -1,3 +1,4 @@
+import EventFold
 import Foundation
 import InboxReport
 import ReportCore
@@ -77,7 +78,7 @@ import TestSupport
     /// A build through a new cache object (as a new `inbox-report build` process) against one without any
     /// cache: the same files, byte for byte. Returns the files the cached build read and its warnings.
     @discardableResult
-    static func expectSameSite(_ project: TestProject, _ what: Comment, files atLeast: Int = 20) throws -> (read: [String], warnings: [String]) {
+    static func expectSameSite(_ project: TestProject, _ what: Comment, files atLeast: Int = 20) throws -> (read: [String], warnings: [String], walk: InsightsWalk?) {
         let cache = BuildCache(project: project.root)
         let cached = try site(project, cache: cache)
         let fresh = try site(project, cache: nil, useCache: false)
@@ -91,13 +92,14 @@ import TestSupport
                 FileManager.default.createFile(atPath: "\(dir)/fresh-\(path.replacingOccurrences(of: "/", with: "_"))", contents: data)
             }
         }
-        return (cache.lastRead, cached.summary.warnings.filter { $0.location?.file == BuildCache.folder }.map(\.message))
+        return (cache.lastRead, cached.summary.warnings.filter { $0.location?.file == BuildCache.folder }.map(\.message), cache.lastWalk)
     }
 
     @Test func aCachedBuildIsTheUncachedOneAfterEveryKindOfChange() throws {
         let project = try Self.project()
         var step = try Self.expectSameSite(project, "first build, no cache yet")
         #expect(step.read.count == 4)
+        #expect(step.walk == .everyRecipient)
         #expect(project.exists(".inbox-report/cache/inputs.bin") && project.exists(".inbox-report/cache/events.bin"))
 
         step = try Self.expectSameSite(project, "nothing changed")
@@ -111,17 +113,21 @@ import TestSupport
         try project.write("data/events/2026-W48.csv", Self.weekLog(48))
         step = try Self.expectSameSite(project, "a week added")
         #expect(step.read == ["data/events/2026-W48.csv"])
+        // Its 90 recipients are all in the fold already: only they are walked (`InsightsBase`).
+        #expect(step.walk == .touched(recipients: 90))
 
         // A week that sorts before the others: folded in its place, so every event file is read again
         // (`anEarlierFileIsFoldedInItsPlace`).
         try project.write("data/events/2026-W44.csv", Self.weekLog(45, recipients: 30, variant: 1).replacingOccurrences(of: "nl-w45", with: "nl-w48"))
         step = try Self.expectSameSite(project, "an earlier file added")
         #expect(step.read == ["data/events/2026-W44.csv", "data/events/2026-W45.csv", "data/events/2026-W46.csv", "data/events/2026-W47.csv", "data/events/2026-W48.csv"])
+        #expect(step.walk == .everyRecipient)
 
         // Campaign results changed: only they are read again.
         try project.write("data/campaigns.csv", Self.campaigns.replacingOccurrences(of: "Letter 46", with: "Letter forty-six"))
         step = try Self.expectSameSite(project, "campaign results changed")
         #expect(step.read == ["data/campaigns.csv"])
+        #expect(step.walk == .touched(recipients: 0), "no event was folded in: the cached walk is the walk")
 
         // A folded file changed: a fold cannot be unfolded, so every event file is read again.
         try project.write("data/events/2026-W46.csv", Self.weekLog(46, variant: 2))
@@ -169,6 +175,7 @@ import TestSupport
         try project.write("data/events/2026-W48.csv", small(48))
         step = try Self.expectSameSite(project, "a small week added")
         #expect(step.read == ["data/events/2026-W48.csv"])
+        #expect(step.walk == .touched(recipients: 30))
         #expect(try stamp() == first, "events.bin stands")
         #expect(try FileManager.default.attributesOfItem(atPath: events)[.systemNumber] as? Int == written)
 
@@ -181,6 +188,7 @@ import TestSupport
         step = try Self.expectSameSite(project, "a third small week added")
         #expect(step.read == ["data/events/2026-W48.csv", "data/events/2026-W49.csv", "data/events/2026-W50.csv"])
         #expect(try stamp() != first, "three are over an eighth: the fold is written with them")
+        #expect(step.walk == .touched(recipients: 30), "the same 30 recipients, three times")
 
         try project.write("notes/weeks/2026-W47.md", "# Week 47\n")
         step = try Self.expectSameSite(project, "a note after that")
@@ -188,6 +196,7 @@ import TestSupport
         try project.write("data/events/2026-W51.csv", small(51))
         step = try Self.expectSameSite(project, "a fourth small week added")
         #expect(step.read == ["data/events/2026-W51.csv"], "the fold written last time holds the other three")
+        #expect(step.walk == .touched(recipients: 30), "the walk written with it stands for the others")
     }
 
     /// A message keeps its first deferral reason in the order the files are folded, which is the order of their

@@ -1,4 +1,5 @@
 import CPrefetch
+import ReportCore
 
 /// Values in memory of their own for a hot loop over millions of messages: no uniqueness or bounds checks on
 /// the way (a nested Swift array pays a uniqueness check per increment), an address to prefetch, and freed
@@ -26,9 +27,57 @@ final class FlatBuffer<T> {
     /// Starts loading element `i`.
     @inline(__always) func prefetch(_ i: Int) { inbox_prefetch(base + i) }
 
-    /// Adds another buffer of the same length, element by element.
-    func add(_ o: FlatBuffer<T>, by plus: (inout T, T) -> Void) {
-        for i in 0..<count { plus(&base[i], o.base[i]) }
+}
+
+/// Counts that parts of a walk add up in, and that a part can be taken away from again.
+protocol Additive {
+    static func += (a: inout Self, b: Self)
+    static func -= (a: inout Self, b: Self)
+}
+
+extension Int: Additive {}
+extension MessageTally: Additive {}
+
+/// Adding a part, or taking it away.
+enum Sign {
+    case plus, minus
+
+    @inline(__always)
+    func apply<T: Additive>(_ a: inout T, _ b: T) {
+        switch self {
+        case .plus: a += b
+        case .minus: a -= b
+        }
+    }
+}
+
+extension FlatBuffer where T: Additive {
+    /// Adds (or takes away) another buffer of the same length, element by element.
+    func add(_ o: FlatBuffer<T>, _ sign: Sign) {
+        precondition(o.count == count, "parts of different shapes")
+        for i in 0..<count { sign.apply(&base[i], o.base[i]) }
+    }
+}
+
+extension FlatBuffer where T: BitwiseCopyable {
+    /// The elements as they are in memory (the build cache's machines are all little-endian), after their count.
+    func write(to w: CacheWriter) {
+        w.int(count)
+        w.raw(UnsafeRawBufferPointer(start: base, count: count * MemoryLayout<T>.stride))
+    }
+
+    /// A buffer `write(to:)` wrote, which must hold `expected` elements.
+    convenience init(reading r: CacheReader, expected: Int, zero: T) throws {
+        guard try r.int() as Int == expected else { throw CacheFileError("it is damaged (a part of another shape)") }
+        self.init(expected, zero)
+        try r.raw(into: UnsafeMutableRawBufferPointer(start: base, count: expected * MemoryLayout<T>.stride))
+    }
+
+    /// A copy with storage of its own.
+    func copy() -> FlatBuffer<T> {
+        let c = FlatBuffer(count, base[0])
+        c.base.update(from: base, count: count)
+        return c
     }
 }
 
@@ -39,7 +88,8 @@ struct HourIndex {
     private let start: FlatBuffer<Int32>
     private let hours: FlatBuffer<UInt32>
 
-    init(_ set: UInt64Set, recipients: Int) {
+    /// - Parameter only: the recipients to index (nil: all); the others have no hours.
+    init(_ set: UInt64Set, recipients: Int, only: TouchedRecipients? = nil) {
         guard set.count > 0 else {
             // No hours at all (opens without a signal, in most logs): no row per recipient either.
             start = FlatBuffer<Int32>(1, 0)
@@ -47,13 +97,21 @@ struct HourIndex {
             return
         }
         let start = FlatBuffer<Int32>(recipients + 1, 0)
-        set.forEach { start[Int($0 >> 32) + 1] += 1 }
+        var kept = 0
+        set.forEach {
+            let r = Int($0 >> 32)
+            if only?.contains(r) ?? true {
+                start[r + 1] += 1
+                kept += 1
+            }
+        }
         for i in 0..<recipients { start[i + 1] += start[i] }
         let fill = FlatBuffer<Int32>(recipients, 0)
         for i in 0..<recipients { fill[i] = start[i] }
-        let hours = FlatBuffer<UInt32>(set.count, 0)
+        let hours = FlatBuffer<UInt32>(kept, 0)
         set.forEach { v in
             let r = Int(v >> 32)
+            guard only?.contains(r) ?? true else { return }
             hours[Int(fill[r])] = UInt32(v & 0xFFFF_FFFF)
             fill[r] += 1
         }

@@ -111,6 +111,12 @@ final class InternTable {
         }
     }
 
+    /// The id of these bytes, if interned.
+    @inline(__always)
+    func id(of bytes: UnsafeRawBufferPointer, hash h: UInt64) -> Int32? {
+        probe(bytes, hash: h).record.map { arena.load(fromByteOffset: $0, as: Int32.self) }
+    }
+
     @inline(__always)
     func intern(_ bytes: UnsafeRawBufferPointer, hash h: UInt64) -> (id: Int32, record: Int, isNew: Bool) {
         let (i, found) = probe(bytes, hash: h)
