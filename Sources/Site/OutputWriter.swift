@@ -7,6 +7,14 @@ import Glibc
 /// Writes a built site as a whole: into a temporary folder beside the output, then swapped in, so a failed
 /// build never leaves a half-written site and a reader never sees a mix of two builds. Files whose bytes did
 /// not change keep their previous file (hard-linked), so their modification times and ETags stay put.
+///
+/// The site swapped out is kept beside the output as `.<output>.spare`, and the next build writes into it
+/// rather than into a new folder: a weekly rebuild changes most pages (their navigation lists the new week),
+/// and rewriting the spare's copy of a page keeps its inode, where a new folder made a new file for every
+/// page and the last build's folder was deleted. On an ext4 without a journal (as on this project's CI
+/// machines) each new inode is checked against recently deleted ones, and that made writing a site 0.1 to
+/// 0.4 s instead of 0.03. A spare file is rewritten in place only when nothing else links to it; the spare
+/// is only ever a build's staging folder, never served.
 public struct OutputWriter {
     /// Marks a folder as inbox-report output. `build` replaces only folders that carry it (or are empty).
     public static let markerName = OutputMarker.name
@@ -41,7 +49,13 @@ public struct OutputWriter {
         let stamp = "\(getpid())-\(UInt64(Date().timeIntervalSince1970 * 1000))"
         let staging = parent.appending(path: ".\(output.lastPathComponent).building-\(stamp)")
         try? fm.removeItem(at: staging)
-        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        // The spare is taken by renaming it: of two builds at once, one gets it and the other a new folder.
+        var reusing = rename(spare.path, staging.path) == 0
+        if reusing, !fm.fileExists(atPath: staging.appending(path: Self.markerName).path) {
+            rename(staging.path, spare.path)  // not a site of ours: left as it was
+            reusing = false
+        }
+        if !reusing { try fm.createDirectory(at: staging, withIntermediateDirectories: true) }
         var changed: [String] = []
         do {
             // Each folder once, a parent before its children (a prefix sorts first).
@@ -53,17 +67,26 @@ public struct OutputWriter {
                     if !folders.insert(rest).inserted { break }
                 }
             }
+            if reusing { Self.removeAllBut(files: Set(files.keys).union([Self.markerName]), folders: folders, in: staging.path) }
             for folder in folders.sorted() where mkdir(staging.path + "/" + folder, 0o755) != 0 && errno != EEXIST {
                 throw SiteError.output("cannot create \(staging.path)/\(folder): \(String(cString: strerror(errno)))")
             }
             for (path, data) in files.sorted(by: { $0.key < $1.key }) {
                 let target = staging.path + "/" + path
                 let previous = output.path + "/" + path
-                if Self.holds(previous, data), link(previous, target) == 0 { continue }
-                try Self.create(target, data)
+                if Self.holds(previous, data) {
+                    if reusing, Self.sameFile(previous, target) { continue }
+                    if reusing { unlink(target) }
+                    if link(previous, target) == 0 { continue }
+                }
+                if !(reusing && Self.rewrite(target, data)) {
+                    if reusing { unlink(target) }
+                    try Self.create(target, data)
+                }
                 changed.append(path)
             }
-            try Self.create(staging.path + "/" + Self.markerName, Data(Self.markerText.utf8))
+            let marker = staging.path + "/" + Self.markerName
+            if !(reusing && Self.rewrite(marker, Data(Self.markerText.utf8))) { try Self.create(marker, Data(Self.markerText.utf8)) }
         } catch {
             try? fm.removeItem(at: staging)
             if let error = error as? SiteError { throw error }
@@ -92,6 +115,57 @@ public struct OutputWriter {
         return data.withUnsafeBytes { new in old.withUnsafeBytes { memcmp($0.baseAddress!, new.baseAddress!, data.count) == 0 } }
     }
 
+    /// Whether two paths are the same file (the same inode), neither of them a link.
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        return lstat(a, &sa) == 0 && lstat(b, &sb) == 0 && sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev
+    }
+
+    /// Rewrites the spare's regular file at `path` in place, when no other path links to it. False when it
+    /// is not such a file (missing, a folder, a symbolic link, linked elsewhere): then it is made anew.
+    static func rewrite(_ path: String, _ data: Data) -> Bool {
+        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return false }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_nlink == 1, ftruncate(fd, 0) == 0 else {
+            close(fd)
+            return false
+        }
+        var failed = false
+        data.withUnsafeBytes { bytes in
+            var done = 0
+            while done < bytes.count {
+                let n = writeBytes(fd, bytes.baseAddress! + done, bytes.count - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { failed = true; return }
+                done += n
+            }
+        }
+        if close(fd) != 0 { failed = true }
+        return !failed
+    }
+
+    /// Removes from a spare site at `root` every entry that is not one of `files` or `folders` (paths under
+    /// it), and a folder where a file goes or a file where a folder goes.
+    static func removeAllBut(files: Set<String>, folders: Set<Substring>, in root: String) {
+        let fm = FileManager.default
+        func walk(_ rel: String) {
+            let dir = rel.isEmpty ? root : root + "/" + rel
+            for name in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] {
+                let path = rel.isEmpty ? name : rel + "/" + name
+                var st = stat()
+                guard lstat(root + "/" + path, &st) == 0 else { continue }
+                let isFolder = (st.st_mode & S_IFMT) == S_IFDIR
+                if isFolder && folders.contains(Substring(path)) {
+                    walk(path)
+                } else if isFolder || !files.contains(path) {
+                    try? fm.removeItem(atPath: root + "/" + path)
+                }
+            }
+        }
+        walk("")
+    }
+
     /// Writes a new file (one that must not exist yet) with `data`.
     static func create(_ path: String, _ data: Data) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -110,11 +184,17 @@ public struct OutputWriter {
         if failure != 0 { throw SiteError.output("cannot write \(path): \(String(cString: strerror(failure)))") }
     }
 
+    /// The site before this one, beside the output, for the next build to write into.
+    var spare: URL { output.deletingLastPathComponent().appending(path: ".\(output.lastPathComponent).spare") }
+
     private func swap(_ staging: URL) throws {
         let fm = FileManager.default
         if fm.fileExists(atPath: output.path) {
             // Exchange the two folders in one step where the kernel can (Linux renameat2), else two renames.
             if Self.exchange(staging.path, output.path) {
+                // The old site is the next build's spare (unless another build left one meanwhile).
+                if !fm.fileExists(atPath: spare.path), fm.fileExists(atPath: staging.appending(path: Self.markerName).path),
+                   rename(staging.path, spare.path) == 0 { return }
                 try? fm.removeItem(at: staging)
                 return
             }

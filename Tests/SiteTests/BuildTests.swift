@@ -1,5 +1,6 @@
 import Foundation
 import ReportCore
+import Site
 import InboxReport
 import Testing
 import TestSupport
@@ -125,6 +126,46 @@ import TestSupport
         try project.write("notes/programs/newsletter.md", "Changed.\n")
         let third = try SiteFixtures.build(project)
         #expect(third.changedFiles == 1)
+    }
+
+    /// The site swapped out is kept as `.public.spare` and is the next build's staging folder: a page that
+    /// changes again is rewritten in the spare's copy of it (the same inode, no new one made), a page that did
+    /// not change is the live page hard-linked, a file the new site lacks is gone from it; and a folder of that
+    /// name that is not a site of ours is left alone.
+    @Test func theSiteSwappedOutIsTheNextBuildsStagingFolder() throws {
+        let project = try SiteFixtures.project()
+        let fm = FileManager.default
+        let inode = { (path: String) in try fm.attributesOfItem(atPath: project.root.appending(path: path).path)[.systemFileNumber] as? UInt64 }
+        try SiteFixtures.build(project)
+        #expect(!project.exists(".public.spare"), "nothing was swapped out")
+        try project.write("notes/programs/newsletter.md", "Changed once.\n")
+        try SiteFixtures.build(project)
+        #expect(project.exists(".public.spare/\(OutputWriter.markerName)"))
+        #expect((project.read(".public.spare/programs/newsletter/index.html") ?? "").contains("The newsletter."))
+        let spareCopy = try inode(".public.spare/programs/newsletter/index.html")
+        let glossary = try inode("public/glossary/index.html")
+        try project.write(".public.spare/stale.txt", "left over\n")
+
+        try project.write("notes/programs/newsletter.md", "Changed twice.\n")
+        let third = try SiteFixtures.build(project)
+        #expect(third.changedFiles == 1)
+        #expect((project.read("public/programs/newsletter/index.html") ?? "").contains("Changed twice."))
+        #expect(try inode("public/programs/newsletter/index.html") == spareCopy, "rewritten in place")
+        #expect(try inode("public/glossary/index.html") == glossary, "hard-linked as before")
+        #expect(!project.exists("public/stale.txt"))
+        #expect((project.read(".public.spare/programs/newsletter/index.html") ?? "").contains("Changed once."), "the live site before is the spare")
+        let fresh = try SiteFixtures.build(project, output: "fresh")
+        #expect(project.files(under: "public") == project.files(under: "fresh"))
+        for path in project.files(under: "public") { #expect(project.read("public/\(path)") == project.read("fresh/\(path)"), "\(path)") }
+        _ = fresh
+
+        // Not ours: no marker. Left as it is; the build stages in a new folder.
+        try fm.removeItem(at: project.root.appending(path: ".public.spare"))
+        try project.write(".public.spare/mine.txt", "do not delete\n")
+        try project.write("notes/programs/newsletter.md", "Changed thrice.\n")
+        try SiteFixtures.build(project)
+        #expect(project.read(".public.spare/mine.txt") == "do not delete\n")
+        #expect((project.read("public/programs/newsletter/index.html") ?? "").contains("Changed thrice."))
     }
 
     /// A file whose bytes did not change keeps its file (hard-linked into the new site: the same inode, so
