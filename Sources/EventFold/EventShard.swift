@@ -60,7 +60,7 @@ final class EventShard {
                   domains: InternTable(capacity: 64), pairs: PairTable(capacity: 4096), urls: InternTable(capacity: 256))
     }
 
-    private init(campaignIDs: InternTable, recipients: InternTable, domains: InternTable, pairs: PairTable, urls: InternTable) {
+    init(campaignIDs: InternTable, recipients: InternTable, domains: InternTable, pairs: PairTable, urls: InternTable) {
         self.campaignIDs = campaignIDs
         self.recipients = recipients
         self.domains = domains

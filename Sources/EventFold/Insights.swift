@@ -165,7 +165,7 @@ extension EventAccumulator {
            let update = base.update(for: self, index: index, layout: layout, programs: plan.programs, planWeeks: plan.weekEnds) {
             // Only the recipients that files folded onto the cached fold touched are walked (`InsightsBase`).
             layout = update.layout
-            parts = perShard { i, shard in update.part(i, shard.insights(layout, global: index.global[i], campaigns: G, only: update.touched[i])) }
+            parts = perShard { i, shard in update.part(i, shard.only(update.touched[i]).insights(layout, global: index.global[i], campaigns: G)) }
             lastWalk = .touched(recipients: zip(update.touched, shards).reduce(0) { $0 + $1.0.count(of: $1.1.recipients.count) })
         } else {
             parts = perShard { i, shard in shard.insights(layout, global: index.global[i], campaigns: G) }
@@ -694,17 +694,17 @@ struct WeekCounts {
 
 extension EventShard {
     /// This shard's part of the insights: every recipient here is in no other shard. Every figure is a sum over
-    /// recipients, each from that recipient's own messages and hours; `only` walks some of them (nil: all).
-    func insights(_ layout: InsightsLayout, global: [Int], campaigns G: Int, only: TouchedRecipients? = nil) -> InsightsPart {
+    /// recipients, each from that recipient's own messages and hours (so a shard of some of the recipients,
+    /// `only(_:)`, gives their share).
+    func insights(_ layout: InsightsLayout, global: [Int], campaigns G: Int) -> InsightsPart {
         var out = InsightsPart(layout, campaigns: G)
         let R = recipients.count
         let W = layout.weekEnds.count
         let bounds = layout.bounds
         // Per local send: its place in the plan and its evidence.
         let planned = global.map { layout.sends[$0] }, evidence = global.map { layout.evidence[$0] }
-        let engaged = HourIndex(engagementHours, recipients: R, only: only)
-        let unverified = HourIndex(unverifiedOpenHours, recipients: R, only: only)
-        @inline(__always) func walked(_ r: Int32) -> Bool { only?.contains(Int(r)) ?? true }
+        let engaged = HourIndex(engagementHours, recipients: R)
+        let unverified = HourIndex(unverifiedOpenHours, recipients: R)
         // Messages are counted per week only in weeks with sends (not in the weeks ahead).
         let mailedWeeks = (layout.sends.lazy.compactMap { $0?.week }.max() ?? 0) + 1
         let timeline = RecipientTimeline(
@@ -712,8 +712,7 @@ extension EventShard {
             weekCap: max(5, layout.frequencyThreshold + 1))
 
         // First: when each recipient was first delivered to, suppressed, and mailed each week.
-        pairs.forEach(lookahead: { if walked($0) { timeline.prefetch(Int($0)) } }) { c, r, m in
-            guard walked(r) else { return }
+        pairs.forEach(lookahead: { timeline.prefetch(Int($0)) }) { c, r, m in
             let ci = Int(c)
             timeline.note(m, recipient: Int(r), delivered: m.isDelivered(in: evidence[ci]), send: planned[ci], index: global[ci])
         }
@@ -723,7 +722,7 @@ extension EventShard {
         let weekEnds = layout.weekEnds
         // Per program, the first week whose end is after its first delivery to the recipient (W: none).
         let reached = FlatBuffer(max(layout.programs, 1), 0)
-        for r in 0..<R where walked(Int32(r)) && timeline.firstDelivered(r).isFinite {
+        for r in 0..<R where timeline.firstDelivered(r).isFinite {
             var lastEngaged = engaged.cursor(r), lastUnverified = unverified.cursor(r)
             let sup = timeline.suppressed(r, before: .infinity)
             let firstDelivered = timeline.firstDelivered(r)
@@ -765,11 +764,9 @@ extension EventShard {
         // Each message: its provider's tally and its hours; if delivered, the tier its recipient was in when the
         // send went out, and its week's frequency bucket.
         pairs.forEach(lookahead: { r in
-            guard walked(r) else { return }
             timeline.prefetch(Int(r))
             engaged.prefetch(Int(r))
-        }, then: { if walked($0) { engaged.prefetchHours(Int($0)) } }) { c, r, m in
-            guard walked(r) else { return }
+        }, then: { engaged.prefetchHours(Int($0)) }) { c, r, m in
             let ci = Int(c)
             guard let send = planned[ci] else { return }
             let ri = Int(r), g = global[ci]
@@ -800,7 +797,7 @@ extension EventShard {
 
         // Links by recipients who clicked them, per send.
         var clickers = [Int](repeating: 0, count: urls.count)
-        clickedLinks.forEach { if walked(Int32(truncatingIfNeeded: $0)) { clickers[Int($0 >> 32)] += 1 } }
+        clickedLinks.forEach { clickers[Int($0 >> 32)] += 1 }
         for u in 0..<urls.count where clickers[u] > 0 {
             let g = global[Int(urlCampaign[u])]
             guard layout.sends[g] != nil else { continue }

@@ -164,7 +164,7 @@ extension EventAccumulator {
                 guard let g = position[c.id] else { return nil }  // a send the base does not know: not its fold
                 global.append(g)
             }
-            return shard.insights(base.layout, global: global, campaigns: base.ids.count, only: markers.markers[i].touched)
+            return shard.only(markers.markers[i].touched).insights(base.layout, global: global, campaigns: base.ids.count)
         }
         guard parts.allSatisfy({ $0 != nil }) else {
             insightsBase = nil
@@ -182,6 +182,43 @@ extension EventAccumulator {
         insightsBase = base
         touched = shards.map { TouchedRecipients(held: $0.recipients.count) }
         touchedBefore = nil
+    }
+}
+
+extension EventShard {
+    /// A shard of the `touched` recipients alone, renumbered 0 ..< n, with their messages, hours and clicks
+    /// (the sends and links are this shard's): its walk is their share of this one's, in time that grows with
+    /// them, not with the shard.
+    func only(_ touched: TouchedRecipients) -> EventShard {
+        let R = recipients.count
+        var dense = [Int32](repeating: -1, count: R)
+        let kept = touched.count(of: R)
+        let sub = EventShard(campaignIDs: campaignIDs, recipients: InternTable(capacity: kept), domains: domains,
+                             pairs: PairTable(capacity: kept * 4), urls: urls)
+        sub.campaigns = campaigns
+        sub.urlCampaign = urlCampaign
+        for r in 0..<R where touched.contains(r) {
+            var id = UInt32(r)
+            dense[r] = withUnsafeBytes(of: &id) { sub.recipients.intern($0).id }
+            sub.providers.append(providers[r])
+        }
+        dense.withUnsafeBufferPointer { dense in
+            pairs.forEach { c, r, m in
+                let d = dense[Int(r)]
+                if d >= 0 { sub.pairs[sub.pairs.index(c, d)] = m }
+            }
+            @inline(__always) func renumbered(_ v: UInt64) -> UInt64? {
+                let d = dense[Int(v >> 32)]
+                return d < 0 ? nil : UInt64(UInt32(bitPattern: d)) << 32 | (v & 0xFFFF_FFFF)
+            }
+            engagementHours.forEach { if let v = renumbered($0) { _ = sub.engagementHours.insert(v) } }
+            unverifiedOpenHours.forEach { if let v = renumbered($0) { _ = sub.unverifiedOpenHours.insert(v) } }
+            clickedLinks.forEach { v in  // link << 32 | recipient
+                let d = dense[Int(v & 0xFFFF_FFFF)]
+                if d >= 0 { _ = sub.clickedLinks.insert(v & 0xFFFF_FFFF_0000_0000 | UInt64(UInt32(bitPattern: d))) }
+            }
+        }
+        return sub
     }
 }
 

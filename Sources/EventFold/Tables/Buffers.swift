@@ -88,8 +88,7 @@ struct HourIndex {
     private let start: FlatBuffer<Int32>
     private let hours: FlatBuffer<UInt32>
 
-    /// - Parameter only: the recipients to index (nil: all); the others have no hours.
-    init(_ set: UInt64Set, recipients: Int, only: TouchedRecipients? = nil) {
+    init(_ set: UInt64Set, recipients: Int) {
         guard set.count > 0 else {
             // No hours at all (opens without a signal, in most logs): no row per recipient either.
             start = FlatBuffer<Int32>(1, 0)
@@ -97,21 +96,13 @@ struct HourIndex {
             return
         }
         let start = FlatBuffer<Int32>(recipients + 1, 0)
-        var kept = 0
-        set.forEach {
-            let r = Int($0 >> 32)
-            if only?.contains(r) ?? true {
-                start[r + 1] += 1
-                kept += 1
-            }
-        }
+        set.forEach { start[Int($0 >> 32) + 1] += 1 }
         for i in 0..<recipients { start[i + 1] += start[i] }
         let fill = FlatBuffer<Int32>(recipients, 0)
         for i in 0..<recipients { fill[i] = start[i] }
-        let hours = FlatBuffer<UInt32>(kept, 0)
+        let hours = FlatBuffer<UInt32>(set.count, 0)
         set.forEach { v in
             let r = Int(v >> 32)
-            guard only?.contains(r) ?? true else { return }
             hours[Int(fill[r])] = UInt32(v & 0xFFFF_FFFF)
             fill[r] += 1
         }
