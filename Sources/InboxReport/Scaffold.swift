@@ -35,7 +35,7 @@ public enum Scaffold {
                 Standing notes for the newsletter's trend page: audience, goals, what changed and when.
 
                 """),
-            (".gitignore", "public/\n# The build cache: it holds recipient addresses, like data/.\n.inbox-report/\n"),
+            (".gitignore", "public/\n# The site before the last build's, its next staging folder.\n.public.spare/\n# The build cache: it holds recipient addresses, like data/.\n.inbox-report/\n"),
             ("postmaster-request.json", postmasterRequest(from: day(-28), through: day(-1))),
         ]
         var written: [String] = []
