@@ -66,6 +66,29 @@ import ReportCore
         #expect(r.count(.reEngaged) == 1)
     }
 
+    /// A late engager is a silent recipient with a person's engagement in the 90 days after the window, counted
+    /// once however often they engaged; engagement before the send or after those 90 days is not late.
+    @Test func lateEngagersAreCountedOncePerRecipient() throws {
+        let acc = EventAccumulator(shards: 1)
+        func add(_ dt: Double, _ r: String, _ type: EventType, machine: Bool? = nil, campaign: String = "wb") {
+            acc.add(RecipientEvent(time: sent + dt, campaign: campaign, recipient: r, type: type, machine: machine), at: SourceLocation(file: "e"))
+        }
+        for r in ["twice-late", "too-late", "before", "never", "in-window"] { add(0, r, .sent) }
+        add(20 * day, "twice-late", .open, machine: false, campaign: "later")
+        add(30 * day, "twice-late", .click, campaign: "later")
+        add(14 * day + 91 * day, "too-late", .click, campaign: "later")
+        add(-3 * day, "before", .click, campaign: "earlier")
+        add(2 * day, "in-window", .open, machine: false)
+        add(200 * day, "in-window", .click, campaign: "later")
+        let meta = [CampaignRow(campaign: "wb", program: "p", kind: .winback, location: SourceLocation(file: "c.csv", line: 2)),
+                    CampaignRow(campaign: "later", program: "p", location: SourceLocation(file: "c.csv", line: 3)),
+                    CampaignRow(campaign: "earlier", program: "p", location: SourceLocation(file: "c.csv", line: 4))]
+        let r = try #require(try ReportBuilder.build(config: config(), rows: meta, evidence: acc).reactivation["wb"])
+        #expect(r.count(.reEngaged) == 1)
+        #expect(r.count(.noResponse) == 4)
+        #expect(r.lateEngagers == 1)
+    }
+
     @Test func suppressionsAreEveryoneButTheReEngaged() throws {
         let acc = EventAccumulator()
         for (r, type) in [("a@x.example", EventType.click), ("b@x.example", .unsubscribe), ("c@x.example", .delivered)] {
