@@ -11,7 +11,8 @@ import ReportCore
 /// (`update`): the same weeks (the report's weeks must be the cached walk's first ones; the walk counts tiers
 /// at the ends of `InsightsPlan.aheadWeekEnds` too, so next week's export lands in a week already counted for
 /// the untouched recipients), the same programs, tier bounds and frequency threshold, and every send the
-/// cached walk knew planned as it was and with the same `SendEvidence`. New sends are no question: only the
+/// cached walk knew planned as it was and still reporting deliveries or not (all the walk reads of its
+/// `SendEvidence`). New sends are no question: only the
 /// new files' events made their messages, so only touched recipients have them. Anything else, and the
 /// build walks every recipient as it would without a cache.
 ///
@@ -77,7 +78,10 @@ public final class InsightsBase {
               planWeeks.count <= layout.weekEnds.count, zip(planWeeks, layout.weekEnds).allSatisfy({ $0 == $1 }) else { return nil }
         var map = [Int](repeating: 0, count: ids.count)
         for (g, id) in ids.enumerated() {
-            guard let n = index.byID[id], new.sends[n] == layout.sends[g], new.evidence[n] == layout.evidence[g] else { return nil }
+            // Of a send's evidence the walk reads only whether it reports deliveries (`Message.isDelivered`); the
+            // rest (a first complaint arriving a week late) changes how the totals are stated, after the walk.
+            guard let n = index.byID[id], new.sends[n] == layout.sends[g],
+                  new.evidence[n].hasDeliveredEvents == layout.evidence[g].hasDeliveredEvents else { return nil }
             map[g] = n
         }
         var walk = new
@@ -157,6 +161,12 @@ extension EventAccumulator {
     /// are folded in).
     public func noteTouched(_ markers: TouchMarkers) {
         guard let base = insightsBase else { return }
+        // Walking most recipients twice (their share before and after) costs more than walking all once.
+        let touched = zip(markers.markers, shards).reduce(0) { $0 + $1.0.touched.count(of: $1.1.recipients.count) }
+        guard touched * 2 <= recipientCount else {
+            insightsBase = nil
+            return
+        }
         let position = Dictionary(uniqueKeysWithValues: base.ids.enumerated().map { ($1, $0) })
         let parts = perShard { i, shard -> InsightsPart? in
             var global: [Int] = []
@@ -170,7 +180,7 @@ extension EventAccumulator {
             insightsBase = nil
             return
         }
-        touched = markers.markers.map(\.touched)
+        self.touched = markers.markers.map(\.touched)
         touchedBefore = parts.map { $0! }
     }
 

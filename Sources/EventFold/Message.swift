@@ -181,6 +181,7 @@ public struct Message: Sendable, Hashable {
     /// **Where delivered is decided.** In a send that reports deliveries, a message that went out and has its
     /// `delivered` event; in a send that reports none (a sent-only log), a message that went out and did not
     /// bounce. (Whether the send's delivered *count* is known at all is `MessageTally.sendCounts`' concern.)
+    /// This is all the walks of the insights read of a send's evidence: `InsightsBase.update` compares only it.
     @inline(__always)
     public func isDelivered(in send: SendEvidence) -> Bool {
         guard wentOut else { return false }
