@@ -206,7 +206,9 @@ public final class BuildCache: @unchecked Sendable {
                 cachedReport = memory.report
                 s.stamp = memory.stamp
             } else {
+                let started = Date()
                 (s.entries, storedReport, s.stamp) = readInputs(key: s.key, config: config)
+                Timing.say(String(format: "inputs.bin read in %.3f s", Date().timeIntervalSince(started)))
             }
         }
         // What is known of each file now: unchanged ones keep their entry.
@@ -230,7 +232,10 @@ public final class BuildCache: @unchecked Sendable {
         let foldStarted = Date()
         // The fold: the cached one when every file it holds is here unchanged, else a new one.
         var snapshot: (events: EventAccumulator, held: Set<String>)?
-        if enabled, let (events, files) = readEvents(key: s.key),
+        let readingEvents = Date()
+        let cachedEvents = enabled ? readEvents(key: s.key) : nil
+        if cachedEvents != nil { Timing.say(String(format: "the fold read from the cache in %.3f s", Date().timeIntervalSince(readingEvents))) }
+        if let (events, files) = cachedEvents,
            files.allSatisfy({ unchanged[$0.path]?.content == $0.content && unchanged[$0.path]?.hasEvents == true }) {
             snapshot = (events, Set(files.map(\.path)))
         }
