@@ -12,13 +12,14 @@ import ReportCore
 /// at the ends of `InsightsPlan.aheadWeekEnds` too, so next week's export lands in a week already counted for
 /// the untouched recipients), the same programs, tier bounds and frequency threshold, and every send the
 /// cached walk knew planned as it was and still reporting deliveries or not (all the walk reads of its
-/// `SendEvidence`). New sends are no question: only the
-/// new files' events made their messages, so only touched recipients have them. Anything else, and the
-/// build walks every recipient as it would without a cache.
+/// `SendEvidence`). New sends are no question: only the new files' events made their messages, so only
+/// touched recipients have them. Anything else, and the build walks every recipient as it would without a
+/// cache; so it does when more than half of the recipients are touched (`noteTouched`).
 ///
 /// The touched recipients are found before the files are folded in (`TouchMarkers`: the files are read once
-/// for the recipients alone), so their share of the cached walk can be computed from the fold as it was.
-/// A fold with as many events folded in as the markers saw is the only one the base is used for.
+/// for the recipients alone, when they are small beside the fold, `BuildCache.marksTouched`), so their share
+/// of the cached walk can be computed from the fold as it was. A fold with as many events folded in as the
+/// markers saw is the only one the base is used for.
 public final class InsightsBase {
     /// The sends, in the order the parts' per-send counters index them.
     let ids: [String]
