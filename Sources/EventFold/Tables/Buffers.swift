@@ -26,7 +26,6 @@ final class FlatBuffer<T> {
 
     /// Starts loading element `i`.
     @inline(__always) func prefetch(_ i: Int) { inbox_prefetch(base + i) }
-
 }
 
 /// Counts that parts of a walk add up in, and that a part can be taken away from again.
@@ -73,12 +72,6 @@ extension FlatBuffer where T: BitwiseCopyable {
         try r.raw(into: UnsafeMutableRawBufferPointer(start: base, count: expected * MemoryLayout<T>.stride))
     }
 
-    /// A copy with storage of its own.
-    func copy() -> FlatBuffer<T> {
-        let c = FlatBuffer(count, base[0])
-        c.base.update(from: base, count: count)
-        return c
-    }
 }
 
 /// Each recipient's hours (hours since 1970) of one kind of event, sorted: built once from a set of
